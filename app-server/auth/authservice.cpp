@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+#include "authservice.h"
+
+#include "logging.h"
+#include "passwordhasher.h"
+#include "store/storeservice.h"
+#include "validation.h"
+
+#include <QDateTime>
+#include <QThreadPool>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr qint64 kTokenCacheMs = 60 * 1000;
+constexpr qsizetype kMaxCachedTokens = 100000;
+}
+
+AuthService::AuthService(StoreService *store, int tokenTtlDays, QObject *parent)
+    : QObject(parent), m_store(store), m_tokenTtlDays(tokenTtlDays)
+{
+}
+
+QString AuthService::bearerToken(const QByteArray &authorizationHeader)
+{
+    const QByteArray value = authorizationHeader.trimmed();
+    if (value.size() < 8 || qstrnicmp(value.constData(), "Bearer ", 7) != 0)
+        return {};
+    const QByteArray token = value.mid(7).trimmed();
+    if (token.isEmpty() || token.size() > 256)
+        return {};
+    return QString::fromLatin1(token);
+}
+
+void AuthService::offThread(std::function<QByteArray()> work, QObject *context,
+                            std::function<void(const QByteArray &)> done)
+{
+    const quint64 id = ++m_nextWorkId;
+    m_pending.insert(id, {context, std::move(done)});
+    QThreadPool::globalInstance()->start([this, id, work = std::move(work)] {
+        const QByteArray result = work();
+        QMetaObject::invokeMethod(
+                this,
+                [this, id, result] {
+                    const PendingWork pending = m_pending.take(id);
+                    if (pending.context && pending.done)
+                        pending.done(result);
+                },
+                Qt::QueuedConnection);
+    });
+}
+
+void AuthService::registerUser(const Credentials &credentials, QObject *context,
+                               OutcomeCallback done)
+{
+    const QString why = Validation::passwordError(credentials.password);
+    if (!why.isEmpty()) {
+        done({Outcome::Status::Invalid, why, {}});
+        return;
+    }
+    const QString password = credentials.password;
+    offThread([password] { return PasswordHasher::hash(password); }, context,
+              [this, name = credentials.username, context, done](const QByteArray &hash) {
+                  if (hash.isEmpty()) {
+                      done({Outcome::Status::Error, {}, {}});
+                      return;
+                  }
+                  using Created = std::pair<StoreStatus, UserRecord>;
+                  m_store->run<Created>(
+                          context,
+                          [name, hash](ChatStore &store) {
+                              UserRecord user;
+                              const StoreStatus status = store.createUser(name, hash, &user);
+                              return Created{status, user};
+                          },
+                          [this, context, done](Created created) {
+                              if (created.first == StoreStatus::Conflict) {
+                                  done({Outcome::Status::NameTaken, {}, {}});
+                              } else if (created.first != StoreStatus::Ok) {
+                                  done({Outcome::Status::Error, {}, {}});
+                              } else {
+                                  qCInfo(lcAuth) << "registered" << created.second.name;
+                                  issueToken({created.second.id, created.second.name}, context,
+                                             done);
+                              }
+                          });
+              });
+}
+
+void AuthService::login(const Credentials &credentials, QObject *context, OutcomeCallback done)
+{
+    const QString name = credentials.username;
+    const QString password = credentials.password;
+    m_store->run<std::optional<UserRecord>>(
+            context, [name](ChatStore &store) { return store.findUser(name); },
+            [this, password, context, done](std::optional<UserRecord> user) {
+                // Unknown users cost the same hashing time as known ones (no name probing).
+                const QByteArray stored = user ? user->passwordHash : QByteArray();
+                offThread(
+                        [stored, password]() -> QByteArray {
+                            if (stored.isEmpty()) {
+                                PasswordHasher::hash(password);
+                                return {};
+                            }
+                            return PasswordHasher::verify(stored, password) ? "ok" : "";
+                        },
+                        context,
+                        [this, user, context, done](const QByteArray &ok) {
+                            if (!user || ok.isEmpty()) {
+                                done({Outcome::Status::BadCredentials, {}, {}});
+                                return;
+                            }
+                            issueToken({user->id, user->name}, context, done);
+                        });
+            });
+}
+
+void AuthService::issueToken(const AuthUser &user, QObject *context, OutcomeCallback done)
+{
+    const QString token = PasswordHasher::newToken();
+    const QByteArray digest = PasswordHasher::tokenDigest(token);
+    const QDateTime expires = QDateTime::currentDateTimeUtc().addDays(m_tokenTtlDays);
+    m_store->run<bool>(
+            context,
+            [digest, user, expires](ChatStore &store) {
+                return store.storeToken(digest, user.id, expires);
+            },
+            [this, token, digest, user, done](bool stored) {
+                if (!stored) {
+                    done({Outcome::Status::Error, {}, {}});
+                    return;
+                }
+                m_tokens.insert(digest, {user, QDateTime::currentMSecsSinceEpoch()});
+                done({Outcome::Status::Ok, {}, {token, user.name}});
+            });
+}
+
+void AuthService::logout(const QString &token, QObject *context, std::function<void()> done)
+{
+    const QByteArray digest = PasswordHasher::tokenDigest(token);
+    m_tokens.remove(digest);
+    m_store->run<bool>(
+            context, [digest](ChatStore &store) { return store.deleteToken(digest); },
+            [this, digest, done](bool) {
+                m_tokens.remove(digest); // in case a lookup raced the delete
+                done();
+            });
+}
+
+void AuthService::authenticate(const QString &token, QObject *context, UserCallback done)
+{
+    if (token.isEmpty()) {
+        done(std::nullopt);
+        return;
+    }
+    const QByteArray digest = PasswordHasher::tokenDigest(token);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (const auto it = m_tokens.constFind(digest); it != m_tokens.cend()) {
+        if (now - it->checkedAtMs < kTokenCacheMs) {
+            done(it->user);
+            return;
+        }
+        m_tokens.erase(it);
+    }
+    m_store->run<std::optional<AuthUser>>(
+            context,
+            [digest](ChatStore &store) {
+                return store.userForToken(digest, QDateTime::currentDateTimeUtc());
+            },
+            [this, digest, done](std::optional<AuthUser> user) {
+                if (m_tokens.size() > kMaxCachedTokens)
+                    purgeStaleTokens();
+                if (user)
+                    m_tokens.insert(digest, {*user, QDateTime::currentMSecsSinceEpoch()});
+                done(user);
+            });
+}
+
+void AuthService::purgeStaleTokens()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_tokens.removeIf([now](const auto &it) { return now - it.value().checkedAtMs >= kTokenCacheMs; });
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "apitypes.h"
+#include "store/chatstore.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <optional>
+
+class StoreService;
+
+// Accounts and bearer tokens. Password hashing runs on the global thread pool; results and every
+// callback come back on the main thread. Valid tokens are cached for a minute so that each request
+// does not cost a database round trip; logout removes the entry at once.
+class AuthService : public QObject
+{
+    Q_OBJECT
+public:
+    struct Outcome
+    {
+        enum class Status { Ok, NameTaken, BadCredentials, Invalid, Error };
+        Status status = Status::Error;
+        QString message; // for Invalid
+        AuthResult result;
+    };
+    using OutcomeCallback = std::function<void(const Outcome &)>;
+    using UserCallback = std::function<void(const std::optional<AuthUser> &)>;
+
+    AuthService(StoreService *store, int tokenTtlDays, QObject *parent = nullptr);
+
+    void registerUser(const Credentials &credentials, QObject *context, OutcomeCallback done);
+    void login(const Credentials &credentials, QObject *context, OutcomeCallback done);
+    void logout(const QString &token, QObject *context, std::function<void()> done);
+    void authenticate(const QString &token, QObject *context, UserCallback done);
+
+    // "Bearer <token>" -> token; empty when the header has another shape.
+    static QString bearerToken(const QByteArray &authorizationHeader);
+
+private:
+    struct CachedToken
+    {
+        AuthUser user;
+        qint64 checkedAtMs = 0;
+    };
+    void purgeStaleTokens();
+    void issueToken(const AuthUser &user, QObject *context, OutcomeCallback done);
+    // Runs work on the thread pool; done(result) runs here if context is still alive.
+    void offThread(std::function<QByteArray()> work, QObject *context,
+                   std::function<void(const QByteArray &)> done);
+
+    StoreService *m_store;
+    int m_tokenTtlDays;
+    QHash<QByteArray, CachedToken> m_tokens; // token digest -> user
+    struct PendingWork
+    {
+        QPointer<QObject> context;
+        std::function<void(const QByteArray &)> done;
+    };
+    QHash<quint64, PendingWork> m_pending;
+    quint64 m_nextWorkId = 0;
+};

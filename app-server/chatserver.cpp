@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+#include "chatserver.h"
+
+#include "auth/authservice.h"
+#include "auth/passwordhasher.h"
+#include "http/connectionguard.h"
+#include "http/httpapi.h"
+#include "logging.h"
+#include "ratelimiter.h"
+#include "store/sqlitestore.h"
+#include "store/storeservice.h"
+#include "ws/hub.h"
+#include "ws/wssession.h"
+
+#include <QHttpServer>
+#include <QTimer>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
+    : QObject(parent), m_config(config)
+{
+    m_store = std::make_unique<StoreService>(
+            std::make_unique<SqliteStore>(m_config.resolvedDbPath()));
+    m_limiter = std::make_unique<RateLimiter>(m_config.sendRate, m_config.sendBurst);
+    m_auth = new AuthService(m_store.get(), m_config.tokenTtlDays, this);
+    m_hub = new Hub(m_config.pingIntervalSecs, this);
+    m_services = {&m_config, m_store.get(), m_auth, m_limiter.get(), m_hub};
+    m_api = new HttpApi(m_services, this);
+    m_http = new QHttpServer(this);
+    connect(m_store.get(), &StoreService::messagesCommitted, m_hub, &Hub::broadcast);
+}
+
+ChatServer::~ChatServer()
+{
+    // Sessions and sockets go before the services they use.
+    delete m_http;
+    m_http = nullptr;
+    delete m_hub;
+    m_hub = nullptr;
+}
+
+bool ChatServer::start(QString *error)
+{
+    if (!PasswordHasher::initialize()) {
+        *error = u"libsodium failed to initialise"_s;
+        return false;
+    }
+    if (!m_store->open(error))
+        return false;
+
+    m_api->registerRoutes(*m_http);
+    // WebSocket upgrades: QtHttpServer 6.4 hands them over only when a route matches the path and
+    // its handler writes nothing. A plain GET /ws gets 426.
+    m_http->route(u"/ws"_s, [](const QHttpServerRequest &request, QHttpServerResponder &&r) {
+        if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+            return;
+        HttpReply reply(std::move(r));
+        reply.error(QHttpServerResponder::StatusCode::UpgradeRequired, u"upgrade_required"_s,
+                    u"connect with a WebSocket client"_s);
+    });
+    connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this,
+            &ChatServer::onNewWebSocketConnections);
+
+    HttpLimits limits;
+    limits.maxHeaderBytes = m_config.maxHttpHeaderBytes;
+    limits.maxBodyBytes = m_config.maxHttpBodyBytes;
+    limits.idleTimeoutMs = m_config.httpIdleTimeoutSecs * 1000;
+    limits.requestTimeoutMs = m_config.httpRequestTimeoutSecs * 1000;
+    m_tcp = new GuardedTcpServer(limits, this);
+    m_tcp->setListenBacklogSize(4096);
+    m_tcp->setMaxPendingConnections(4096);
+    if (!m_tcp->listen(m_config.listenAddress, m_config.port)) {
+        *error = u"cannot listen on %1: %2"_s.arg(m_config.listenString(), m_tcp->errorString());
+        return false;
+    }
+    m_http->bind(m_tcp);
+    qCInfo(lcServer) << "listening on" << m_config.listenAddress.toString() << port()
+                     << "database" << m_config.resolvedDbPath();
+    return true;
+}
+
+quint16 ChatServer::port() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+void ChatServer::onNewWebSocketConnections()
+{
+    while (m_http->hasPendingWebSocketConnections()) {
+        std::unique_ptr<QWebSocket> socket = m_http->nextPendingWebSocketConnection();
+        if (!socket)
+            continue;
+        if (m_shuttingDown) {
+            socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+            socket.release()->deleteLater();
+            continue;
+        }
+        auto *session = new WsSession(std::move(socket), m_services, m_hub);
+        session->start();
+    }
+}
+
+void ChatServer::shutdown(std::function<void()> done)
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    qCInfo(lcServer) << "shutting down: closing the listener, committing pending messages";
+    if (m_tcp)
+        m_tcp->close();
+    m_store->close([this, done] {
+        qCInfo(lcServer) << "closing" << m_hub->sessionCount() << "WebSocket connections";
+        m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+        // Give close frames a moment to leave; do not wait for peers that never answer.
+        auto *timer = new QTimer(this);
+        auto finished = std::make_shared<bool>(false);
+        auto finish = [timer, done, finished] {
+            if (std::exchange(*finished, true))
+                return;
+            timer->stop();
+            timer->deleteLater();
+            done();
+        };
+        connect(timer, &QTimer::timeout, this, finish);
+        connect(m_hub, &Hub::sessionCountChanged, timer, [finish](qsizetype n) {
+            if (n == 0)
+                finish();
+        });
+        timer->start(2000);
+        if (m_hub->sessionCount() == 0)
+            QMetaObject::invokeMethod(timer, finish, Qt::QueuedConnection);
+    });
+}

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "serverconfig.h"
+#include "serverservices.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+class AuthService;
+class GuardedTcpServer;
+class HttpApi;
+class Hub;
+class QHttpServer;
+class RateLimiter;
+class StoreService;
+
+// The composition root of the daemon: store, accounts, HTTP API and WebSocket hub on one port.
+class ChatServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ChatServer(const ServerConfig &config, QObject *parent = nullptr);
+    ~ChatServer() override;
+
+    bool start(QString *error); // opens the database, then listens
+    quint16 port() const;
+
+    // Stops accepting, commits what is pending, closes WebSockets with 1001 (going away), then
+    // calls done.
+    void shutdown(std::function<void()> done);
+
+private:
+    void onNewWebSocketConnections();
+
+    ServerConfig m_config;
+    std::unique_ptr<StoreService> m_store;
+    std::unique_ptr<RateLimiter> m_limiter;
+    AuthService *m_auth = nullptr;
+    Hub *m_hub = nullptr;
+    HttpApi *m_api = nullptr;
+    QHttpServer *m_http = nullptr;
+    GuardedTcpServer *m_tcp = nullptr;
+    ServerServices m_services;
+    bool m_shuttingDown = false;
+};

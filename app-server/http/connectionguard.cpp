@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#include "connectionguard.h"
+
+#include "logging.h"
+
+#include <QTcpSocket>
+
+ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits)
+    : QObject(socket), m_socket(socket), m_limits(limits)
+{
+    // Connected before QtHttpServer's own slot, so this runs first on every read.
+    m_readConnection = connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
+    connect(socket, &QTcpSocket::bytesWritten, this, &ConnectionGuard::onBytesWritten);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
+    m_timer.start(m_limits.idleTimeoutMs);
+}
+
+void ConnectionGuard::onReadyRead()
+{
+    // Bytes QtHttpServer has not consumed yet: what arrived since the last read.
+    const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
+    if (fresh.isEmpty())
+        return;
+    if (!m_inRequest) {
+        m_inRequest = true;
+        m_timer.start(m_limits.requestTimeoutMs);
+    }
+    if (!m_headersDone) {
+        const QByteArray window = m_tail + fresh;
+        const qsizetype end = window.indexOf("\r\n\r\n");
+        if (end < 0) {
+            m_headerBytes += fresh.size();
+            m_tail = window.right(3);
+        } else {
+            const qsizetype headerPart = end + 4 - m_tail.size();
+            m_headerBytes += headerPart;
+            m_bodyBytes += fresh.size() - headerPart;
+            m_headersDone = true;
+            m_tail.clear();
+        }
+        if (m_headerBytes > m_limits.maxHeaderBytes) {
+            reject(431, "Request Header Fields Too Large", "headers_too_large",
+                   "request headers are too large");
+            return;
+        }
+    } else {
+        m_bodyBytes += fresh.size();
+    }
+    if (m_bodyBytes > m_limits.maxBodyBytes)
+        reject(413, "Payload Too Large", "payload_too_large", "request body is too large");
+}
+
+void ConnectionGuard::onBytesWritten()
+{
+    // A response went out: the next bytes start a new request.
+    m_inRequest = false;
+    m_headersDone = false;
+    m_headerBytes = 0;
+    m_bodyBytes = 0;
+    m_tail.clear();
+    m_timer.start(m_limits.idleTimeoutMs);
+}
+
+void ConnectionGuard::onTimeout()
+{
+    if (!attached()) {
+        deleteLater(); // the socket is a WebSocket now
+        return;
+    }
+    if (m_inRequest) {
+        reject(408, "Request Timeout", "request_timeout", "request took too long to arrive");
+    } else {
+        qCDebug(lcHttp) << "closing idle connection from" << m_socket->peerAddress().toString();
+        m_socket->disconnectFromHost();
+    }
+}
+
+void ConnectionGuard::reject(int status, const char *reason, const char *code,
+                             const char *message)
+{
+    qCInfo(lcHttp) << "rejecting request from" << m_socket->peerAddress().toString() << status
+                   << reason;
+    const QByteArray body = QByteArray("{\"error\":{\"code\":\"") + code + "\",\"message\":\""
+            + message + "\"}}";
+    const QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    // QtHttpServer must not parse anything more from this connection.
+    disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
+    m_socket->setReadBufferSize(64 * 1024); // a client still sending meets TCP back-pressure
+    m_socket->write(response);
+    m_socket->disconnectFromHost();
+    connect(m_socket, &QTcpSocket::disconnected, m_socket, &QObject::deleteLater);
+    m_timer.disconnect();
+    connect(&m_timer, &QTimer::timeout, m_socket, &QTcpSocket::abort);
+    m_timer.start(2000); // a peer that never reads its answer is cut off
+}
+
+void GuardedTcpServer::incomingConnection(qintptr descriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    new ConnectionGuard(socket, m_limits);
+    addPendingConnection(socket); // QTcpServer emits newConnection() after this returns
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QObject>
+#include <QTcpServer>
+#include <QTimer>
+
+class QTcpSocket;
+
+struct HttpLimits
+{
+    qint64 maxHeaderBytes = 16 * 1024;
+    qint64 maxBodyBytes = 64 * 1024;
+    int idleTimeoutMs = 60'000;    // keep-alive connection with no request in flight
+    int requestTimeoutMs = 15'000; // from a request's first byte to its answer
+};
+
+// QtHttpServer 6.4 reads headers without bound, buffers whole bodies and never times out a
+// connection. The guard watches each socket before QtHttpServer sees its bytes and answers
+// 431 / 413 / 408 and closes when a request is too big or too slow, and closes idle keep-alive
+// connections. It stands down by itself once the socket is upgraded to a WebSocket (QtHttpServer
+// then disconnects every signal of the socket, including the guard's).
+class ConnectionGuard : public QObject
+{
+    Q_OBJECT
+public:
+    ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits);
+
+private:
+    void onReadyRead();
+    void onBytesWritten();
+    void onTimeout();
+    bool attached() const { return bool(m_readConnection); }
+    void reject(int status, const char *reason, const char *code, const char *message);
+
+    QTcpSocket *m_socket;
+    HttpLimits m_limits;
+    QTimer m_timer;
+    QMetaObject::Connection m_readConnection;
+    bool m_inRequest = false;
+    bool m_headersDone = false;
+    qint64 m_headerBytes = 0;
+    qint64 m_bodyBytes = 0;
+    QByteArray m_tail; // last bytes seen, to find "\r\n\r\n" across reads
+};
+
+// A QTcpServer whose sockets get a ConnectionGuard before QtHttpServer takes them.
+class GuardedTcpServer : public QTcpServer
+{
+    Q_OBJECT
+public:
+    GuardedTcpServer(const HttpLimits &limits, QObject *parent = nullptr)
+        : QTcpServer(parent), m_limits(limits)
+    {
+    }
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    HttpLimits m_limits;
+};

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: MIT
+#include "httpapi.h"
+
+#include "apitypes.h"
+#include "auth/authservice.h"
+#include "logging.h"
+#include "protocol.h"
+#include "ratelimiter.h"
+#include "serverconfig.h"
+#include "store/storeservice.h"
+#include "validation.h"
+
+#include <QHttpServer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+using Status = QHttpServerResponder::StatusCode;
+using Method = QHttpServerRequest::Method;
+
+namespace {
+
+constexpr int kDefaultPage = 50;
+constexpr int kMaxPage = 200;
+
+void replyStoreError(HttpReply &reply, StoreStatus status, const QString &room)
+{
+    switch (status) {
+    case StoreStatus::RoomNotFound:
+        reply.error(Status::NotFound, Protocol::Error::RoomNotFound,
+                    u"room '%1' does not exist"_s.arg(room));
+        break;
+    case StoreStatus::UserNotFound:
+        reply.error(Status::NotFound, Protocol::Error::UserNotFound, u"no such user"_s);
+        break;
+    case StoreStatus::Forbidden:
+        reply.error(Status::Forbidden, Protocol::Error::Forbidden,
+                    u"you are not a member of room '%1'"_s.arg(room));
+        break;
+    case StoreStatus::Conflict:
+        reply.error(Status::Conflict, Protocol::Error::NameTaken, u"name is taken"_s);
+        break;
+    default:
+        reply.error(Status::InternalServerError, Protocol::Error::Internal,
+                    u"the server could not complete the request"_s);
+        break;
+    }
+}
+
+// Room names in paths never match the pattern of a real room when they carry anything odd
+// ("..", "%2F", quotes): answer as for an unknown room.
+bool checkRoomName(const QString &room, HttpReply &reply)
+{
+    if (Validation::isValidRoomName(room))
+        return true;
+    reply.error(Status::NotFound, Protocol::Error::RoomNotFound, u"no such room"_s);
+    return false;
+}
+
+std::optional<qint64> cursorParam(const QUrlQuery &query, const QString &key, bool *bad)
+{
+    if (!query.hasQueryItem(key))
+        return std::nullopt;
+    bool ok = false;
+    const qint64 v = query.queryItemValue(key).toLongLong(&ok);
+    if (!ok || v < 0)
+        *bad = true;
+    return v;
+}
+
+} // namespace
+
+HttpApi::HttpApi(const ServerServices &services, QObject *parent)
+    : QObject(parent), m_services(services)
+{
+}
+
+void HttpApi::registerRoutes(QHttpServer &server)
+{
+    // Each handler takes the responder so that it can answer after a store round trip.
+    auto bind = [this](void (HttpApi::*method)(const QHttpServerRequest &, const HttpReplyPtr &)) {
+        return [this, method](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            (this->*method)(request, std::make_shared<HttpReply>(std::move(responder)));
+        };
+    };
+    auto bindRoom = [this](void (HttpApi::*method)(const QString &, const QHttpServerRequest &,
+                                                   const HttpReplyPtr &)) {
+        return [this, method](const QString &room, const QHttpServerRequest &request,
+                              QHttpServerResponder &&responder) {
+            auto reply = std::make_shared<HttpReply>(std::move(responder));
+            if (checkRoomName(room, *reply))
+                (this->*method)(room, request, reply);
+        };
+    };
+
+    server.route(u"/healthz"_s, Method::Get, [] {
+        return QHttpServerResponse(QJsonObject{{"status"_L1, "ok"_L1}});
+    });
+    server.route(u"/api/v1/register"_s, Method::Post, bind(&HttpApi::registerUser));
+    server.route(u"/api/v1/login"_s, Method::Post, bind(&HttpApi::login));
+    server.route(u"/api/v1/logout"_s, Method::Post, bind(&HttpApi::logout));
+    server.route(u"/api/v1/rooms"_s, Method::Get, bind(&HttpApi::listRooms));
+    server.route(u"/api/v1/rooms"_s, Method::Post, bind(&HttpApi::createRoom));
+    server.route(u"/api/v1/rooms/<arg>/join"_s, Method::Post, bindRoom(&HttpApi::joinRoom));
+    server.route(u"/api/v1/rooms/<arg>/invite"_s, Method::Post, bindRoom(&HttpApi::invite));
+    server.route(u"/api/v1/rooms/<arg>/messages"_s, Method::Get, bindRoom(&HttpApi::history));
+    server.route(u"/api/v1/rooms/<arg>/messages"_s, Method::Post,
+                 bindRoom(&HttpApi::postMessage));
+
+    server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&r) {
+        HttpReply reply(std::move(r));
+        reply.error(Status::NotFound, Protocol::Error::NotFound,
+                    u"no route for %1"_s.arg(request.url().path().left(200)));
+    });
+}
+
+void HttpApi::withUser(const QHttpServerRequest &request, const HttpReplyPtr &reply,
+                       UserHandler handler)
+{
+    const QString token = AuthService::bearerToken(request.value("Authorization"));
+    if (token.isEmpty()) {
+        reply->error(Status::Unauthorized, Protocol::Error::Unauthorized,
+                     u"missing Authorization: Bearer token"_s);
+        return;
+    }
+    m_services.auth->authenticate(token, this,
+                                  [reply, handler](const std::optional<AuthUser> &user) {
+                                      if (!user) {
+                                          reply->error(Status::Unauthorized,
+                                                       Protocol::Error::Unauthorized,
+                                                       u"invalid or expired token"_s);
+                                          return;
+                                      }
+                                      handler(*user);
+                                  });
+}
+
+std::optional<QJsonObject> HttpApi::jsonBody(const QHttpServerRequest &request, HttpReply &reply)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &error);
+    if (error.error != QJsonParseError::NoError) {
+        reply.error(Status::BadRequest, Protocol::Error::BadJson,
+                    u"body is not valid JSON: %1"_s.arg(error.errorString()));
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        reply.error(Status::BadRequest, Protocol::Error::BadJson,
+                    u"body must be a JSON object"_s);
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+namespace {
+// Turns a register/login outcome into the HTTP answer.
+void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status success)
+{
+    using S = AuthService::Outcome::Status;
+    switch (outcome.status) {
+    case S::Ok:
+        reply.json(success, outcome.result.toJson());
+        break;
+    case S::NameTaken:
+        reply.error(Status::Conflict, Protocol::Error::NameTaken, u"username is taken"_s);
+        break;
+    case S::BadCredentials:
+        reply.error(Status::Unauthorized, Protocol::Error::Unauthorized,
+                    u"wrong username or password"_s);
+        break;
+    case S::Invalid:
+        reply.error(Status::BadRequest, Protocol::Error::InvalidRequest, outcome.message);
+        break;
+    case S::Error:
+        reply.error(Status::InternalServerError, Protocol::Error::Internal,
+                    u"could not complete the request"_s);
+        break;
+    }
+}
+} // namespace
+
+void HttpApi::registerUser(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    if (!m_services.config->openRegistration) {
+        reply->error(Status::Forbidden, Protocol::Error::RegistrationClosed,
+                     u"registration is closed on this server"_s);
+        return;
+    }
+    const auto json = jsonBody(request, *reply);
+    if (!json)
+        return;
+    QString why;
+    const auto credentials = Credentials::fromJson(*json, &why);
+    if (!credentials) {
+        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
+        return;
+    }
+    m_services.auth->registerUser(*credentials, this,
+                                  [reply](const AuthService::Outcome &outcome) {
+                                      replyAuth(*reply, outcome, Status::Created);
+                                  });
+}
+
+void HttpApi::login(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    const auto json = jsonBody(request, *reply);
+    if (!json)
+        return;
+    QString why;
+    const auto credentials = Credentials::fromJson(*json, &why);
+    if (!credentials) {
+        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
+        return;
+    }
+    m_services.auth->login(*credentials, this, [reply](const AuthService::Outcome &outcome) {
+        replyAuth(*reply, outcome, Status::Ok);
+    });
+}
+
+void HttpApi::logout(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    const QString token = AuthService::bearerToken(request.value("Authorization"));
+    withUser(request, reply, [this, token, reply](const AuthUser &) {
+        m_services.auth->logout(token, this, [reply] { reply->noContent(); });
+    });
+}
+
+void HttpApi::listRooms(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    withUser(request, reply, [this, reply](const AuthUser &user) {
+        m_services.store->run<QList<RoomInfo>>(
+                this, [id = user.id](ChatStore &store) { return store.listRooms(id); },
+                [reply](QList<RoomInfo> rooms) {
+                    QJsonArray list;
+                    for (const RoomInfo &r : rooms)
+                        list.append(r.toJson());
+                    reply->json(Status::Ok, {{"rooms"_L1, list}});
+                });
+    });
+}
+
+void HttpApi::createRoom(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    const auto json = jsonBody(request, *reply);
+    if (!json)
+        return;
+    QString why;
+    const auto create = CreateRoomRequest::fromJson(*json, &why);
+    if (!create) {
+        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
+        return;
+    }
+    withUser(request, reply, [this, reply, create = *create](const AuthUser &user) {
+        m_services.store->run<StoreStatus>(
+                this,
+                [create, id = user.id](ChatStore &store) {
+                    return store.createRoom(create.name, create.isPrivate, id);
+                },
+                [reply, create](StoreStatus status) {
+                    if (status != StoreStatus::Ok) {
+                        replyStoreError(*reply, status, create.name);
+                        return;
+                    }
+                    reply->json(Status::Created,
+                                RoomInfo{create.name, 0, create.isPrivate, true}.toJson());
+                });
+    });
+}
+
+void HttpApi::joinRoom(const QString &room, const QHttpServerRequest &request,
+                       const HttpReplyPtr &reply)
+{
+    withUser(request, reply, [this, room, reply](const AuthUser &user) {
+        m_services.store->run<StoreStatus>(
+                this, [room, id = user.id](ChatStore &store) { return store.joinRoom(room, id); },
+                [reply, room](StoreStatus status) {
+                    if (status == StoreStatus::Ok)
+                        reply->noContent();
+                    else if (status == StoreStatus::Forbidden)
+                        reply->error(Status::Forbidden, Protocol::Error::Forbidden,
+                                     u"room '%1' is private; ask a member to invite you"_s.arg(room));
+                    else
+                        replyStoreError(*reply, status, room);
+                });
+    });
+}
+
+void HttpApi::invite(const QString &room, const QHttpServerRequest &request,
+                     const HttpReplyPtr &reply)
+{
+    const auto json = jsonBody(request, *reply);
+    if (!json)
+        return;
+    QString why;
+    const auto invite = InviteRequest::fromJson(*json, &why);
+    if (!invite) {
+        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
+        return;
+    }
+    withUser(request, reply, [this, room, reply, invitee = invite->user](const AuthUser &user) {
+        m_services.store->run<StoreStatus>(
+                this,
+                [room, invitee, id = user.id](ChatStore &store) {
+                    return store.invite(room, id, invitee);
+                },
+                [reply, room](StoreStatus status) {
+                    if (status == StoreStatus::Ok)
+                        reply->noContent();
+                    else
+                        replyStoreError(*reply, status, room);
+                });
+    });
+}
+
+void HttpApi::history(const QString &room, const QHttpServerRequest &request,
+                      const HttpReplyPtr &reply)
+{
+    const QUrlQuery params = request.query();
+    bool bad = false;
+    HistoryQuery query;
+    query.room = room;
+    query.after = cursorParam(params, u"after"_s, &bad);
+    query.before = cursorParam(params, u"before"_s, &bad);
+    if (params.hasQueryItem(u"limit"_s)) {
+        bool ok = false;
+        query.limit = params.queryItemValue(u"limit"_s).toInt(&ok);
+        if (!ok || query.limit < 1)
+            bad = true;
+        query.limit = std::min(query.limit, kMaxPage);
+    } else {
+        query.limit = kDefaultPage;
+    }
+    if (bad || (query.after && query.before)) {
+        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest,
+                     u"use at most one of after=S or before=S (integers >= 0) and limit=1..200"_s);
+        return;
+    }
+    withUser(request, reply, [this, reply, query](const AuthUser &user) mutable {
+        query.userId = user.id;
+        m_services.store->run<HistoryResult>(
+                this, [query](ChatStore &store) { return store.history(query); },
+                [this, reply, room = query.room](HistoryResult result) {
+                    if (result.status != StoreStatus::Ok) {
+                        replyStoreError(*reply, result.status, room);
+                        return;
+                    }
+                    HistoryPage page{result.messages, m_services.store->epoch(), result.hasMore};
+                    reply->json(Status::Ok, page.toJson());
+                });
+    });
+}
+
+void HttpApi::postMessage(const QString &room, const QHttpServerRequest &request,
+                          const HttpReplyPtr &reply)
+{
+    const auto json = jsonBody(request, *reply);
+    if (!json)
+        return;
+    QString why;
+    const auto post = PostMessageRequest::fromJson(*json, &why);
+    if (!post) {
+        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
+        return;
+    }
+    const int maxBody = m_services.config->maxBodyBytes;
+    const QString bodyError = Validation::bodyError(post->body, maxBody);
+    if (!bodyError.isEmpty()) {
+        reply->error(Status::BadRequest, bodyError,
+                     bodyError == Protocol::Error::BodyTooLong
+                             ? u"body is longer than %1 bytes of UTF-8"_s.arg(maxBody)
+                             : u"body must be non-empty text without NUL characters"_s);
+        return;
+    }
+    withUser(request, reply, [this, room, reply, post = *post](const AuthUser &user) {
+        if (!m_services.limiter->allow(user.id)) {
+            reply->error(Status::TooManyRequests, Protocol::Error::RateLimited,
+                         u"sending too fast; retry later"_s);
+            return;
+        }
+        m_services.store->append({user.id, room, post.clientId, post.body}, this,
+                                 [reply, room](const AppendResult &result) {
+                                     if (result.status != StoreStatus::Ok) {
+                                         replyStoreError(*reply, result.status, room);
+                                         return;
+                                     }
+                                     reply->json(result.duplicate ? Status::Ok : Status::Created,
+                                                 result.message.toJson());
+                                 });
+    });
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "http/httpreply.h"
+#include "serverservices.h"
+#include "store/chatstore.h"
+
+#include <QObject>
+
+#include <functional>
+#include <optional>
+
+class QHttpServer;
+class QHttpServerRequest;
+
+// The HTTP API of docs/protocol.md on a QHttpServer: accounts, rooms, history, posting.
+class HttpApi : public QObject
+{
+    Q_OBJECT
+public:
+    HttpApi(const ServerServices &services, QObject *parent = nullptr);
+    void registerRoutes(QHttpServer &server);
+
+private:
+    using UserHandler = std::function<void(const AuthUser &user)>;
+    // Authenticates the request's bearer token, then calls handler; answers 401 otherwise.
+    void withUser(const QHttpServerRequest &request, const HttpReplyPtr &reply,
+                  UserHandler handler);
+    static std::optional<QJsonObject> jsonBody(const QHttpServerRequest &request,
+                                               HttpReply &reply);
+
+    void registerUser(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void login(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void logout(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void listRooms(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void createRoom(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void joinRoom(const QString &room, const QHttpServerRequest &request,
+                  const HttpReplyPtr &reply);
+    void invite(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void history(const QString &room, const QHttpServerRequest &request,
+                 const HttpReplyPtr &reply);
+    void postMessage(const QString &room, const QHttpServerRequest &request,
+                     const HttpReplyPtr &reply);
+
+    ServerServices m_services;
+};

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#include "httpreply.h"
+
+#include "apitypes.h"
+#include "protocol.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+HttpReply::HttpReply(QHttpServerResponder &&responder)
+    : m_responder(std::move(responder)), m_socket(m_responder.socket())
+{
+}
+
+HttpReply::~HttpReply()
+{
+    if (!m_sent)
+        error(Status::InternalServerError, Protocol::Error::Internal, u"no response produced"_s);
+}
+
+bool HttpReply::begin()
+{
+    if (m_sent)
+        return false;
+    m_sent = true;
+    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void HttpReply::json(Status status, const QJsonObject &body)
+{
+    if (!begin())
+        return;
+    m_responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json",
+                      status);
+}
+
+void HttpReply::error(Status status, const QString &code, const QString &message)
+{
+    json(status, ApiError{code, message}.toJson());
+}
+
+void HttpReply::noContent()
+{
+    if (!begin())
+        return;
+    m_responder.write(Status::NoContent);
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#include "chatserver.h"
+#include "serverconfig.h"
+#include "unixsignals.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    // Qt's own UNIX dispatcher: GLib's makes broadcasts O(n^2) in room size (QT64-NOTES.md).
+    qputenv("QT_NO_GLIB", "1");
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"chat-server"_s);
+    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            u"Headless chat server: HTTP API and WebSocket push on one port, SQLite storage.\n"
+            "Settings come from --config FILE ([server] section), CHAT_* environment variables "
+            "and the options below, in rising precedence."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    ServerConfig::addCommandLineOptions(parser);
+    parser.process(app);
+
+    QString error;
+    const auto config = ServerConfig::resolve(parser, QProcessEnvironment::systemEnvironment(),
+                                              &error);
+    if (!config) {
+        std::fprintf(stderr, "chat-server: %s\n", qPrintable(error));
+        return 2;
+    }
+    if (!config->logRules.isEmpty())
+        QLoggingCategory::setFilterRules(QString(config->logRules).replace(u';', u'\n'));
+
+    ChatServer server(*config);
+    if (!server.start(&error)) {
+        std::fprintf(stderr, "chat-server: %s\n", qPrintable(error));
+        return 1;
+    }
+    // Scripts and tests read this line to learn the port (e.g. with --listen 127.0.0.1:0).
+    std::printf("chat-server listening on http://%s:%u (WebSocket: /ws)\n",
+                qPrintable(config->listenAddress.toString()), unsigned(server.port()));
+    std::fflush(stdout);
+
+    UnixSignals unixSignals;
+    QObject::connect(&unixSignals, &UnixSignals::terminationRequested, &server, [&server](int) {
+        server.shutdown([] { QCoreApplication::quit(); });
+    });
+    return app.exec();
+}

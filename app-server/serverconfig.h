@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QHostAddress>
+#include <QMap>
+#include <QProcessEnvironment>
+#include <QString>
+
+#include <optional>
+
+class QCommandLineParser;
+
+// Every runtime setting of chat-server, merged from (lowest to highest precedence) built-in
+// defaults, the INI file (section [server]), CHAT_* environment variables and the command line.
+// Keys are the same everywhere: INI "max_body_bytes" = env CHAT_MAX_BODY_BYTES.
+struct ServerConfig
+{
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 port = 8080;
+    QString dbPath;                 // empty = <AppDataLocation>/chat.db
+    QString logRules;               // QLoggingCategory filter rules, ';'-separated
+    bool openRegistration = true;
+    int maxBodyBytes = 4096;        // message body, UTF-8 bytes
+    int maxHttpBodyBytes = 64 * 1024;
+    int maxHttpHeaderBytes = 16 * 1024;
+    int maxWsMessageBytes = 64 * 1024; // one WebSocket message (and frame)
+    double sendRate = 20.0;         // messages per second per user, sustained
+    int sendBurst = 50;             // token bucket size
+    int pingIntervalSecs = 30;      // idle WebSocket ping; dropped after 2 intervals of silence
+    int httpIdleTimeoutSecs = 60;   // keep-alive connection with no request in flight
+    int httpRequestTimeoutSecs = 15; // a request must arrive whole within this time
+    int tokenTtlDays = 30;
+
+    using Layer = QMap<QString, QString>; // canonical key -> raw value
+
+    static QStringList keys();
+    static void addCommandLineOptions(QCommandLineParser &parser);
+    static Layer layerFromCommandLine(const QCommandLineParser &parser);
+    static Layer layerFromEnvironment(const QProcessEnvironment &env);
+    static std::optional<Layer> layerFromIniFile(const QString &path, QString *error);
+
+    // Applies layers in order (later wins) over the defaults; nullopt + *error on a bad value.
+    static std::optional<ServerConfig> merge(const QList<Layer> &layers, QString *error);
+
+    // Full resolution as main() does it: --config / CHAT_CONFIG picks the INI file.
+    static std::optional<ServerConfig> resolve(const QCommandLineParser &parser,
+                                               const QProcessEnvironment &env, QString *error);
+
+    QString resolvedDbPath() const;
+    QString listenString() const;
+};

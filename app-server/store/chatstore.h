@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatmessage.h"
+#include "roominfo.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// Outcome of a store operation, mapped to HTTP statuses and error frames by the callers.
+enum class StoreStatus { Ok, RoomNotFound, UserNotFound, Forbidden, Conflict, Error };
+
+struct UserRecord
+{
+    qint64 id = 0;
+    QString name;         // canonical spelling (names are unique case-insensitively)
+    QByteArray passwordHash; // libsodium crypto_pwhash_str output
+};
+
+struct AuthUser
+{
+    qint64 id = 0;
+    QString name;
+};
+
+struct AppendRequest
+{
+    qint64 senderId = 0;
+    QString room;
+    QString clientId;
+    QString body;
+};
+
+struct AppendResult
+{
+    StoreStatus status = StoreStatus::Error;
+    ChatMessage message;    // the stored message (the original one for a retry)
+    bool duplicate = false; // (sender, clientId) was already stored
+};
+
+struct HistoryQuery
+{
+    QString room;
+    qint64 userId = 0;            // must be a member
+    std::optional<qint64> after;  // ascending from after+1
+    std::optional<qint64> before; // the newest `limit` below before
+    int limit = 50;               // 0 = only check access and report lastSeq
+};
+
+struct HistoryResult
+{
+    StoreStatus status = StoreStatus::Error;
+    QList<ChatMessage> messages; // ascending seq
+    bool hasMore = false;        // more in the direction of the query
+    qint64 lastSeq = 0;          // newest seq in the room when the query ran
+};
+
+// Persistence behind one interface so another backend (PostgreSQL) can be added without touching
+// callers. An implementation is used from one thread only (StoreService's worker thread).
+class ChatStore
+{
+public:
+    virtual ~ChatStore() = default;
+
+    virtual bool open(QString *error) = 0;
+    virtual void close() = 0;
+    // Random id made when the database was created; changes only with a new database.
+    virtual QString epoch() const = 0;
+
+    virtual StoreStatus createUser(const QString &name, const QByteArray &passwordHash,
+                                   UserRecord *created) = 0;
+    virtual std::optional<UserRecord> findUser(const QString &name) = 0;
+
+    virtual bool storeToken(const QByteArray &tokenHash, qint64 userId,
+                            const QDateTime &expires) = 0;
+    virtual std::optional<AuthUser> userForToken(const QByteArray &tokenHash,
+                                                 const QDateTime &now) = 0;
+    virtual bool deleteToken(const QByteArray &tokenHash) = 0;
+
+    virtual QList<RoomInfo> listRooms(qint64 userId) = 0;
+    virtual StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) = 0;
+    virtual StoreStatus joinRoom(const QString &room, qint64 userId) = 0;
+    virtual StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) = 0;
+
+    virtual HistoryResult history(const HistoryQuery &query) = 0;
+
+    // Stores a batch in one transaction. Results are in request order; nothing in the batch is
+    // visible (or reported Ok) unless the transaction committed.
+    virtual QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) = 0;
+};

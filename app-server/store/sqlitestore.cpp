@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: MIT
+#include "sqlitestore.h"
+
+#include "logging.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QDir>
+#include <QSqlError>
+#include <QUuid>
+#include <QVariant>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+std::atomic<int> s_connectionCounter{0};
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// The resource files are named NNN_<what>.sql; find the one for a version whatever its suffix.
+QString findMigration(int version)
+{
+    const QString prefix = QString::number(version).rightJustified(3, u'0') + u'_';
+    const QDir dir(u":/sql/sqlite"_s);
+    for (const QString &name : dir.entryList({u"*.sql"_s}, QDir::Files, QDir::Name)) {
+        if (name.startsWith(prefix))
+            return dir.filePath(name);
+    }
+    return {};
+}
+
+ChatMessage messageFromRow(const QSqlQuery &q, const QString &room)
+{
+    ChatMessage m;
+    m.room = room;
+    m.seq = q.value(0).toLongLong();
+    m.id = q.value(1).toString();
+    m.sender = q.value(2).toString();
+    m.clientId = q.value(3).toString();
+    m.body = q.value(4).toString();
+    m.ts = QDateTime::fromMSecsSinceEpoch(q.value(5).toLongLong(), Qt::UTC);
+    return m;
+}
+
+} // namespace
+
+static void initStoreResources()
+{
+    Q_INIT_RESOURCE(store); // the .qrc lives in a static library
+}
+
+SqliteStore::SqliteStore(const QString &path)
+    : m_path(path), m_connectionName(u"chat-sqlite-%1"_s.arg(++s_connectionCounter))
+{
+    initStoreResources();
+}
+
+SqliteStore::~SqliteStore()
+{
+    close();
+}
+
+int SqliteStore::schemaVersion()
+{
+    int version = 0;
+    while (!findMigration(version + 1).isEmpty())
+        ++version;
+    return version;
+}
+
+bool SqliteStore::open(QString *error)
+{
+    const QFileInfo info(m_path);
+    if (!QDir().mkpath(info.absolutePath())) {
+        *error = u"cannot create directory %1"_s.arg(info.absolutePath());
+        return false;
+    }
+    m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+    m_db.setDatabaseName(m_path);
+    m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    if (!m_db.open()) {
+        *error = u"cannot open %1: %2"_s.arg(m_path, m_db.lastError().text());
+        return false;
+    }
+    for (const QString &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
+                                  u"PRAGMA foreign_keys=ON"_s}) {
+        QSqlQuery q(m_db);
+        if (!q.exec(pragma)) {
+            *error = u"%1 failed: %2"_s.arg(pragma, q.lastError().text());
+            return false;
+        }
+    }
+    if (!migrate(error))
+        return false;
+
+    QSqlQuery q(m_db);
+    q.prepare(u"INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', ?)"_s);
+    q.addBindValue(QUuid::createUuid().toString(QUuid::WithoutBraces));
+    if (!exec(q)) {
+        *error = u"cannot write epoch: %1"_s.arg(q.lastError().text());
+        return false;
+    }
+    q.prepare(u"SELECT value FROM meta WHERE key = 'epoch'"_s);
+    if (!exec(q) || !q.next()) {
+        *error = u"cannot read epoch"_s;
+        return false;
+    }
+    m_epoch = q.value(0).toString();
+    qCInfo(lcStore) << "opened" << m_path << "schema" << schemaVersion() << "epoch" << m_epoch;
+    return true;
+}
+
+void SqliteStore::close()
+{
+    if (!m_db.isValid())
+        return;
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool SqliteStore::migrate(QString *error)
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(u"PRAGMA user_version"_s) || !q.next()) {
+        *error = u"cannot read schema version: %1"_s.arg(q.lastError().text());
+        return false;
+    }
+    int version = q.value(0).toInt();
+    const int target = schemaVersion();
+    if (target == 0) {
+        *error = u"no schema migrations found in resources"_s;
+        return false;
+    }
+    if (version > target) {
+        *error = u"database schema %1 is newer than this server (%2)"_s.arg(version).arg(target);
+        return false;
+    }
+    while (version < target) {
+        const int next = version + 1;
+        QFile file(findMigration(next));
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = u"missing migration %1"_s.arg(next);
+            return false;
+        }
+        const QString script = QString::fromUtf8(file.readAll());
+        if (!m_db.transaction()) {
+            *error = m_db.lastError().text();
+            return false;
+        }
+        // Statements end with ';' at the end of a line; comments are whole lines.
+        QString statement;
+        const QStringList lines = script.split(u'\n');
+        for (const QString &line : lines) {
+            if (line.trimmed().startsWith("--"_L1))
+                continue;
+            statement += line + u'\n';
+            if (!line.trimmed().endsWith(u';'))
+                continue;
+            QSqlQuery s(m_db);
+            if (!s.exec(statement.trimmed())) {
+                *error = u"migration %1 failed: %2"_s.arg(next).arg(s.lastError().text());
+                m_db.rollback();
+                return false;
+            }
+            statement.clear();
+        }
+        QSqlQuery v(m_db);
+        if (!v.exec(u"PRAGMA user_version = %1"_s.arg(next)) || !m_db.commit()) {
+            *error = u"migration %1: cannot commit: %2"_s.arg(next).arg(m_db.lastError().text());
+            m_db.rollback();
+            return false;
+        }
+        qCInfo(lcStore) << "applied migration" << next;
+        version = next;
+    }
+    return true;
+}
+
+bool SqliteStore::exec(QSqlQuery &query)
+{
+    if (query.exec())
+        return true;
+    qCWarning(lcStore) << "query failed:" << query.lastError().text() << query.lastQuery();
+    return false;
+}
+
+StoreStatus SqliteStore::createUser(const QString &name, const QByteArray &passwordHash,
+                                    UserRecord *created)
+{
+    if (!m_db.transaction())
+        return StoreStatus::Error;
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT 1 FROM users WHERE name = ?"_s);
+    q.addBindValue(name);
+    if (!exec(q)) {
+        m_db.rollback();
+        return StoreStatus::Error;
+    }
+    if (q.next()) {
+        m_db.rollback();
+        return StoreStatus::Conflict;
+    }
+    q.prepare(u"INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)"_s);
+    q.addBindValue(name);
+    q.addBindValue(QString::fromLatin1(passwordHash));
+    q.addBindValue(nowMs());
+    if (!exec(q)) {
+        m_db.rollback();
+        return StoreStatus::Error;
+    }
+    const qint64 id = q.lastInsertId().toLongLong();
+    const auto general = findRoom(u"general"_s);
+    if (!general || !addMember(general->id, id) || !m_db.commit()) {
+        m_db.rollback();
+        return StoreStatus::Error;
+    }
+    *created = {id, name, passwordHash};
+    return StoreStatus::Ok;
+}
+
+std::optional<UserRecord> SqliteStore::findUser(const QString &name)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT id, name, password_hash FROM users WHERE name = ?"_s);
+    q.addBindValue(name);
+    if (!exec(q) || !q.next())
+        return std::nullopt;
+    return UserRecord{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toByteArray()};
+}
+
+bool SqliteStore::storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"INSERT INTO tokens (hash, user_id, expires_at) VALUES (?, ?, ?)"_s);
+    q.addBindValue(tokenHash);
+    q.addBindValue(userId);
+    q.addBindValue(expires.toMSecsSinceEpoch());
+    return exec(q);
+}
+
+std::optional<AuthUser> SqliteStore::userForToken(const QByteArray &tokenHash, const QDateTime &now)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT u.id, u.name FROM tokens t JOIN users u ON u.id = t.user_id "
+              "WHERE t.hash = ? AND t.expires_at > ?"_s);
+    q.addBindValue(tokenHash);
+    q.addBindValue(now.toMSecsSinceEpoch());
+    if (!exec(q) || !q.next())
+        return std::nullopt;
+    return AuthUser{q.value(0).toLongLong(), q.value(1).toString()};
+}
+
+bool SqliteStore::deleteToken(const QByteArray &tokenHash)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"DELETE FROM tokens WHERE hash = ?"_s);
+    q.addBindValue(tokenHash);
+    return exec(q);
+}
+
+QList<RoomInfo> SqliteStore::listRooms(qint64 userId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT r.name, r.private, "
+              "COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.room_id = r.id), 0), "
+              "EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?) "
+              "FROM rooms r "
+              "WHERE r.private = 0 "
+              "   OR EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?) "
+              "ORDER BY r.name"_s);
+    q.addBindValue(userId);
+    q.addBindValue(userId);
+    QList<RoomInfo> rooms;
+    if (!exec(q))
+        return rooms;
+    while (q.next()) {
+        rooms.append({q.value(0).toString(), q.value(2).toLongLong(), q.value(1).toBool(),
+                      q.value(3).toBool()});
+    }
+    return rooms;
+}
+
+StoreStatus SqliteStore::createRoom(const QString &name, bool isPrivate, qint64 creatorId)
+{
+    if (findRoom(name))
+        return StoreStatus::Conflict;
+    if (!m_db.transaction())
+        return StoreStatus::Error;
+    QSqlQuery q(m_db);
+    q.prepare(u"INSERT INTO rooms (name, private, created_at) VALUES (?, ?, ?)"_s);
+    q.addBindValue(name);
+    q.addBindValue(isPrivate ? 1 : 0);
+    q.addBindValue(nowMs());
+    if (!exec(q)) {
+        m_db.rollback();
+        return StoreStatus::Error;
+    }
+    const qint64 roomId = q.lastInsertId().toLongLong();
+    if (!addMember(roomId, creatorId) || !m_db.commit()) {
+        m_db.rollback();
+        return StoreStatus::Error;
+    }
+    m_rooms.insert(name, {roomId, isPrivate});
+    return StoreStatus::Ok;
+}
+
+StoreStatus SqliteStore::joinRoom(const QString &name, qint64 userId)
+{
+    const auto room = findRoom(name);
+    if (!room)
+        return StoreStatus::RoomNotFound;
+    if (isMember(room->id, userId))
+        return StoreStatus::Ok;
+    if (room->isPrivate)
+        return StoreStatus::Forbidden;
+    return addMember(room->id, userId) ? StoreStatus::Ok : StoreStatus::Error;
+}
+
+StoreStatus SqliteStore::invite(const QString &name, qint64 inviterId, const QString &userName)
+{
+    const auto room = findRoom(name);
+    if (!room)
+        return StoreStatus::RoomNotFound;
+    if (!isMember(room->id, inviterId))
+        return StoreStatus::Forbidden;
+    const auto user = findUser(userName);
+    if (!user)
+        return StoreStatus::UserNotFound;
+    if (isMember(room->id, user->id))
+        return StoreStatus::Ok;
+    return addMember(room->id, user->id) ? StoreStatus::Ok : StoreStatus::Error;
+}
+
+HistoryResult SqliteStore::history(const HistoryQuery &query)
+{
+    HistoryResult result;
+    const auto room = findRoom(query.room);
+    if (!room) {
+        result.status = StoreStatus::RoomNotFound;
+        return result;
+    }
+    if (!isMember(room->id, query.userId)) {
+        result.status = StoreStatus::Forbidden;
+        return result;
+    }
+    result.lastSeq = lastSeq(room->id);
+    result.status = StoreStatus::Ok;
+    if (query.limit <= 0)
+        return result;
+
+    const bool ascending = query.after.has_value();
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    const QString select = u"SELECT m.seq, m.id, u.name, m.client_id, m.body, m.ts "
+                           "FROM messages m JOIN users u ON u.id = m.sender_id "
+                           "WHERE m.room_id = ? "_s;
+    q.prepare(select
+              + (ascending ? u"AND m.seq > ? ORDER BY m.seq ASC LIMIT ?"_s
+                           : u"AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"_s));
+    q.addBindValue(room->id);
+    q.addBindValue(ascending ? *query.after : query.before.value_or(std::numeric_limits<qint64>::max()));
+    q.addBindValue(query.limit + 1); // one extra row tells whether there is more
+    if (!exec(q)) {
+        result.status = StoreStatus::Error;
+        return result;
+    }
+    while (q.next())
+        result.messages.append(messageFromRow(q, query.room));
+    if (result.messages.size() > query.limit) {
+        result.hasMore = true;
+        result.messages.removeLast();
+    }
+    if (!ascending)
+        std::reverse(result.messages.begin(), result.messages.end());
+    return result;
+}
+
+QList<AppendResult> SqliteStore::appendBatch(const QList<AppendRequest> &batch)
+{
+    QList<AppendResult> results(batch.size());
+    if (!m_db.transaction()) {
+        qCWarning(lcStore) << "cannot begin transaction:" << m_db.lastError().text();
+        return results; // all Error
+    }
+    QSqlQuery insert(m_db);
+    insert.prepare(u"INSERT INTO messages (room_id, seq, id, sender_id, client_id, body, ts) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
+    QSqlQuery senderName(m_db);
+    senderName.prepare(u"SELECT name FROM users WHERE id = ?"_s);
+
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const AppendRequest &req = batch.at(i);
+        AppendResult &res = results[i];
+        const auto room = findRoom(req.room);
+        if (!room) {
+            res.status = StoreStatus::RoomNotFound;
+            continue;
+        }
+        if (!isMember(room->id, req.senderId)) {
+            res.status = StoreStatus::Forbidden;
+            continue;
+        }
+        if (auto original = findByClientId(req.senderId, req.clientId)) {
+            res.status = StoreStatus::Ok;
+            res.message = *original;
+            res.duplicate = true;
+            continue;
+        }
+        senderName.bindValue(0, req.senderId);
+        if (!exec(senderName) || !senderName.next())
+            continue; // Error
+        ChatMessage m;
+        m.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        m.room = req.room;
+        m.seq = lastSeq(room->id) + 1;
+        m.sender = senderName.value(0).toString();
+        m.body = req.body;
+        m.clientId = req.clientId;
+        m.ts = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
+        const QVariantList values{room->id, m.seq, m.id, req.senderId, m.clientId, m.body,
+                                  m.ts.toMSecsSinceEpoch()};
+        for (int v = 0; v < values.size(); ++v)
+            insert.bindValue(v, values.at(v));
+        if (!exec(insert))
+            continue; // this one failed alone; SQLite rolled back just the statement
+        m_lastSeq.insert(room->id, m.seq);
+        res.status = StoreStatus::Ok;
+        res.message = m;
+    }
+
+    if (!m_db.commit()) {
+        qCWarning(lcStore) << "commit failed:" << m_db.lastError().text();
+        m_db.rollback();
+        m_lastSeq.clear(); // re-read from the table on next use
+        for (AppendResult &r : results)
+            r = AppendResult{};
+    }
+    return results;
+}
+
+std::optional<SqliteStore::Room> SqliteStore::findRoom(const QString &name)
+{
+    if (const auto it = m_rooms.constFind(name); it != m_rooms.cend())
+        return *it;
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT id, private FROM rooms WHERE name = ?"_s);
+    q.addBindValue(name);
+    if (!exec(q) || !q.next())
+        return std::nullopt;
+    const Room room{q.value(0).toLongLong(), q.value(1).toBool()};
+    m_rooms.insert(name, room);
+    return room;
+}
+
+bool SqliteStore::isMember(qint64 roomId, qint64 userId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT 1 FROM members WHERE room_id = ? AND user_id = ?"_s);
+    q.addBindValue(roomId);
+    q.addBindValue(userId);
+    return exec(q) && q.next();
+}
+
+bool SqliteStore::addMember(qint64 roomId, qint64 userId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"INSERT OR IGNORE INTO members (room_id, user_id) VALUES (?, ?)"_s);
+    q.addBindValue(roomId);
+    q.addBindValue(userId);
+    return exec(q);
+}
+
+qint64 SqliteStore::lastSeq(qint64 roomId)
+{
+    if (const auto it = m_lastSeq.constFind(roomId); it != m_lastSeq.cend())
+        return *it;
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = ?"_s);
+    q.addBindValue(roomId);
+    const qint64 seq = exec(q) && q.next() ? q.value(0).toLongLong() : 0;
+    m_lastSeq.insert(roomId, seq);
+    return seq;
+}
+
+std::optional<ChatMessage> SqliteStore::findByClientId(qint64 senderId, const QString &clientId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT m.seq, m.id, u.name, m.client_id, m.body, m.ts, r.name "
+              "FROM messages m JOIN users u ON u.id = m.sender_id JOIN rooms r ON r.id = m.room_id "
+              "WHERE m.sender_id = ? AND m.client_id = ?"_s);
+    q.addBindValue(senderId);
+    q.addBindValue(clientId);
+    if (!exec(q) || !q.next())
+        return std::nullopt;
+    return messageFromRow(q, q.value(6).toString());
+}

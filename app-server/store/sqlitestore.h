@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatstore.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <memory>
+
+// ChatStore on an embedded SQLite file through QtSql (QSQLITE): WAL, synchronous=NORMAL,
+// schema from resource .sql files keyed by PRAGMA user_version. Single writer: this object is the
+// only one that assigns seqs, so it caches each room's last seq between transactions.
+class SqliteStore final : public ChatStore
+{
+public:
+    explicit SqliteStore(const QString &path);
+    ~SqliteStore() override;
+
+    bool open(QString *error) override;
+    void close() override;
+    QString epoch() const override { return m_epoch; }
+
+    StoreStatus createUser(const QString &name, const QByteArray &passwordHash,
+                           UserRecord *created) override;
+    std::optional<UserRecord> findUser(const QString &name) override;
+
+    bool storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires) override;
+    std::optional<AuthUser> userForToken(const QByteArray &tokenHash,
+                                         const QDateTime &now) override;
+    bool deleteToken(const QByteArray &tokenHash) override;
+
+    QList<RoomInfo> listRooms(qint64 userId) override;
+    StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) override;
+    StoreStatus joinRoom(const QString &room, qint64 userId) override;
+    StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) override;
+
+    HistoryResult history(const HistoryQuery &query) override;
+    QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
+
+    static int schemaVersion(); // newest migration shipped in resources
+
+private:
+    struct Room
+    {
+        qint64 id = 0;
+        bool isPrivate = false;
+    };
+
+    bool migrate(QString *error);
+    bool exec(QSqlQuery &query);
+    std::optional<Room> findRoom(const QString &name);
+    bool isMember(qint64 roomId, qint64 userId);
+    bool addMember(qint64 roomId, qint64 userId);
+    qint64 lastSeq(qint64 roomId);
+    std::optional<ChatMessage> findByClientId(qint64 senderId, const QString &clientId);
+
+    QString m_path;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    QString m_epoch;
+    QHash<QString, Room> m_rooms;        // rooms are never renamed or deleted
+    QHash<qint64, qint64> m_lastSeq;     // room id -> newest committed seq
+};

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtGlobal>
+
+// Classic token bucket: holds up to `burst` tokens, refilled at `ratePerSecond`.
+class TokenBucket
+{
+public:
+    TokenBucket(double ratePerSecond, double burst) : m_rate(ratePerSecond), m_burst(burst),
+        m_tokens(burst)
+    {
+    }
+
+    // Takes one token if there is one. nowMs is any monotonic millisecond clock.
+    bool tryTake(qint64 nowMs)
+    {
+        if (m_lastMs >= 0)
+            m_tokens = std::min(m_burst, m_tokens + double(nowMs - m_lastMs) * m_rate / 1000.0);
+        m_lastMs = nowMs;
+        if (m_tokens < 1.0)
+            return false;
+        m_tokens -= 1.0;
+        return true;
+    }
+
+private:
+    double m_rate;
+    double m_burst;
+    double m_tokens;
+    qint64 m_lastMs = -1;
+};

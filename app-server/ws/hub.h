@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatmessage.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <QWebSocketProtocol>
+
+class WsSession;
+
+// Who is connected and who listens to which room. Broadcasts each committed message once
+// serialised to every subscriber, and pings idle connections.
+class Hub : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Hub(int pingIntervalSecs, QObject *parent = nullptr);
+    ~Hub() override;
+
+    void addSession(WsSession *session);
+    void removeSession(WsSession *session);
+    void subscribe(const QString &room, WsSession *session);
+    void unsubscribe(const QString &room, WsSession *session);
+
+    void broadcast(const QList<ChatMessage> &messages);
+    void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
+    qsizetype sessionCount() const { return m_sessions.size(); }
+
+signals:
+    void sessionCountChanged(qsizetype count);
+
+private:
+    void sweep();
+
+    QSet<WsSession *> m_sessions;
+    QHash<QString, QSet<WsSession *>> m_rooms;
+    QTimer m_keepAlive;
+    qint64 m_pingIntervalMs;
+};

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+#include "wssession.h"
+
+#include "auth/authservice.h"
+#include "hub.h"
+#include "logging.h"
+#include "ratelimiter.h"
+#include "serverconfig.h"
+#include "store/storeservice.h"
+
+#include <QDateTime>
+#include <QPointer>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int kMaxEarlyFrames = 32;
+
+QString statusErrorCode(StoreStatus status)
+{
+    switch (status) {
+    case StoreStatus::RoomNotFound: return Protocol::Error::RoomNotFound;
+    case StoreStatus::Forbidden: return Protocol::Error::Forbidden;
+    default: return Protocol::Error::Internal;
+    }
+}
+
+QString statusErrorText(StoreStatus status, const QString &room)
+{
+    switch (status) {
+    case StoreStatus::RoomNotFound: return u"room '%1' does not exist"_s.arg(room);
+    case StoreStatus::Forbidden: return u"you are not a member of room '%1'"_s.arg(room);
+    default: return u"the server could not complete the request"_s;
+    }
+}
+} // namespace
+
+WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &services,
+                     QObject *parent)
+    : QObject(parent),
+      m_socket(std::move(socket)),
+      m_services(services),
+      m_frameBudget(services.config->sendRate * 2 + 50, services.config->sendBurst * 2 + 100),
+      m_errorBudget(2, 20)
+{
+    const auto limit = quint64(services.config->maxWsMessageBytes);
+    m_socket->setMaxAllowedIncomingFrameSize(limit);
+    m_socket->setMaxAllowedIncomingMessageSize(limit);
+    m_lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+
+    connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &WsSession::onTextMessage);
+    connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this] {
+        m_lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+        sendError(Protocol::Error::InvalidFrame, u"binary frames are not supported"_s);
+    });
+    connect(m_socket.get(), &QWebSocket::pong, this,
+            [this] { m_lastSeenMs = QDateTime::currentMSecsSinceEpoch(); });
+    connect(m_socket.get(), &QWebSocket::disconnected, this, [this] {
+        m_services.hub->removeSession(this);
+        deleteLater();
+    });
+    m_services.hub->addSession(this);
+}
+
+WsSession::~WsSession()
+{
+    m_socket->disconnect(this); // no signal may reach this half-destroyed session
+    m_services.hub->removeSession(this);
+}
+
+void WsSession::start()
+{
+    const QString token = AuthService::bearerToken(
+            m_socket->request().rawHeader(QByteArrayLiteral("Authorization")));
+    m_services.auth->authenticate(
+            token, this, [this](const std::optional<AuthUser> &user) { onAuthenticated(user); });
+}
+
+void WsSession::onAuthenticated(const std::optional<AuthUser> &user)
+{
+    if (!user) {
+        qCInfo(lcWs) << "refused connection from" << m_socket->peerAddress().toString()
+                     << "without a valid token";
+        m_early.clear();
+        sendError(Protocol::Error::Unauthorized, u"a valid bearer token is required"_s);
+        close(QWebSocketProtocol::CloseCodePolicyViolated, u"unauthorized"_s);
+        return;
+    }
+    m_user = user;
+    qCDebug(lcWs) << "connected" << user->name;
+    sendFrame(ServerFrame::hello(user->name, m_services.store->epoch()));
+    const QStringList early = std::exchange(m_early, {});
+    for (const QString &text : early)
+        onTextMessage(text);
+}
+
+void WsSession::onTextMessage(const QString &text)
+{
+    if (m_closing)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_lastSeenMs = now;
+    if (!m_user) {
+        if (m_early.size() >= kMaxEarlyFrames) {
+            close(QWebSocketProtocol::CloseCodePolicyViolated, u"too many frames before hello"_s);
+            return;
+        }
+        m_early.append(text);
+        return;
+    }
+    if (!m_frameBudget.tryTake(now)) {
+        sendError(Protocol::Error::RateLimited, u"too many frames"_s);
+        return;
+    }
+    FrameError error;
+    const auto frame = parseClientFrame(text.toUtf8(), m_services.config->maxBodyBytes, &error);
+    if (!frame) {
+        sendError(error.code, error.message, error.clientId);
+        return;
+    }
+    handle(*frame);
+}
+
+void WsSession::handle(const ClientFrame &frame)
+{
+    switch (frame.type) {
+    case ClientFrame::Type::Subscribe:
+        subscribe(frame.room, frame.after);
+        break;
+    case ClientFrame::Type::Unsubscribe:
+        unsubscribe(frame.room);
+        break;
+    case ClientFrame::Type::Send:
+        send(frame);
+        break;
+    case ClientFrame::Type::Ping:
+        sendFrame(ServerFrame{});
+        break;
+    }
+}
+
+void WsSession::subscribe(const QString &room, std::optional<qint64> after)
+{
+    // A repeated subscribe starts over from the new cursor.
+    Subscription sub;
+    sub.generation = ++m_nextGeneration;
+    sub.lastSent = after.value_or(0);
+    m_subs.insert(room, sub);
+    m_services.hub->subscribe(room, this);
+    fetchCatchUp(room, sub.generation, after.value_or(0), !after.has_value());
+}
+
+void WsSession::fetchCatchUp(const QString &room, quint64 generation, qint64 after, bool liveOnly)
+{
+    HistoryQuery query;
+    query.room = room;
+    query.userId = m_user->id;
+    query.after = after;
+    query.limit = liveOnly ? 0 : kCatchUpPage;
+    m_services.store->run<HistoryResult>(
+            this, [query](ChatStore &store) { return store.history(query); },
+            [this, room, generation, liveOnly](HistoryResult result) {
+                onCatchUp(room, generation, result, liveOnly);
+            });
+}
+
+void WsSession::onCatchUp(const QString &room, quint64 generation, const HistoryResult &result,
+                          bool liveOnly)
+{
+    const auto it = m_subs.find(room);
+    if (it == m_subs.end() || it->generation != generation || m_closing)
+        return; // unsubscribed or re-subscribed meanwhile
+    if (result.status != StoreStatus::Ok) {
+        m_subs.erase(it);
+        m_services.hub->unsubscribe(room, this);
+        sendError(statusErrorCode(result.status), statusErrorText(result.status, room));
+        return;
+    }
+    Subscription &sub = *it;
+    if (liveOnly) {
+        sub.lastSent = result.lastSeq;
+    } else {
+        // A cursor from the future (another database) must not swallow live messages.
+        sub.lastSent = std::min(sub.lastSent, result.lastSeq);
+        for (const ChatMessage &m : result.messages) {
+            if (m.seq <= sub.lastSent)
+                continue;
+            sendText(QString::fromUtf8(ServerFrame::messageFrame(m).toJson()));
+            sub.lastSent = m.seq;
+        }
+        if (result.hasMore) {
+            fetchCatchUp(room, generation, sub.lastSent, false);
+            return;
+        }
+    }
+    for (const auto &[seq, frame] : std::exchange(sub.held, {})) {
+        if (seq <= sub.lastSent)
+            continue;
+        sendText(frame);
+        sub.lastSent = seq;
+    }
+    sub.catchingUp = false;
+    sendFrame(ServerFrame::subscribed(room, sub.lastSent));
+}
+
+void WsSession::unsubscribe(const QString &room)
+{
+    if (!m_subs.remove(room)) {
+        sendError(Protocol::Error::NotSubscribed, u"not subscribed to room '%1'"_s.arg(room));
+        return;
+    }
+    m_services.hub->unsubscribe(room, this);
+}
+
+void WsSession::deliver(const QString &room, qint64 seq, const QString &frame)
+{
+    const auto it = m_subs.find(room);
+    if (it == m_subs.end() || m_closing)
+        return;
+    if (it->catchingUp) {
+        it->held.append({seq, frame});
+        return;
+    }
+    if (seq <= it->lastSent)
+        return;
+    it->lastSent = seq;
+    sendText(frame);
+}
+
+void WsSession::send(const ClientFrame &frame)
+{
+    if (!m_services.limiter->allow(m_user->id)) {
+        sendError(Protocol::Error::RateLimited, u"sending too fast; retry later"_s,
+                  frame.clientId);
+        return;
+    }
+    AppendRequest request{m_user->id, frame.room, frame.clientId, frame.body};
+    const QString room = frame.room;
+    const QString clientId = frame.clientId;
+    m_services.store->append(request, this, [this, room, clientId](const AppendResult &result) {
+        if (m_closing)
+            return;
+        if (result.status == StoreStatus::Ok)
+            sendFrame(ServerFrame::ack(result.message));
+        else
+            sendError(statusErrorCode(result.status), statusErrorText(result.status, room),
+                      clientId);
+    });
+}
+
+void WsSession::sendFrame(const ServerFrame &frame)
+{
+    sendText(QString::fromUtf8(frame.toJson()));
+}
+
+void WsSession::sendText(const QString &text)
+{
+    if (m_closing)
+        return;
+    if (m_socket->bytesToWrite() > kMaxBufferedBytes) {
+        // The peer does not read: drop it rather than buffer without bound. It resumes with
+        // `after` when it reconnects, so nothing is lost.
+        qCInfo(lcWs) << "dropping slow connection of" << (m_user ? m_user->name : QString());
+        closeLater(QWebSocketProtocol::CloseCodePolicyViolated, u"send buffer overflow"_s);
+        return;
+    }
+    m_socket->sendTextMessage(text);
+}
+
+void WsSession::sendError(const QString &code, const QString &message, const QString &clientId)
+{
+    if (m_closing)
+        return;
+    sendFrame(ServerFrame::error(code, message, clientId));
+    if (!m_errorBudget.tryTake(QDateTime::currentMSecsSinceEpoch()))
+        closeLater(QWebSocketProtocol::CloseCodePolicyViolated, u"too many bad frames"_s);
+}
+
+void WsSession::keepAlive(qint64 nowMs, qint64 intervalMs)
+{
+    const qint64 silent = nowMs - m_lastSeenMs;
+    if (silent > 2 * intervalMs) {
+        qCInfo(lcWs) << "dropping unresponsive connection of"
+                     << (m_user ? m_user->name : QString());
+        m_closing = true;
+        m_socket->abort();
+    } else if (silent >= intervalMs) {
+        m_socket->ping();
+    }
+}
+
+void WsSession::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    if (m_closing)
+        return;
+    m_closing = true;
+    m_subs.clear();
+    m_socket->close(code, reason);
+    // A peer that never answers the close handshake is cut off.
+    QPointer<QWebSocket> socket = m_socket.get();
+    QTimer::singleShot(5000, this, [socket] {
+        if (socket)
+            socket->abort();
+    });
+}
+
+void WsSession::closeLater(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    QMetaObject::invokeMethod(this, [this, code, reason] { close(code, reason); },
+                              Qt::QueuedConnection);
+}

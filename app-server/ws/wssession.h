@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "protocol.h"
+#include "serverservices.h"
+#include "store/chatstore.h"
+#include "tokenbucket.h"
+
+#include <QHash>
+#include <QObject>
+#include <QWebSocket>
+
+#include <memory>
+#include <optional>
+
+// One WebSocket client: authenticates from the upgrade's Authorization header, then serves
+// subscribe / unsubscribe / send / ping frames. Owns its socket and deletes itself when the socket
+// disconnects.
+//
+// Resume without gaps or duplicates: a subscription is registered with the Hub before its catch-up
+// query is posted to the store. Live messages that arrive meanwhile are held; the store answers in
+// commit order, so every message is either in a catch-up page or arrives live after it. Held ones
+// with seq <= the last one sent are dropped.
+class WsSession : public QObject
+{
+    Q_OBJECT
+public:
+    WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &services,
+              QObject *parent = nullptr);
+    ~WsSession() override;
+
+    void start();
+    // A committed message for a room this session subscribed to; frame is the serialised
+    // {"type":"message"} text shared by all recipients.
+    void deliver(const QString &room, qint64 seq, const QString &frame);
+    void keepAlive(qint64 nowMs, qint64 intervalMs);
+    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+    static constexpr int kCatchUpPage = 500;
+    static constexpr qint64 kMaxBufferedBytes = 16 * 1024 * 1024;
+
+private:
+    struct Subscription
+    {
+        quint64 generation = 0;
+        bool catchingUp = true;
+        qint64 lastSent = 0;
+        QList<std::pair<qint64, QString>> held; // live messages that came during catch-up
+    };
+
+    void onAuthenticated(const std::optional<AuthUser> &user);
+    void onTextMessage(const QString &text);
+    void handle(const ClientFrame &frame);
+    void subscribe(const QString &room, std::optional<qint64> after);
+    void fetchCatchUp(const QString &room, quint64 generation, qint64 after, bool liveOnly);
+    void onCatchUp(const QString &room, quint64 generation, const HistoryResult &result,
+                   bool liveOnly);
+    void unsubscribe(const QString &room);
+    void send(const ClientFrame &frame);
+    void sendFrame(const ServerFrame &frame);
+    void sendText(const QString &text);
+    void sendError(const QString &code, const QString &message, const QString &clientId = {});
+    void closeLater(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+    std::unique_ptr<QWebSocket> m_socket;
+    ServerServices m_services;
+    std::optional<AuthUser> m_user;
+    QStringList m_early; // frames received before authentication finished
+    QHash<QString, Subscription> m_subs;
+    quint64 m_nextGeneration = 0;
+    qint64 m_lastSeenMs = 0;
+    TokenBucket m_frameBudget; // all inbound frames
+    TokenBucket m_errorBudget; // bad frames; exhausted = disconnect
+    bool m_closing = false;
+};

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+#include "apitypes.h"
+
+#include "jsonfields.h"
+#include "validation.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+bool fail(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+} // namespace
+
+QJsonObject ApiError::toJson() const
+{
+    return {{"error"_L1, QJsonObject{{"code"_L1, code}, {"message"_L1, message}}}};
+}
+
+std::optional<ApiError> ApiError::fromJson(const QJsonObject &json)
+{
+    const QJsonObject inner = json.value("error"_L1).toObject();
+    ApiError e;
+    if (!JsonFields::readString(inner, "code"_L1, &e.code, nullptr)
+        || !JsonFields::readString(inner, "message"_L1, &e.message, nullptr))
+        return std::nullopt;
+    return e;
+}
+
+QJsonObject Credentials::toJson() const
+{
+    return {{"username"_L1, username}, {"password"_L1, password}};
+}
+
+std::optional<Credentials> Credentials::fromJson(const QJsonObject &json, QString *error)
+{
+    Credentials c;
+    if (!JsonFields::readString(json, "username"_L1, &c.username, error)
+        || !JsonFields::readString(json, "password"_L1, &c.password, error))
+        return std::nullopt;
+    if (!Validation::isValidUserName(c.username)) {
+        fail(error, u"username must match [A-Za-z0-9_.-]{1,32}"_s);
+        return std::nullopt;
+    }
+    return c;
+}
+
+QJsonObject AuthResult::toJson() const
+{
+    return {{"token"_L1, token}, {"user"_L1, user}};
+}
+
+std::optional<AuthResult> AuthResult::fromJson(const QJsonObject &json, QString *error)
+{
+    AuthResult r;
+    if (!JsonFields::readString(json, "token"_L1, &r.token, error)
+        || !JsonFields::readString(json, "user"_L1, &r.user, error))
+        return std::nullopt;
+    return r;
+}
+
+QJsonObject CreateRoomRequest::toJson() const
+{
+    return {{"name"_L1, name}, {"private"_L1, isPrivate}};
+}
+
+std::optional<CreateRoomRequest> CreateRoomRequest::fromJson(const QJsonObject &json,
+                                                             QString *error)
+{
+    CreateRoomRequest r;
+    std::optional<bool> isPrivate;
+    if (!JsonFields::readString(json, "name"_L1, &r.name, error)
+        || !JsonFields::readBool(json, "private"_L1, &isPrivate, error, false))
+        return std::nullopt;
+    if (!Validation::isValidRoomName(r.name)) {
+        fail(error, u"room name must match [a-z0-9_-]{1,64}"_s);
+        return std::nullopt;
+    }
+    r.isPrivate = isPrivate.value_or(false);
+    return r;
+}
+
+QJsonObject InviteRequest::toJson() const
+{
+    return {{"user"_L1, user}};
+}
+
+std::optional<InviteRequest> InviteRequest::fromJson(const QJsonObject &json, QString *error)
+{
+    InviteRequest r;
+    if (!JsonFields::readString(json, "user"_L1, &r.user, error))
+        return std::nullopt;
+    if (!Validation::isValidUserName(r.user)) {
+        fail(error, u"user must match [A-Za-z0-9_.-]{1,32}"_s);
+        return std::nullopt;
+    }
+    return r;
+}
+
+QJsonObject PostMessageRequest::toJson() const
+{
+    return {{"clientId"_L1, clientId}, {"body"_L1, body}};
+}
+
+std::optional<PostMessageRequest> PostMessageRequest::fromJson(const QJsonObject &json,
+                                                               QString *error)
+{
+    PostMessageRequest r;
+    if (!JsonFields::readString(json, "clientId"_L1, &r.clientId, error)
+        || !JsonFields::readString(json, "body"_L1, &r.body, error))
+        return std::nullopt;
+    if (!Validation::isValidClientId(r.clientId)) {
+        fail(error, u"clientId must be 1 to 64 characters without control characters"_s);
+        return std::nullopt;
+    }
+    return r;
+}
+
+QJsonObject HistoryPage::toJson() const
+{
+    QJsonArray list;
+    for (const ChatMessage &m : messages)
+        list.append(m.toJson());
+    return {{"messages"_L1, list}, {"epoch"_L1, epoch}, {"hasMore"_L1, hasMore}};
+}
+
+std::optional<HistoryPage> HistoryPage::fromJson(const QJsonObject &json, QString *error)
+{
+    HistoryPage page;
+    std::optional<bool> hasMore;
+    if (!JsonFields::readString(json, "epoch"_L1, &page.epoch, error)
+        || !JsonFields::readBool(json, "hasMore"_L1, &hasMore, error))
+        return std::nullopt;
+    const QJsonValue list = json.value("messages"_L1);
+    if (!list.isArray()) {
+        fail(error, u"field 'messages' must be an array"_s);
+        return std::nullopt;
+    }
+    for (const QJsonValue &v : list.toArray()) {
+        auto m = ChatMessage::fromJson(v.toObject(), error);
+        if (!m)
+            return std::nullopt;
+        page.messages.append(*m);
+    }
+    page.hasMore = *hasMore;
+    return page;
+}

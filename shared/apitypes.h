@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatmessage.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// Bodies of the HTTP API (docs/protocol.md, "HTTP"). fromJson checks shape and the fixed name
+// rules; limits that are configurable (message body size) are checked by the server.
+
+struct ApiError
+{
+    QString code;
+    QString message;
+
+    QJsonObject toJson() const; // {"error":{"code","message"}}
+    static std::optional<ApiError> fromJson(const QJsonObject &json);
+};
+
+struct Credentials // POST /api/v1/register and /login
+{
+    QString username;
+    QString password;
+
+    QJsonObject toJson() const;
+    static std::optional<Credentials> fromJson(const QJsonObject &json, QString *error = nullptr);
+};
+
+struct AuthResult // 200/201 of register and login
+{
+    QString token;
+    QString user;
+
+    QJsonObject toJson() const;
+    static std::optional<AuthResult> fromJson(const QJsonObject &json, QString *error = nullptr);
+};
+
+struct CreateRoomRequest // POST /api/v1/rooms
+{
+    QString name;
+    bool isPrivate = false;
+
+    QJsonObject toJson() const;
+    static std::optional<CreateRoomRequest> fromJson(const QJsonObject &json,
+                                                     QString *error = nullptr);
+};
+
+struct InviteRequest // POST /api/v1/rooms/{room}/invite
+{
+    QString user;
+
+    QJsonObject toJson() const;
+    static std::optional<InviteRequest> fromJson(const QJsonObject &json, QString *error = nullptr);
+};
+
+struct PostMessageRequest // POST /api/v1/rooms/{room}/messages
+{
+    QString clientId;
+    QString body;
+
+    QJsonObject toJson() const;
+    static std::optional<PostMessageRequest> fromJson(const QJsonObject &json,
+                                                      QString *error = nullptr);
+};
+
+struct HistoryPage // GET /api/v1/rooms/{room}/messages
+{
+    QList<ChatMessage> messages; // ascending seq
+    QString epoch;
+    bool hasMore = false;
+
+    QJsonObject toJson() const;
+    static std::optional<HistoryPage> fromJson(const QJsonObject &json, QString *error = nullptr);
+};

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#include "httpclient.h"
+
+#include <QBuffer>
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QSignalSpy>
+
+using namespace Qt::StringLiterals;
+
+QString HttpResponse::errorCode() const
+{
+    return json.value("error"_L1).toObject().value("code"_L1).toString();
+}
+
+HttpResponse HttpClient::get(const QString &path, const QString &token)
+{
+    return send("GET", path, {}, token);
+}
+
+HttpResponse HttpClient::post(const QString &path, const QJsonObject &body, const QString &token)
+{
+    return send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), token);
+}
+
+HttpResponse HttpClient::postRaw(const QString &path, const QByteArray &body, const QString &token)
+{
+    return send("POST", path, body, token);
+}
+
+QString HttpClient::registerUser(const QString &name)
+{
+    const HttpResponse r = post(u"/api/v1/register"_s,
+                                {{"username"_L1, name}, {"password"_L1, password()}});
+    if (r.status != 201)
+        qWarning() << "register" << name << "failed:" << r.status << r.body;
+    return r.json.value("token"_L1).toString();
+}
+
+HttpResponse HttpClient::send(const QByteArray &verb, const QString &path, const QByteArray &body,
+                              const QString &token)
+{
+    QUrl url = m_base;
+    const qsizetype q = path.indexOf(u'?');
+    url.setPath(q < 0 ? path : path.left(q));
+    if (q >= 0)
+        url.setQuery(path.mid(q + 1));
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    request.setTransferTimeout(20000);
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    QNetworkReply *reply = verb == "GET" ? m_nam.get(request)
+                                         : m_nam.sendCustomRequest(request, verb, body);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    finished.wait(30000);
+    HttpResponse r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    r.body = reply->readAll();
+    r.json = QJsonDocument::fromJson(r.body).object();
+    reply->deleteLater();
+    return r;
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QUrl>
+
+struct HttpResponse
+{
+    int status = 0; // 0 = no HTTP answer (network error or timeout)
+    QByteArray body;
+    QJsonObject json;
+    QString errorCode() const; // json.error.code
+};
+
+// Blocking-style calls over QNetworkAccessManager for tests (waits with QSignalSpy).
+class HttpClient
+{
+public:
+    explicit HttpClient(const QUrl &base) : m_base(base) {}
+
+    HttpResponse get(const QString &path, const QString &token = {});
+    HttpResponse post(const QString &path, const QJsonObject &body, const QString &token = {});
+    HttpResponse postRaw(const QString &path, const QByteArray &body, const QString &token = {});
+
+    // Registers name with a fixed password and returns the token ("" on failure).
+    QString registerUser(const QString &name);
+    static QString password() { return QStringLiteral("correct horse"); }
+
+private:
+    HttpResponse send(const QByteArray &verb, const QString &path, const QByteArray &body,
+                      const QString &token);
+
+    QUrl m_base;
+    QNetworkAccessManager m_nam;
+};

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+#include "testserver.h"
+
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+InProcessServer::InProcessServer(ServerConfig config) : m_config(std::move(config))
+{
+    m_config.listenAddress = QHostAddress::LocalHost;
+    m_config.port = 0;
+}
+
+bool InProcessServer::start()
+{
+    m_config.dbPath = dbPath();
+    m_server = std::make_unique<ChatServer>(m_config);
+    QString error;
+    if (!m_server->start(&error)) {
+        qWarning() << "server did not start:" << error;
+        return false;
+    }
+    m_port = m_server->port();
+    return true;
+}
+
+void InProcessServer::stop()
+{
+    m_server.reset();
+}
+
+QUrl InProcessServer::http(const QString &path) const
+{
+    return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(path));
+}
+
+QUrl InProcessServer::ws() const
+{
+    return QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_port));
+}
+
+ServerProcess::ServerProcess(const QString &dbPath, const QStringList &extraArgs)
+    : m_dbPath(dbPath), m_extraArgs(extraArgs)
+{
+    m_process.setProgram(QStringLiteral(CHAT_SERVER_BINARY));
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+}
+
+ServerProcess::~ServerProcess()
+{
+    if (m_process.state() != QProcess::NotRunning)
+        kill();
+}
+
+bool ServerProcess::start()
+{
+    m_output.clear();
+    m_process.setArguments(QStringList{u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s, m_dbPath}
+                           + m_extraArgs);
+    m_process.start();
+    if (!m_process.waitForStarted(10000))
+        return false;
+    static const QRegularExpression line(u"listening on http://[^:]+:(\\d+)"_s);
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 20000) {
+        if (m_process.canReadLine() || m_process.waitForReadyRead(200)) {
+            m_output += m_process.readAllStandardOutput();
+            const auto match = line.match(QString::fromUtf8(m_output));
+            if (match.hasMatch()) {
+                m_port = quint16(match.captured(1).toUInt());
+                return true;
+            }
+        }
+        if (m_process.state() == QProcess::NotRunning) {
+            qWarning() << "chat-server exited:" << m_process.readAllStandardError();
+            return false;
+        }
+    }
+    return false;
+}
+
+void ServerProcess::kill()
+{
+    ::kill(pid_t(m_process.processId()), SIGKILL);
+    m_process.waitForFinished(10000);
+}
+
+bool ServerProcess::terminate(int *exitCode)
+{
+    ::kill(pid_t(m_process.processId()), SIGTERM);
+    if (!m_process.waitForFinished(15000))
+        return false;
+    m_output += m_process.readAllStandardOutput();
+    *exitCode = m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    return true;
+}
+
+QUrl ServerProcess::http(const QString &path) const
+{
+    return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(path));
+}
+
+QUrl ServerProcess::ws() const
+{
+    return QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_port));
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatserver.h"
+#include "serverconfig.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QUrl>
+
+#include <memory>
+
+// A ChatServer in this process on 127.0.0.1:0 with a SQLite file in its own temporary directory.
+class InProcessServer
+{
+public:
+    explicit InProcessServer(ServerConfig config = {});
+    bool start(); // false (with a warning) when the server did not come up
+    void stop();  // destroys the server; the database file stays until this object goes
+
+    QUrl http(const QString &path = {}) const;
+    QUrl ws() const;
+    QString dbPath() const { return m_dir.filePath(QStringLiteral("chat.db")); }
+    ServerConfig &config() { return m_config; }
+
+private:
+    QTemporaryDir m_dir;
+    ServerConfig m_config;
+    std::unique_ptr<ChatServer> m_server;
+    quint16 m_port = 0;
+};
+
+// The real chat-server binary in a child process (CHAT_SERVER_BINARY), port 0, given database.
+class ServerProcess
+{
+public:
+    explicit ServerProcess(const QString &dbPath, const QStringList &extraArgs = {});
+    ~ServerProcess();
+    bool start(); // waits for the "listening on" line
+    void kill();  // SIGKILL, waits for the exit
+    bool terminate(int *exitCode); // SIGTERM, waits for a clean exit
+    QUrl http(const QString &path = {}) const;
+    QUrl ws() const;
+    qint64 pid() const { return m_process.processId(); }
+    QByteArray output() const { return m_output; }
+
+private:
+    QString m_dbPath;
+    QStringList m_extraArgs;
+    QProcess m_process;
+    QByteArray m_output;
+    quint16 m_port = 0;
+};

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+#include "wsclient.h"
+
+#include <QNetworkRequest>
+#include <QSignalSpy>
+#include <QTest>
+
+WsClient::WsClient(const QUrl &url, const QString &token, QObject *parent)
+    : QObject(parent), m_url(url), m_token(token)
+{
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+        m_raw.append(text);
+        QString error;
+        auto frame = ServerFrame::parse(text.toUtf8(), &error);
+        if (!frame) {
+            qWarning() << "unparseable server frame:" << error << text;
+            return;
+        }
+        if (frame->type == ServerFrame::Type::Hello) {
+            m_user = frame->user;
+            m_epoch = frame->epoch;
+        }
+        m_frames.append(*frame);
+    });
+}
+
+bool WsClient::connectAndHello(int timeoutMs)
+{
+    QNetworkRequest request(m_url);
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    m_socket.open(request);
+    return waitFor([](const ServerFrame &f) { return f.type == ServerFrame::Type::Hello; },
+                   timeoutMs)
+            .has_value();
+}
+
+void WsClient::send(const ClientFrame &frame)
+{
+    m_socket.sendTextMessage(QString::fromUtf8(frame.toJson()));
+}
+
+void WsClient::subscribe(const QString &room, std::optional<qint64> after)
+{
+    ClientFrame f;
+    f.type = ClientFrame::Type::Subscribe;
+    f.room = room;
+    f.after = after;
+    send(f);
+}
+
+void WsClient::sendMessage(const QString &room, const QString &clientId, const QString &body)
+{
+    ClientFrame f;
+    f.type = ClientFrame::Type::Send;
+    f.room = room;
+    f.clientId = clientId;
+    f.body = body;
+    send(f);
+}
+
+std::optional<ServerFrame> WsClient::waitFor(const std::function<bool(const ServerFrame &)> &pred,
+                                             int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    qsizetype checked = 0;
+    for (;;) {
+        for (; checked < m_frames.size(); ++checked) {
+            if (pred(m_frames.at(checked)))
+                return m_frames.at(checked);
+        }
+        if (deadline.hasExpired())
+            return std::nullopt;
+        QSignalSpy spy(&m_socket, &QWebSocket::textMessageReceived);
+        if (checked == m_frames.size())
+            spy.wait(int(std::min<qint64>(deadline.remainingTime(), 1000)));
+    }
+}
+
+std::optional<ServerFrame> WsClient::waitForAck(const QString &clientId, int timeoutMs)
+{
+    return waitFor(
+            [&](const ServerFrame &f) {
+                return f.type == ServerFrame::Type::Ack && f.clientId == clientId;
+            },
+            timeoutMs);
+}
+
+std::optional<ServerFrame> WsClient::waitForError(const QString &code, int timeoutMs)
+{
+    return waitFor(
+            [&](const ServerFrame &f) {
+                return f.type == ServerFrame::Type::Error && f.code == code;
+            },
+            timeoutMs);
+}
+
+bool WsClient::waitForSubscribed(const QString &room, int timeoutMs)
+{
+    return waitFor(
+                   [&](const ServerFrame &f) {
+                       return f.type == ServerFrame::Type::Subscribed && f.room == room;
+                   },
+                   timeoutMs)
+            .has_value();
+}
+
+bool WsClient::waitForMessages(const QString &room, int count, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (messages(room).size() < count) {
+        if (deadline.hasExpired())
+            return false;
+        QSignalSpy spy(&m_socket, &QWebSocket::textMessageReceived);
+        spy.wait(int(std::min<qint64>(deadline.remainingTime(), 1000)));
+    }
+    return true;
+}
+
+bool WsClient::waitForDisconnect(int timeoutMs)
+{
+    if (m_socket.state() == QAbstractSocket::UnconnectedState)
+        return true;
+    QSignalSpy spy(&m_socket, &QWebSocket::disconnected);
+    return spy.wait(timeoutMs) || m_socket.state() == QAbstractSocket::UnconnectedState;
+}
+
+QList<ChatMessage> WsClient::messages(const QString &room) const
+{
+    QList<ChatMessage> out;
+    for (const ServerFrame &f : m_frames) {
+        if (f.type == ServerFrame::Type::Message && f.message.room == room)
+            out.append(f.message);
+    }
+    return out;
+}

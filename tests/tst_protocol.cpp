@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+// Codec round trips against the golden fixtures, and rejection of malformed frames.
+#include "apitypes.h"
+#include "protocol.h"
+#include "roominfo.h"
+#include "validation.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestProtocol : public QObject
+{
+    Q_OBJECT
+
+private:
+    QJsonObject fixtures()
+    {
+        QFile file(QStringLiteral(CHAT_FIXTURES_DIR "/protocol-v1.json"));
+        if (!file.open(QIODevice::ReadOnly))
+            qFatal("cannot open fixtures");
+        return QJsonDocument::fromJson(file.readAll()).object();
+    }
+    static QJsonObject reparse(const QByteArray &json)
+    {
+        return QJsonDocument::fromJson(json).object();
+    }
+
+private slots:
+    void clientFixturesRoundTrip()
+    {
+        const QJsonArray frames = fixtures().value("client"_L1).toArray();
+        QCOMPARE(frames.size(), 5);
+        for (const QJsonValue &v : frames) {
+            const QByteArray text = QJsonDocument(v.toObject()).toJson();
+            FrameError error;
+            const auto frame = parseClientFrame(text, 4096, &error);
+            QVERIFY2(frame, qPrintable(error.message + u" in "_s + QString::fromUtf8(text)));
+            QCOMPARE(reparse(frame->toJson()), v.toObject());
+        }
+    }
+
+    void serverFixturesRoundTrip()
+    {
+        const QJsonArray frames = fixtures().value("server"_L1).toArray();
+        QCOMPARE(frames.size(), 7);
+        for (const QJsonValue &v : frames) {
+            QString error;
+            const auto frame = ServerFrame::parse(QJsonDocument(v.toObject()).toJson(), &error);
+            QVERIFY2(frame, qPrintable(error));
+            QCOMPARE(reparse(frame->toJson()), v.toObject());
+        }
+    }
+
+    void httpFixturesRoundTrip()
+    {
+        const QJsonObject http = fixtures().value("http"_L1).toObject();
+        const auto page = HistoryPage::fromJson(http.value("historyPage"_L1).toObject());
+        QVERIFY(page);
+        QCOMPARE(page->messages.size(), 1);
+        QCOMPARE(page->messages.first().seq, 42);
+        QCOMPARE(page->messages.first().ts,
+                 QDateTime(QDate(2026, 11, 30), QTime(10, 0, 0, 123), Qt::UTC));
+        QCOMPARE(page->toJson(), http.value("historyPage"_L1).toObject());
+        const auto room = RoomInfo::fromJson(http.value("room"_L1).toObject());
+        QVERIFY(room);
+        QCOMPARE(room->toJson(), http.value("room"_L1).toObject());
+        const auto auth = AuthResult::fromJson(http.value("auth"_L1).toObject());
+        QVERIFY(auth);
+        QCOMPARE(auth->toJson(), http.value("auth"_L1).toObject());
+        const auto error = ApiError::fromJson(http.value("error"_L1).toObject());
+        QVERIFY(error);
+        QCOMPARE(error->code, u"forbidden"_s);
+        QCOMPARE(error->toJson(), http.value("error"_L1).toObject());
+    }
+
+    void messageRoundTripKeepsUnicodeAndMilliseconds()
+    {
+        ChatMessage m{u"id-1"_s, u"general"_s, 7, u"bob"_s,
+                      u"h\u00e9llo \U0001F600 <img src=x> \"quoted\"\n"_s, u"c1"_s,
+                      QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5, 6), Qt::UTC)};
+        const QByteArray text = ServerFrame::messageFrame(m).toJson();
+        const auto back = ServerFrame::parse(text);
+        QVERIFY(back);
+        QCOMPARE(back->type, ServerFrame::Type::Message);
+        QVERIFY(back->message == m);
+        QCOMPARE(formatTimestamp(m.ts), u"2026-01-02T03:04:05.006Z"_s);
+    }
+
+    void rejectsMalformedClientFrames_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("clientId");
+        QTest::newRow("not json") << QByteArray("hello") << u"bad_json"_s << QString();
+        QTest::newRow("truncated") << QByteArray("{\"type\":\"send\"") << u"bad_json"_s << QString();
+        QTest::newRow("array") << QByteArray("[1,2]") << u"bad_json"_s << QString();
+        QTest::newRow("invalid utf-8") << QByteArray("{\"type\":\"ping\",\"x\":\"\xff\xfe\"}")
+                                       << u"bad_json"_s << QString();
+        QTest::newRow("no type") << QByteArray("{}") << u"invalid_frame"_s << QString();
+        QTest::newRow("type not string") << QByteArray("{\"type\":5}") << u"invalid_frame"_s
+                                         << QString();
+        QTest::newRow("unknown type") << QByteArray("{\"type\":\"dance\"}") << u"unknown_type"_s
+                                      << QString();
+        QTest::newRow("subscribe no room") << QByteArray("{\"type\":\"subscribe\"}")
+                                           << u"invalid_frame"_s << QString();
+        QTest::newRow("subscribe bad room") << QByteArray("{\"type\":\"subscribe\",\"room\":\"../etc\"}")
+                                            << u"invalid_frame"_s << QString();
+        QTest::newRow("after string") << QByteArray("{\"type\":\"subscribe\",\"room\":\"a\",\"after\":\"3\"}")
+                                      << u"invalid_frame"_s << QString();
+        QTest::newRow("after fraction") << QByteArray("{\"type\":\"subscribe\",\"room\":\"a\",\"after\":1.5}")
+                                        << u"invalid_frame"_s << QString();
+        QTest::newRow("after negative") << QByteArray("{\"type\":\"subscribe\",\"room\":\"a\",\"after\":-1}")
+                                        << u"invalid_frame"_s << QString();
+        QTest::newRow("send no clientId") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"body\":\"x\"}")
+                                          << u"invalid_frame"_s << QString();
+        QTest::newRow("send clientId too long")
+                << (QByteArray("{\"type\":\"send\",\"room\":\"a\",\"body\":\"x\",\"clientId\":\"")
+                    + QByteArray(65, 'c') + "\"}")
+                << u"invalid_frame"_s << QString();
+        QTest::newRow("send body number") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"body\":5}")
+                                          << u"invalid_frame"_s << u"c"_s;
+        QTest::newRow("send empty body") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"body\":\"\"}")
+                                         << u"empty_body"_s << u"c"_s;
+        QTest::newRow("send NUL body") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"body\":\"a\\u0000b\"}")
+                                       << u"invalid_body"_s << u"c"_s;
+        QTest::newRow("send lone surrogate") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"body\":\"\\ud800\"}")
+                                             << u"invalid_body"_s << u"c"_s;
+        QTest::newRow("send body too long")
+                << (QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"body\":\"")
+                    + QByteArray(4097, 'x') + "\"}")
+                << u"body_too_long"_s << u"c"_s;
+        // 1366 three-byte characters = 4098 bytes of UTF-8 though only 1366 UTF-16 units.
+        QTest::newRow("send body too long in utf-8")
+                << (QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"body\":\"")
+                    + QString(1366, QChar(0x20AC)).toUtf8() + "\"}")
+                << u"body_too_long"_s << u"c"_s;
+        QTest::newRow("deeply nested") << (QByteArray(5000, '[') + QByteArray(5000, ']'))
+                                       << u"bad_json"_s << QString();
+    }
+
+    void rejectsMalformedClientFrames()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, code);
+        QFETCH(QString, clientId);
+        FrameError error;
+        QVERIFY(!parseClientFrame(text, 4096, &error));
+        QCOMPARE(error.code, code);
+        QCOMPARE(error.clientId, clientId);
+        QVERIFY(!error.message.isEmpty());
+    }
+
+    void bodyAtTheLimitIsAccepted()
+    {
+        ClientFrame f;
+        f.type = ClientFrame::Type::Send;
+        f.room = u"general"_s;
+        f.clientId = u"c"_s;
+        f.body = QString(1365, QChar(0x20AC)) + u"a"_s; // 4096 bytes of UTF-8
+        FrameError error;
+        QVERIFY(parseClientFrame(f.toJson(), 4096, &error));
+        QVERIFY(!parseClientFrame(f.toJson(), 4095, &error));
+    }
+
+    void rejectsMalformedServerFrames()
+    {
+        QVERIFY(!ServerFrame::parse("{\"type\":\"ack\",\"clientId\":\"c\"}"));
+        QVERIFY(!ServerFrame::parse("{\"type\":\"message\",\"message\":{\"id\":\"x\"}}"));
+        QVERIFY(!ServerFrame::parse(
+                "{\"type\":\"message\",\"message\":{\"id\":\"x\",\"room\":\"r\",\"seq\":1,"
+                "\"sender\":\"a\",\"body\":\"b\",\"clientId\":\"c\",\"ts\":\"yesterday\"}}"));
+        QVERIFY(!ServerFrame::parse("{\"type\":\"subscribed\",\"room\":\"r\",\"lastSeq\":true}"));
+        QVERIFY(!ServerFrame::parse("{\"type\":\"nope\"}"));
+    }
+
+    void names_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("user");
+        QTest::addColumn<bool>("room");
+        QTest::newRow("simple") << u"alice"_s << true << true;
+        QTest::newRow("upper") << u"Alice"_s << true << false;
+        QTest::newRow("dots") << u"a.b-c_d"_s << true << false;
+        QTest::newRow("room dash") << u"ops-2"_s << true << true;
+        QTest::newRow("empty") << QString() << false << false;
+        QTest::newRow("space") << u"a b"_s << false << false;
+        QTest::newRow("slash") << u"a/b"_s << false << false;
+        QTest::newRow("quote") << u"a'--"_s << false << false;
+        QTest::newRow("unicode") << u"\u00e9"_s << false << false;
+        QTest::newRow("33 chars") << QString(33, u'a') << false << true;
+        QTest::newRow("65 chars") << QString(65, u'a') << false << false;
+    }
+
+    void names()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, user);
+        QFETCH(bool, room);
+        QCOMPARE(Validation::isValidUserName(name), user);
+        QCOMPARE(Validation::isValidRoomName(name), room);
+    }
+
+    void requestBodies()
+    {
+        QString error;
+        QVERIFY(!Credentials::fromJson({{"username"_L1, u"a b"_s}, {"password"_L1, u"x"_s}}, &error));
+        QVERIFY(!Credentials::fromJson({{"username"_L1, 5}, {"password"_L1, u"x"_s}}, &error));
+        QVERIFY(error.contains(u"username"_s));
+        QVERIFY(Credentials::fromJson({{"username"_L1, u"bob"_s}, {"password"_L1, u"x"_s}}));
+        auto room = CreateRoomRequest::fromJson({{"name"_L1, u"ops"_s}});
+        QVERIFY(room);
+        QCOMPARE(room->isPrivate, false);
+        QVERIFY(!CreateRoomRequest::fromJson({{"name"_L1, u"ops"_s}, {"private"_L1, u"yes"_s}}));
+        QVERIFY(!CreateRoomRequest::fromJson({{"name"_L1, u"Ops"_s}}));
+        QVERIFY(!PostMessageRequest::fromJson({{"clientId"_L1, u""_s}, {"body"_L1, u"x"_s}}));
+        QVERIFY(!InviteRequest::fromJson({{"user"_L1, QJsonArray{}}}));
+        QVERIFY(!Validation::passwordError(u"short"_s).isEmpty());
+        QVERIFY(Validation::passwordError(u"long enough"_s).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProtocol)
+#include "tst_protocol.moc"

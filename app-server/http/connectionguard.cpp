@@ -5,6 +5,8 @@
 
 #include <QTcpSocket>
 
+#include <sys/socket.h>
+
 ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits)
     : QObject(socket), m_socket(socket), m_limits(limits)
 {
@@ -53,6 +55,10 @@ void ConnectionGuard::onReadyRead()
 
 void ConnectionGuard::onBytesWritten()
 {
+    if (m_rejected) {
+        finishRejection();
+        return;
+    }
     // A response went out: the next bytes start a new request.
     m_inRequest = false;
     m_headersDone = false;
@@ -64,6 +70,10 @@ void ConnectionGuard::onBytesWritten()
 
 void ConnectionGuard::onTimeout()
 {
+    if (m_rejected) {
+        m_socket->abort(); // the client never went away by itself
+        return;
+    }
     if (!attached()) {
         deleteLater(); // the socket is a WebSocket now
         return;
@@ -88,13 +98,20 @@ void ConnectionGuard::reject(int status, const char *reason, const char *code,
             + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
     // QtHttpServer must not parse anything more from this connection.
     disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
-    m_socket->setReadBufferSize(64 * 1024); // a client still sending meets TCP back-pressure
-    m_socket->write(response);
-    m_socket->disconnectFromHost();
+    m_rejected = true;
+    // Lingering close: closing with unread input makes the kernel send RST, and the client may
+    // then never read the answer. So half-close once the answer is out and discard what the
+    // client still sends, for a short while.
+    connect(m_socket, &QTcpSocket::readyRead, this, [this] { m_socket->readAll(); });
     connect(m_socket, &QTcpSocket::disconnected, m_socket, &QObject::deleteLater);
-    m_timer.disconnect();
-    connect(&m_timer, &QTimer::timeout, m_socket, &QTcpSocket::abort);
-    m_timer.start(2000); // a peer that never reads its answer is cut off
+    m_socket->write(response);
+    m_timer.start(2000);
+}
+
+void ConnectionGuard::finishRejection()
+{
+    if (m_socket->bytesToWrite() == 0)
+        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
 }
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)

@@ -31,6 +31,7 @@ private:
     void onBytesWritten();
     void onTimeout();
     bool attached() const { return bool(m_readConnection); }
+    void finishRejection();
     void reject(int status, const char *reason, const char *code, const char *message);
 
     QTcpSocket *m_socket;
@@ -38,6 +39,7 @@ private:
     QTimer m_timer;
     QMetaObject::Connection m_readConnection;
     bool m_inRequest = false;
+    bool m_rejected = false;
     bool m_headersDone = false;
     qint64 m_headerBytes = 0;
     qint64 m_bodyBytes = 0;

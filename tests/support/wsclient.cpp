@@ -60,20 +60,21 @@ void WsClient::sendMessage(const QString &room, const QString &clientId, const Q
 }
 
 std::optional<ServerFrame> WsClient::waitFor(const std::function<bool(const ServerFrame &)> &pred,
-                                             int timeoutMs)
+                                             int timeoutMs, qsizetype from)
 {
     QDeadlineTimer deadline(timeoutMs);
-    qsizetype checked = 0;
+    qsizetype checked = from;
     for (;;) {
         for (; checked < m_frames.size(); ++checked) {
             if (pred(m_frames.at(checked)))
                 return m_frames.at(checked);
         }
-        if (deadline.hasExpired())
+        // A closed socket receives nothing more.
+        if (deadline.hasExpired() || m_socket.state() == QAbstractSocket::UnconnectedState)
             return std::nullopt;
         QSignalSpy spy(&m_socket, &QWebSocket::textMessageReceived);
         if (checked == m_frames.size())
-            spy.wait(int(std::min<qint64>(deadline.remainingTime(), 1000)));
+            spy.wait(int(std::min<qint64>(deadline.remainingTime(), 200)));
     }
 }
 

@@ -23,9 +23,10 @@ public:
     void subscribe(const QString &room, std::optional<qint64> after = std::nullopt);
     void sendMessage(const QString &room, const QString &clientId, const QString &body);
 
-    // Waits until pred holds for some received frame; returns it (nullopt on timeout).
+    // Waits until pred holds for a received frame at index >= from; returns it (nullopt on
+    // timeout).
     std::optional<ServerFrame> waitFor(const std::function<bool(const ServerFrame &)> &pred,
-                                       int timeoutMs = 15000);
+                                       int timeoutMs = 15000, qsizetype from = 0);
     std::optional<ServerFrame> waitForAck(const QString &clientId, int timeoutMs = 15000);
     std::optional<ServerFrame> waitForError(const QString &code, int timeoutMs = 15000);
     bool waitForSubscribed(const QString &room, int timeoutMs = 15000);

@@ -56,6 +56,15 @@ ServerProcess::~ServerProcess()
         kill();
 }
 
+void ServerProcess::setEnv(const QString &name, const QString &value)
+{
+    QProcessEnvironment env = m_process.processEnvironment().isEmpty()
+            ? QProcessEnvironment::systemEnvironment()
+            : m_process.processEnvironment();
+    env.insert(name, value);
+    m_process.setProcessEnvironment(env);
+}
+
 bool ServerProcess::start()
 {
     m_output.clear();

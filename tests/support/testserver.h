@@ -36,6 +36,7 @@ class ServerProcess
 public:
     explicit ServerProcess(const QString &dbPath, const QStringList &extraArgs = {});
     ~ServerProcess();
+    void setEnv(const QString &name, const QString &value); // CHAT_* settings for the child
     bool start(); // waits for the "listening on" line
     void kill();  // SIGKILL, waits for the exit
     bool terminate(int *exitCode); // SIGTERM, waits for a clean exit

@@ -126,6 +126,30 @@ private slots:
         QVERIFY(!ServerConfig::layerFromIniFile(m_dir.filePath(u"missing.ini"_s), &error));
     }
 
+    void shippedExampleIsTheDefaults()
+    {
+        QString error;
+        const auto layer = ServerConfig::layerFromIniFile(
+                QStringLiteral(CHAT_SOURCE_DIR "/resources/chat-server.ini"), &error);
+        QVERIFY2(layer, qPrintable(error));
+        const auto c = ServerConfig::merge({*layer}, &error);
+        QVERIFY2(c, qPrintable(error));
+        const ServerConfig d;
+        QCOMPARE(c->listenString(), d.listenString());
+        QCOMPARE(c->maxBodyBytes, d.maxBodyBytes);
+        QCOMPARE(c->maxHttpBodyBytes, d.maxHttpBodyBytes);
+        QCOMPARE(c->maxHttpHeaderBytes, d.maxHttpHeaderBytes);
+        QCOMPARE(c->maxWsMessageBytes, d.maxWsMessageBytes);
+        QCOMPARE(c->sendRate, d.sendRate);
+        QCOMPARE(c->sendBurst, d.sendBurst);
+        QCOMPARE(c->pingIntervalSecs, d.pingIntervalSecs);
+        QCOMPARE(c->httpIdleTimeoutSecs, d.httpIdleTimeoutSecs);
+        QCOMPARE(c->httpRequestTimeoutSecs, d.httpRequestTimeoutSecs);
+        QCOMPARE(c->tokenTtlDays, d.tokenTtlDays);
+        QCOMPARE(c->openRegistration, d.openRegistration);
+        QCOMPARE(layer->size(), ServerConfig::keys().size() - 2); // all but db and log_rules
+    }
+
     void environmentUsesEveryKey()
     {
         QProcessEnvironment env;

@@ -71,6 +71,17 @@ private slots:
         QSqlDatabase::removeDatabase(u"probe"_s);
     }
 
+    void oneServerPerDatabase()
+    {
+        auto first = openStore();
+        SqliteStore second(m_dir->filePath(u"chat.db"_s));
+        QString error;
+        QVERIFY(!second.open(&error));
+        QVERIFY2(error.contains(u"in use"_s), qPrintable(error));
+        first.reset();
+        QVERIFY2(second.open(&error), qPrintable(error));
+    }
+
     void usersAreUniqueIgnoringCase()
     {
         auto store = openStore();

@@ -7,7 +7,6 @@
 #include "validation.h"
 
 #include <QDateTime>
-#include <QThreadPool>
 
 using namespace Qt::StringLiterals;
 
@@ -19,6 +18,14 @@ constexpr qsizetype kMaxCachedTokens = 100000;
 AuthService::AuthService(StoreService *store, int tokenTtlDays, QObject *parent)
     : QObject(parent), m_store(store), m_tokenTtlDays(tokenTtlDays)
 {
+    m_pool.setObjectName(u"chat-auth"_s);
+}
+
+AuthService::~AuthService()
+{
+    // Jobs post their result to this object: let them finish first; ~QObject then drops the
+    // posted results.
+    m_pool.waitForDone();
 }
 
 QString AuthService::bearerToken(const QByteArray &authorizationHeader)
@@ -37,7 +44,7 @@ void AuthService::offThread(std::function<QByteArray()> work, QObject *context,
 {
     const quint64 id = ++m_nextWorkId;
     m_pending.insert(id, {context, std::move(done)});
-    QThreadPool::globalInstance()->start([this, id, work = std::move(work)] {
+    m_pool.start([this, id, work = std::move(work)] {
         const QByteArray result = work();
         QMetaObject::invokeMethod(
                 this,

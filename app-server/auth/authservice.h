@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QThreadPool>
 
 #include <functional>
 #include <optional>
@@ -31,6 +32,7 @@ public:
     using UserCallback = std::function<void(const std::optional<AuthUser> &)>;
 
     AuthService(StoreService *store, int tokenTtlDays, QObject *parent = nullptr);
+    ~AuthService() override; // waits for hashing jobs still running
 
     void registerUser(const Credentials &credentials, QObject *context, OutcomeCallback done);
     void login(const Credentials &credentials, QObject *context, OutcomeCallback done);
@@ -61,5 +63,6 @@ private:
         std::function<void(const QByteArray &)> done;
     };
     QHash<quint64, PendingWork> m_pending;
+    QThreadPool m_pool; // Argon2id jobs; at most one per core (each takes 64 MiB)
     quint64 m_nextWorkId = 0;
 };

@@ -15,6 +15,8 @@
 #include <QJsonDocument>
 #include <QUrlQuery>
 
+#include <variant>
+
 using namespace Qt::StringLiterals;
 using Status = QHttpServerResponder::StatusCode;
 using Method = QHttpServerRequest::Method;
@@ -67,6 +69,37 @@ std::optional<qint64> cursorParam(const QUrlQuery &query, const QString &key, bo
     if (!ok || v < 0)
         *bad = true;
     return v;
+}
+
+// Parses the JSON body into T (shape and name rules); on failure, the 400 answer to give. Done
+// before authentication only because the request is gone once the handler returns; the answer
+// waits until the token was checked.
+template<typename T>
+std::variant<T, ApiError> parseBody(const QHttpServerRequest &request)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &error);
+    if (error.error != QJsonParseError::NoError)
+        return ApiError{Protocol::Error::BadJson,
+                        u"body is not valid JSON: %1"_s.arg(error.errorString())};
+    if (!doc.isObject())
+        return ApiError{Protocol::Error::BadJson, u"body must be a JSON object"_s};
+    QString why;
+    auto value = T::fromJson(doc.object(), &why);
+    if (!value)
+        return ApiError{Protocol::Error::InvalidRequest, why};
+    return *value;
+}
+
+// Answers 400 and returns nullptr when parsing failed.
+template<typename T>
+const T *parsedOrReply(const std::variant<T, ApiError> &parsed, HttpReply &reply)
+{
+    if (const auto *error = std::get_if<ApiError>(&parsed)) {
+        reply.error(Status::BadRequest, error->code, error->message);
+        return nullptr;
+    }
+    return &std::get<T>(parsed);
 }
 
 } // namespace
@@ -136,23 +169,6 @@ void HttpApi::withUser(const QHttpServerRequest &request, const HttpReplyPtr &re
                                   });
 }
 
-std::optional<QJsonObject> HttpApi::jsonBody(const QHttpServerRequest &request, HttpReply &reply)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &error);
-    if (error.error != QJsonParseError::NoError) {
-        reply.error(Status::BadRequest, Protocol::Error::BadJson,
-                    u"body is not valid JSON: %1"_s.arg(error.errorString()));
-        return std::nullopt;
-    }
-    if (!doc.isObject()) {
-        reply.error(Status::BadRequest, Protocol::Error::BadJson,
-                    u"body must be a JSON object"_s);
-        return std::nullopt;
-    }
-    return doc.object();
-}
-
 namespace {
 // Turns a register/login outcome into the HTTP answer.
 void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status success)
@@ -187,15 +203,10 @@ void HttpApi::registerUser(const QHttpServerRequest &request, const HttpReplyPtr
                      u"registration is closed on this server"_s);
         return;
     }
-    const auto json = jsonBody(request, *reply);
-    if (!json)
+    const auto parsed = parseBody<Credentials>(request);
+    const Credentials *credentials = parsedOrReply(parsed, *reply);
+    if (!credentials)
         return;
-    QString why;
-    const auto credentials = Credentials::fromJson(*json, &why);
-    if (!credentials) {
-        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
-        return;
-    }
     m_services.auth->registerUser(*credentials, this,
                                   [reply](const AuthService::Outcome &outcome) {
                                       replyAuth(*reply, outcome, Status::Created);
@@ -204,15 +215,10 @@ void HttpApi::registerUser(const QHttpServerRequest &request, const HttpReplyPtr
 
 void HttpApi::login(const QHttpServerRequest &request, const HttpReplyPtr &reply)
 {
-    const auto json = jsonBody(request, *reply);
-    if (!json)
+    const auto parsed = parseBody<Credentials>(request);
+    const Credentials *credentials = parsedOrReply(parsed, *reply);
+    if (!credentials)
         return;
-    QString why;
-    const auto credentials = Credentials::fromJson(*json, &why);
-    if (!credentials) {
-        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
-        return;
-    }
     m_services.auth->login(*credentials, this, [reply](const AuthService::Outcome &outcome) {
         replyAuth(*reply, outcome, Status::Ok);
     });
@@ -242,16 +248,12 @@ void HttpApi::listRooms(const QHttpServerRequest &request, const HttpReplyPtr &r
 
 void HttpApi::createRoom(const QHttpServerRequest &request, const HttpReplyPtr &reply)
 {
-    const auto json = jsonBody(request, *reply);
-    if (!json)
-        return;
-    QString why;
-    const auto create = CreateRoomRequest::fromJson(*json, &why);
-    if (!create) {
-        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
-        return;
-    }
-    withUser(request, reply, [this, reply, create = *create](const AuthUser &user) {
+    withUser(request, reply, [this, reply, parsed = parseBody<CreateRoomRequest>(request)](
+                                     const AuthUser &user) {
+        const CreateRoomRequest *body = parsedOrReply(parsed, *reply);
+        if (!body)
+            return;
+        const CreateRoomRequest create = *body;
         m_services.store->run<StoreStatus>(
                 this,
                 [create, id = user.id](ChatStore &store) {
@@ -289,16 +291,12 @@ void HttpApi::joinRoom(const QString &room, const QHttpServerRequest &request,
 void HttpApi::invite(const QString &room, const QHttpServerRequest &request,
                      const HttpReplyPtr &reply)
 {
-    const auto json = jsonBody(request, *reply);
-    if (!json)
-        return;
-    QString why;
-    const auto invite = InviteRequest::fromJson(*json, &why);
-    if (!invite) {
-        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
-        return;
-    }
-    withUser(request, reply, [this, room, reply, invitee = invite->user](const AuthUser &user) {
+    withUser(request, reply, [this, room, reply, parsed = parseBody<InviteRequest>(request)](
+                                     const AuthUser &user) {
+        const InviteRequest *invite = parsedOrReply(parsed, *reply);
+        if (!invite)
+            return;
+        const QString invitee = invite->user;
         m_services.store->run<StoreStatus>(
                 this,
                 [room, invitee, id = user.id](ChatStore &store) {
@@ -331,12 +329,13 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
     } else {
         query.limit = kDefaultPage;
     }
-    if (bad || (query.after && query.before)) {
-        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest,
-                     u"use at most one of after=S or before=S (integers >= 0) and limit=1..200"_s);
-        return;
-    }
-    withUser(request, reply, [this, reply, query](const AuthUser &user) mutable {
+    bad = bad || (query.after && query.before);
+    withUser(request, reply, [this, reply, query, bad](const AuthUser &user) mutable {
+        if (bad) {
+            reply->error(Status::BadRequest, Protocol::Error::InvalidRequest,
+                         u"use at most one of after=S or before=S (integers >= 0) and limit=1..200"_s);
+            return;
+        }
         query.userId = user.id;
         m_services.store->run<HistoryResult>(
                 this, [query](ChatStore &store) { return store.history(query); },
@@ -354,31 +353,27 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
 void HttpApi::postMessage(const QString &room, const QHttpServerRequest &request,
                           const HttpReplyPtr &reply)
 {
-    const auto json = jsonBody(request, *reply);
-    if (!json)
-        return;
-    QString why;
-    const auto post = PostMessageRequest::fromJson(*json, &why);
-    if (!post) {
-        reply->error(Status::BadRequest, Protocol::Error::InvalidRequest, why);
-        return;
+    auto parsed = parseBody<PostMessageRequest>(request);
+    if (const auto *post = std::get_if<PostMessageRequest>(&parsed)) {
+        const int maxBody = m_services.config->maxBodyBytes;
+        const QString bodyError = Validation::bodyError(post->body, maxBody);
+        if (!bodyError.isEmpty()) {
+            parsed = ApiError{bodyError,
+                              bodyError == Protocol::Error::BodyTooLong
+                                      ? u"body is longer than %1 bytes of UTF-8"_s.arg(maxBody)
+                                      : u"body must be non-empty text without NUL characters"_s};
+        }
     }
-    const int maxBody = m_services.config->maxBodyBytes;
-    const QString bodyError = Validation::bodyError(post->body, maxBody);
-    if (!bodyError.isEmpty()) {
-        reply->error(Status::BadRequest, bodyError,
-                     bodyError == Protocol::Error::BodyTooLong
-                             ? u"body is longer than %1 bytes of UTF-8"_s.arg(maxBody)
-                             : u"body must be non-empty text without NUL characters"_s);
-        return;
-    }
-    withUser(request, reply, [this, room, reply, post = *post](const AuthUser &user) {
+    withUser(request, reply, [this, room, reply, parsed](const AuthUser &user) {
+        const PostMessageRequest *post = parsedOrReply(parsed, *reply);
+        if (!post)
+            return;
         if (!m_services.limiter->allow(user.id)) {
             reply->error(Status::TooManyRequests, Protocol::Error::RateLimited,
                          u"sending too fast; retry later"_s);
             return;
         }
-        m_services.store->append({user.id, room, post.clientId, post.body}, this,
+        m_services.store->append({user.id, room, post->clientId, post->body}, this,
                                  [reply, room](const AppendResult &result) {
                                      if (result.status != StoreStatus::Ok) {
                                          replyStoreError(*reply, result.status, room);

@@ -26,8 +26,6 @@ private:
     // Authenticates the request's bearer token, then calls handler; answers 401 otherwise.
     void withUser(const QHttpServerRequest &request, const HttpReplyPtr &reply,
                   UserHandler handler);
-    static std::optional<QJsonObject> jsonBody(const QHttpServerRequest &request,
-                                               HttpReply &reply);
 
     void registerUser(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void login(const QHttpServerRequest &request, const HttpReplyPtr &reply);

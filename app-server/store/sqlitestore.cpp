@@ -81,6 +81,21 @@ bool SqliteStore::open(QString *error)
         *error = u"cannot create directory %1"_s.arg(info.absolutePath());
         return false;
     }
+    // Seqs are assigned from an in-memory cache, so a second server on the same file would
+    // collide. A lock left by a killed process is recognised as stale and taken over.
+    m_lock = std::make_unique<QLockFile>(m_path + u".lock"_s);
+    m_lock->setStaleLockTime(0);
+    if (!m_lock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host;
+        QString app;
+        m_lock->getLockInfo(&pid, &host, &app);
+        *error = u"database %1 is in use by another process (%2, pid %3 on %4)"_s.arg(m_path, app)
+                         .arg(pid)
+                         .arg(host);
+        m_lock.reset();
+        return false;
+    }
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     m_db.setDatabaseName(m_path);
     m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
@@ -118,11 +133,12 @@ bool SqliteStore::open(QString *error)
 
 void SqliteStore::close()
 {
-    if (!m_db.isValid())
-        return;
-    m_db.close();
-    m_db = QSqlDatabase();
-    QSqlDatabase::removeDatabase(m_connectionName);
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    m_lock.reset(); // unlocks
 }
 
 bool SqliteStore::migrate(QString *error)

@@ -4,6 +4,7 @@
 #include "chatstore.h"
 
 #include <QHash>
+#include <QLockFile>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -57,6 +58,7 @@ private:
     std::optional<ChatMessage> findByClientId(qint64 senderId, const QString &clientId);
 
     QString m_path;
+    std::unique_ptr<QLockFile> m_lock; // one server per database: seqs are cached here
     QString m_connectionName;
     QSqlDatabase m_db;
     QString m_epoch;

@@ -4,7 +4,7 @@
 #include "protocol.h"
 #include "wssession.h"
 
-#include <QDateTime>
+#include <QDeadlineTimer>
 
 Hub::Hub(int pingIntervalSecs, QObject *parent)
     : QObject(parent), m_pingIntervalMs(qint64(pingIntervalSecs) * 1000)
@@ -77,7 +77,7 @@ void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
 
 void Hub::sweep()
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = QDeadlineTimer::current().deadline();
     const QSet<WsSession *> sessions = m_sessions;
     for (WsSession *s : sessions)
         s->keepAlive(now, m_pingIntervalMs);

@@ -8,7 +8,7 @@
 #include "serverconfig.h"
 #include "store/storeservice.h"
 
-#include <QDateTime>
+#include <QDeadlineTimer>
 #include <QPointer>
 
 using namespace Qt::StringLiterals;
@@ -46,15 +46,15 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &s
     const auto limit = quint64(services.config->maxWsMessageBytes);
     m_socket->setMaxAllowedIncomingFrameSize(limit);
     m_socket->setMaxAllowedIncomingMessageSize(limit);
-    m_lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+    m_lastSeenMs = QDeadlineTimer::current().deadline();
 
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &WsSession::onTextMessage);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this] {
-        m_lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+        m_lastSeenMs = QDeadlineTimer::current().deadline();
         sendError(Protocol::Error::InvalidFrame, u"binary frames are not supported"_s);
     });
     connect(m_socket.get(), &QWebSocket::pong, this,
-            [this] { m_lastSeenMs = QDateTime::currentMSecsSinceEpoch(); });
+            [this] { m_lastSeenMs = QDeadlineTimer::current().deadline(); });
     connect(m_socket.get(), &QWebSocket::disconnected, this, [this] {
         m_services.hub->removeSession(this);
         deleteLater();
@@ -98,7 +98,7 @@ void WsSession::onTextMessage(const QString &text)
 {
     if (m_closing)
         return;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = QDeadlineTimer::current().deadline();
     m_lastSeenMs = now;
     if (!m_user) {
         if (m_early.size() >= kMaxEarlyFrames) {
@@ -272,7 +272,7 @@ void WsSession::sendError(const QString &code, const QString &message, const QSt
     if (m_closing)
         return;
     sendFrame(ServerFrame::error(code, message, clientId));
-    if (!m_errorBudget.tryTake(QDateTime::currentMSecsSinceEpoch()))
+    if (!m_errorBudget.tryTake(QDeadlineTimer::current().deadline()))
         closeLater(QWebSocketProtocol::CloseCodePolicyViolated, u"too many bad frames"_s);
 }
 

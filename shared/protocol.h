@@ -32,6 +32,7 @@ inline constexpr auto NameTaken = QLatin1StringView("name_taken");
 inline constexpr auto RegistrationClosed = QLatin1StringView("registration_closed");
 inline constexpr auto PayloadTooLarge = QLatin1StringView("payload_too_large");
 inline constexpr auto NotFound = QLatin1StringView("not_found");
+inline constexpr auto Busy = QLatin1StringView("busy");
 inline constexpr auto Internal = QLatin1StringView("internal");
 } // namespace Error
 

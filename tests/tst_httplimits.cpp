@@ -115,7 +115,6 @@ private slots:
         connect(socket.get(), &QTcpSocket::bytesWritten, socket.get(), feed);
         feed();
         QTRY_VERIFY_WITH_TIMEOUT(!answer.isEmpty() || socket->state() != QAbstractSocket::ConnectedState, 10000);
-        qInfo() << "chunks" << chunks << socket->errorString() << answer.left(100);
         QVERIFY(chunks < 32);
         answer += readUntilClosed(*socket, 10000);
         QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(200).constData());
@@ -139,6 +138,39 @@ private slots:
         const QByteArray answer = readUntilClosed(*socket, 10000);
         QVERIFY(answer.startsWith("HTTP/1.1 200"));
         QCOMPARE(socket->state(), QAbstractSocket::UnconnectedState); // closed once idle
+    }
+
+    void loginFloodIsShedNotQueued()
+    {
+        HttpClient http(m_server->http());
+        QVERIFY(!http.registerUser(u"target"_s).isEmpty());
+        // 100 simultaneous password guesses: each costs a memory-hard hash, so the server takes
+        // a bounded number and answers the rest 503 at once instead of queueing them.
+        const QByteArray body = "{\"username\":\"target\",\"password\":\"wrong guess\"}";
+        const QByteArray request = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                   "Content-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        QList<QByteArray> answers(100);
+        int closed = 0;
+        for (int i = 0; i < 100; ++i) {
+            sockets.push_back(connectRaw());
+            QTcpSocket *socket = sockets.back().get();
+            connect(socket, &QTcpSocket::readyRead, socket, [&answers, socket, i] { answers[i] += socket->readAll(); });
+            connect(socket, &QTcpSocket::disconnected, socket, [&closed] { ++closed; });
+            socket->write(request);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(closed, 100, 60000);
+        int unauthorized = 0;
+        int busy = 0;
+        for (const QByteArray &a : answers) {
+            unauthorized += a.startsWith("HTTP/1.1 401");
+            busy += a.startsWith("HTTP/1.1 503") && a.contains("\"busy\"");
+        }
+        QCOMPARE(unauthorized + busy, 100);
+        QVERIFY(busy > 0);
+        QVERIFY(unauthorized >= 64);
+        serverStillServes();
     }
 
     void webSocketsOutliveHttpTimeouts()

@@ -13,6 +13,9 @@ using namespace Qt::StringLiterals;
 namespace {
 constexpr qint64 kTokenCacheMs = 60 * 1000;
 constexpr qsizetype kMaxCachedTokens = 100000;
+// Each hash takes ~0.1 s of a core: beyond this many waiting, callers are told to come back
+// rather than queue for seconds.
+constexpr qsizetype kMaxPendingHashes = 64;
 }
 
 AuthService::AuthService(StoreService *store, int tokenTtlDays, QObject *parent)
@@ -39,9 +42,13 @@ QString AuthService::bearerToken(const QByteArray &authorizationHeader)
     return QString::fromLatin1(token);
 }
 
-void AuthService::offThread(std::function<QByteArray()> work, QObject *context,
+bool AuthService::offThread(std::function<QByteArray()> work, QObject *context,
                             std::function<void(const QByteArray &)> done)
 {
+    if (m_pending.size() >= kMaxPendingHashes) {
+        qCWarning(lcAuth) << "password hashing queue full; refusing a request";
+        return false;
+    }
     const quint64 id = ++m_nextWorkId;
     m_pending.insert(id, {context, std::move(done)});
     m_pool.start([this, id, work = std::move(work)] {
@@ -55,6 +62,7 @@ void AuthService::offThread(std::function<QByteArray()> work, QObject *context,
                 },
                 Qt::QueuedConnection);
     });
+    return true;
 }
 
 void AuthService::registerUser(const Credentials &credentials, QObject *context,
@@ -66,7 +74,7 @@ void AuthService::registerUser(const Credentials &credentials, QObject *context,
         return;
     }
     const QString password = credentials.password;
-    offThread([password] { return PasswordHasher::hash(password); }, context,
+    const bool queued = offThread([password] { return PasswordHasher::hash(password); }, context,
               [this, name = credentials.username, context, done](const QByteArray &hash) {
                   if (hash.isEmpty()) {
                       done({Outcome::Status::Error, {}, {}});
@@ -92,6 +100,8 @@ void AuthService::registerUser(const Credentials &credentials, QObject *context,
                               }
                           });
               });
+    if (!queued)
+        done({Outcome::Status::Busy, {}, {}});
 }
 
 void AuthService::login(const Credentials &credentials, QObject *context, OutcomeCallback done)
@@ -103,7 +113,7 @@ void AuthService::login(const Credentials &credentials, QObject *context, Outcom
             [this, password, context, done](std::optional<UserRecord> user) {
                 // Unknown users cost the same hashing time as known ones (no name probing).
                 const QByteArray stored = user ? user->passwordHash : QByteArray();
-                offThread(
+                const bool queued = offThread(
                         [stored, password]() -> QByteArray {
                             if (stored.isEmpty()) {
                                 PasswordHasher::hash(password);
@@ -119,6 +129,8 @@ void AuthService::login(const Credentials &credentials, QObject *context, Outcom
                             }
                             issueToken({user->id, user->name}, context, done);
                         });
+                if (!queued)
+                    done({Outcome::Status::Busy, {}, {}});
             });
 }
 

@@ -23,7 +23,7 @@ class AuthService : public QObject
 public:
     struct Outcome
     {
-        enum class Status { Ok, NameTaken, BadCredentials, Invalid, Error };
+        enum class Status { Ok, NameTaken, BadCredentials, Invalid, Busy, Error };
         Status status = Status::Error;
         QString message; // for Invalid
         AuthResult result;
@@ -50,8 +50,9 @@ private:
     };
     void purgeStaleTokens();
     void issueToken(const AuthUser &user, QObject *context, OutcomeCallback done);
-    // Runs work on the thread pool; done(result) runs here if context is still alive.
-    void offThread(std::function<QByteArray()> work, QObject *context,
+    // Runs work on the thread pool; done(result) runs here if context is still alive. Returns
+    // false (and runs nothing) when too many jobs are already waiting.
+    bool offThread(std::function<QByteArray()> work, QObject *context,
                    std::function<void(const QByteArray &)> done);
 
     StoreService *m_store;

@@ -29,28 +29,56 @@ void ConnectionGuard::onReadyRead()
         m_timer.start(m_limits.requestTimeoutMs);
     }
     if (!m_headersDone) {
-        const QByteArray window = m_tail + fresh;
-        const qsizetype end = window.indexOf("\r\n\r\n");
+        m_headers += fresh;
+        const qsizetype end = m_headers.indexOf("\r\n\r\n");
         if (end < 0) {
-            m_headerBytes += fresh.size();
-            m_tail = window.right(3);
-        } else {
-            const qsizetype headerPart = end + 4 - m_tail.size();
-            m_headerBytes += headerPart;
-            m_bodyBytes += fresh.size() - headerPart;
-            m_headersDone = true;
-            m_tail.clear();
+            if (m_headers.size() > m_limits.maxHeaderBytes)
+                reject(431, "Request Header Fields Too Large", "headers_too_large",
+                       "request headers are too large");
+            return;
         }
-        if (m_headerBytes > m_limits.maxHeaderBytes) {
+        if (end + 4 > m_limits.maxHeaderBytes) {
             reject(431, "Request Header Fields Too Large", "headers_too_large",
                    "request headers are too large");
+            return;
+        }
+        m_headersDone = true;
+        m_bodyBytes = m_headers.size() - (end + 4);
+        m_expectedBody = declaredBodyLength(m_headers.left(end));
+        m_headers.clear();
+        if (m_expectedBody > m_limits.maxBodyBytes) {
+            reject(413, "Payload Too Large", "payload_too_large", "request body is too large");
             return;
         }
     } else {
         m_bodyBytes += fresh.size();
     }
-    if (m_bodyBytes > m_limits.maxBodyBytes)
+    if (m_bodyBytes > m_limits.maxBodyBytes) {
         reject(413, "Payload Too Large", "payload_too_large", "request body is too large");
+        return;
+    }
+    if (m_expectedBody >= 0 && m_bodyBytes >= m_expectedBody)
+        m_timer.stop(); // the request is here; answering it may take as long as it takes
+}
+
+qint64 ConnectionGuard::declaredBodyLength(const QByteArray &headers)
+{
+    qint64 length = 0;
+    for (const QByteArray &line : headers.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon < 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed().toLower();
+        if (name == "transfer-encoding")
+            return -1; // chunked: the end is only known to the parser
+        if (name == "content-length") {
+            bool ok = false;
+            length = line.mid(colon + 1).trimmed().toLongLong(&ok);
+            if (!ok || length < 0)
+                return -1;
+        }
+    }
+    return length;
 }
 
 void ConnectionGuard::onBytesWritten()
@@ -62,9 +90,9 @@ void ConnectionGuard::onBytesWritten()
     // A response went out: the next bytes start a new request.
     m_inRequest = false;
     m_headersDone = false;
-    m_headerBytes = 0;
+    m_headers.clear();
     m_bodyBytes = 0;
-    m_tail.clear();
+    m_expectedBody = -1;
     m_timer.start(m_limits.idleTimeoutMs);
 }
 

@@ -12,13 +12,13 @@ struct HttpLimits
     qint64 maxHeaderBytes = 16 * 1024;
     qint64 maxBodyBytes = 64 * 1024;
     int idleTimeoutMs = 60'000;    // keep-alive connection with no request in flight
-    int requestTimeoutMs = 15'000; // from a request's first byte to its answer
+    int requestTimeoutMs = 15'000; // from a request's first byte to its last
 };
 
 // QtHttpServer 6.4 reads headers without bound, buffers whole bodies and never times out a
 // connection. The guard watches each socket before QtHttpServer sees its bytes and answers
-// 431 / 413 / 408 and closes when a request is too big or too slow, and closes idle keep-alive
-// connections. It stands down by itself once the socket is upgraded to a WebSocket (QtHttpServer
+// 431 / 413 / 408 and closes when a request is too big (a declared Content-Length over the limit is
+// refused before the body is sent) or arrives too slowly, and closes idle keep-alive connections. It stands down by itself once the socket is upgraded to a WebSocket (QtHttpServer
 // then disconnects every signal of the socket, including the guard's).
 class ConnectionGuard : public QObject
 {
@@ -32,6 +32,7 @@ private:
     void onTimeout();
     bool attached() const { return bool(m_readConnection); }
     void finishRejection();
+    static qint64 declaredBodyLength(const QByteArray &headers); // -1 when unknown
     void reject(int status, const char *reason, const char *code, const char *message);
 
     QTcpSocket *m_socket;
@@ -41,9 +42,9 @@ private:
     bool m_inRequest = false;
     bool m_rejected = false;
     bool m_headersDone = false;
-    qint64 m_headerBytes = 0;
+    QByteArray m_headers; // the current request's head, until its blank line (bounded)
     qint64 m_bodyBytes = 0;
-    QByteArray m_tail; // last bytes seen, to find "\r\n\r\n" across reads
+    qint64 m_expectedBody = -1; // Content-Length; -1 = not known yet, or chunked
 };
 
 // A QTcpServer whose sockets get a ConnectionGuard before QtHttpServer takes them.

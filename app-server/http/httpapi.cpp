@@ -188,6 +188,10 @@ void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status suc
     case S::Invalid:
         reply.error(Status::BadRequest, Protocol::Error::InvalidRequest, outcome.message);
         break;
+    case S::Busy:
+        reply.error(Status::ServiceUnavailable, Protocol::Error::Busy,
+                    u"too many logins in progress; retry in a moment"_s);
+        break;
     case S::Error:
         reply.error(Status::InternalServerError, Protocol::Error::Internal,
                     u"could not complete the request"_s);

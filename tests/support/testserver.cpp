@@ -3,6 +3,7 @@
 
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 #include <csignal>
@@ -68,7 +69,8 @@ void ServerProcess::setEnv(const QString &name, const QString &value)
 bool ServerProcess::start()
 {
     m_output.clear();
-    m_process.setArguments(QStringList{u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s, m_dbPath}
+    m_process.setArguments(QStringList{u"--listen"_s, u"127.0.0.1:%1"_s.arg(m_fixedPort),
+                                       u"--db"_s, m_dbPath}
                            + m_extraArgs);
     m_process.start();
     if (!m_process.waitForStarted(10000))
@@ -91,6 +93,13 @@ bool ServerProcess::start()
         }
     }
     return false;
+}
+
+quint16 ServerProcess::freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
 }
 
 void ServerProcess::kill()

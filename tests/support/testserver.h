@@ -37,6 +37,9 @@ public:
     explicit ServerProcess(const QString &dbPath, const QStringList &extraArgs = {});
     ~ServerProcess();
     void setEnv(const QString &name, const QString &value); // CHAT_* settings for the child
+    // Listen on this port instead of any free one (a restart then keeps the clients' URL).
+    void setPort(quint16 port) { m_fixedPort = port; }
+    static quint16 freePort();
     bool start(); // waits for the "listening on" line
     void kill();  // SIGKILL, waits for the exit
     bool terminate(int *exitCode); // SIGTERM, waits for a clean exit
@@ -51,4 +54,5 @@ private:
     QProcess m_process;
     QByteArray m_output;
     quint16 m_port = 0;
+    quint16 m_fixedPort = 0;
 };

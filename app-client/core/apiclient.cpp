@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+#include "apiclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+ApiFailure failureFor(QNetworkReply *reply, const QJsonObject &json)
+{
+    ApiFailure f;
+    f.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const auto error = ApiError::fromJson(json);
+    if (error) {
+        f.code = error->code;
+        f.message = error->message;
+    }
+    if (f.status == 0) {
+        f.kind = reply->error() == QNetworkReply::OperationCanceledError
+                        || reply->error() == QNetworkReply::TimeoutError
+                ? ApiFailure::Kind::Timeout
+                : ApiFailure::Kind::Network;
+        f.message = f.kind == ApiFailure::Kind::Timeout
+                ? u"The server did not answer in time."_s
+                : u"Cannot reach the server: %1"_s.arg(reply->errorString());
+        return f;
+    }
+    if (f.status < 400)
+        return {};
+    switch (f.status) {
+    case 401: f.kind = ApiFailure::Kind::Unauthorized; break;
+    case 403: f.kind = ApiFailure::Kind::Forbidden; break;
+    case 404: f.kind = ApiFailure::Kind::NotFound; break;
+    case 409: f.kind = ApiFailure::Kind::Conflict; break;
+    case 429: f.kind = ApiFailure::Kind::RateLimited; break;
+    default: f.kind = f.status >= 500 ? ApiFailure::Kind::Server : ApiFailure::Kind::Invalid; break;
+    }
+    if (f.message.isEmpty())
+        f.message = f.status >= 500 ? u"The server had a problem (HTTP %1). Try again later."_s.arg(f.status)
+                                    : u"The server refused the request (HTTP %1)."_s.arg(f.status);
+    return f;
+}
+
+} // namespace
+
+ApiClient::ApiClient(QObject *parent) : QObject(parent)
+{
+}
+
+QUrl ApiClient::webSocketUrl() const
+{
+    QUrl url = m_server;
+    url.setScheme(m_server.scheme() == "https"_L1 ? u"wss"_s : u"ws"_s);
+    url.setPath(u"/ws"_s);
+    return url;
+}
+
+void ApiClient::request(const QByteArray &verb, const QString &path, const QJsonObject *body,
+                        bool authenticated, QObject *context, JsonCallback done)
+{
+    QUrl url = m_server;
+    const qsizetype q = path.indexOf(u'?');
+    url.setPath(q < 0 ? path : path.left(q));
+    if (q >= 0)
+        url.setQuery(path.mid(q + 1));
+    QNetworkRequest request(url);
+    request.setTransferTimeout(m_timeoutMs);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    if (authenticated)
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    const QByteArray payload = body ? QJsonDocument(*body).toJson(QJsonDocument::Compact)
+                                    : QByteArray();
+    QNetworkReply *reply = verb == "GET" ? m_nam.get(request)
+                                         : m_nam.sendCustomRequest(request, verb, payload);
+    QPointer<QObject> guard(context);
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, guard, authenticated, done = std::move(done)] {
+                reply->deleteLater();
+                const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+                const ApiFailure failure = failureFor(reply, json);
+                if (authenticated && failure.kind == ApiFailure::Kind::Unauthorized)
+                    emit sessionExpired();
+                if (guard)
+                    done(failure, json);
+            });
+}
+
+void ApiClient::registerUser(const Credentials &credentials, QObject *context, AuthCallback done)
+{
+    const QJsonObject body = credentials.toJson();
+    request("POST", u"/api/v1/register"_s, &body, false, context,
+            [done](const ApiFailure &f, const QJsonObject &json) {
+                done(f, f.ok() ? AuthResult::fromJson(json).value_or(AuthResult{}) : AuthResult{});
+            });
+}
+
+void ApiClient::login(const Credentials &credentials, QObject *context, AuthCallback done)
+{
+    const QJsonObject body = credentials.toJson();
+    request("POST", u"/api/v1/login"_s, &body, false, context,
+            [done](const ApiFailure &f, const QJsonObject &json) {
+                done(f, f.ok() ? AuthResult::fromJson(json).value_or(AuthResult{}) : AuthResult{});
+            });
+}
+
+void ApiClient::logout(QObject *context, DoneCallback done)
+{
+    request("POST", u"/api/v1/logout"_s, nullptr, true, context,
+            [done](const ApiFailure &f, const QJsonObject &) { done(f); });
+}
+
+void ApiClient::rooms(QObject *context, RoomsCallback done)
+{
+    request("GET", u"/api/v1/rooms"_s, nullptr, true, context,
+            [done](const ApiFailure &f, const QJsonObject &json) {
+                QList<RoomInfo> rooms;
+                for (const QJsonValue &v : json.value("rooms"_L1).toArray()) {
+                    if (auto room = RoomInfo::fromJson(v.toObject()))
+                        rooms.append(*room);
+                }
+                done(f, rooms);
+            });
+}
+
+void ApiClient::createRoom(const CreateRoomRequest &create, QObject *context, DoneCallback done)
+{
+    const QJsonObject body = create.toJson();
+    request("POST", u"/api/v1/rooms"_s, &body, true, context,
+            [done](const ApiFailure &f, const QJsonObject &) { done(f); });
+}
+
+void ApiClient::joinRoom(const QString &room, QObject *context, DoneCallback done)
+{
+    request("POST", u"/api/v1/rooms/%1/join"_s.arg(room), nullptr, true, context,
+            [done](const ApiFailure &f, const QJsonObject &) { done(f); });
+}
+
+void ApiClient::history(const QString &room, std::optional<qint64> after,
+                        std::optional<qint64> before, int limit, QObject *context,
+                        PageCallback done)
+{
+    QUrlQuery query;
+    if (after)
+        query.addQueryItem(u"after"_s, QString::number(*after));
+    if (before)
+        query.addQueryItem(u"before"_s, QString::number(*before));
+    query.addQueryItem(u"limit"_s, QString::number(limit));
+    request("GET", u"/api/v1/rooms/%1/messages?%2"_s.arg(room, query.toString()), nullptr, true,
+            context, [done](const ApiFailure &f, const QJsonObject &json) {
+                QString why;
+                auto page = f.ok() ? HistoryPage::fromJson(json, &why) : std::nullopt;
+                if (f.ok() && !page) {
+                    ApiFailure bad{ApiFailure::Kind::Server, 200, {},
+                                   u"The server sent a malformed history page: %1"_s.arg(why)};
+                    done(bad, {});
+                    return;
+                }
+                done(f, page.value_or(HistoryPage{}));
+            });
+}

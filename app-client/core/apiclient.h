@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "apitypes.h"
+#include "roominfo.h"
+
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QUrl>
+
+#include <functional>
+#include <optional>
+
+// What went wrong with an API call, in terms a user can act on.
+struct ApiFailure
+{
+    enum class Kind { None, Network, Timeout, Unauthorized, Forbidden, NotFound, Conflict,
+                      Invalid, RateLimited, Server };
+    Kind kind = Kind::None;
+    int status = 0;   // HTTP status, 0 when no answer
+    QString code;     // the server's error code, when it sent one
+    QString message;  // for people
+
+    bool ok() const { return kind == Kind::None; }
+};
+
+// The HTTP API of docs/protocol.md over QNetworkAccessManager. Every call has a timeout; results
+// come back through callbacks that are skipped when their context object is gone. A 401 on an
+// authenticated call also emits sessionExpired() (the token is dead: back to login).
+class ApiClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ApiClient(QObject *parent = nullptr);
+
+    void setServer(const QUrl &server) { m_server = server; }
+    QUrl server() const { return m_server; }
+    void setToken(const QString &token) { m_token = token; }
+    QString token() const { return m_token; }
+    void setTimeout(int ms) { m_timeoutMs = ms; }
+
+    using AuthCallback = std::function<void(const ApiFailure &, const AuthResult &)>;
+    using RoomsCallback = std::function<void(const ApiFailure &, const QList<RoomInfo> &)>;
+    using PageCallback = std::function<void(const ApiFailure &, const HistoryPage &)>;
+    using DoneCallback = std::function<void(const ApiFailure &)>;
+
+    void registerUser(const Credentials &credentials, QObject *context, AuthCallback done);
+    void login(const Credentials &credentials, QObject *context, AuthCallback done);
+    void logout(QObject *context, DoneCallback done);
+    void rooms(QObject *context, RoomsCallback done);
+    void createRoom(const CreateRoomRequest &request, QObject *context, DoneCallback done);
+    void joinRoom(const QString &room, QObject *context, DoneCallback done);
+    // Newest page when both cursors are empty.
+    void history(const QString &room, std::optional<qint64> after, std::optional<qint64> before,
+                 int limit, QObject *context, PageCallback done);
+
+    // ws:// or wss:// URL of the server's WebSocket endpoint.
+    QUrl webSocketUrl() const;
+
+signals:
+    void sessionExpired();
+
+private:
+    using JsonCallback = std::function<void(const ApiFailure &, const QJsonObject &)>;
+    void request(const QByteArray &verb, const QString &path, const QJsonObject *body,
+                 bool authenticated, QObject *context, JsonCallback done);
+
+    QNetworkAccessManager m_nam;
+    QUrl m_server;
+    QString m_token;
+    int m_timeoutMs = 15000;
+};

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+#include "chatclient.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QStandardPaths>
+
+Q_LOGGING_CATEGORY(lcClient, "chat.client", QtInfoMsg)
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// Errors after which sending the same message again can succeed.
+bool isTransient(const QString &code)
+{
+    return code == "rate_limited"_L1 || code == "internal"_L1 || code == "busy"_L1;
+}
+} // namespace
+
+ChatClient::ChatClient(const Options &options, QObject *parent)
+    : QObject(parent), m_options(options)
+{
+    m_api.setServer(options.server);
+    m_connection.setTuning(options.tuning);
+    m_connection.setUrl(m_api.webSocketUrl());
+    m_connection.setCursorProvider([this](const QString &room) { return cursor(room); });
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &ChatClient::flushOutbox);
+
+    connect(&m_connection, &ChatConnection::ready, this, &ChatClient::flushOutbox);
+    connect(&m_connection, &ChatConnection::stateChanged, this, [this](ChatConnection::State s) {
+        if (s != ChatConnection::State::Connected)
+            m_inFlight.clear(); // whatever was on the wire is sent again on the next link
+    });
+    connect(&m_connection, &ChatConnection::messageReceived, this, &ChatClient::onMessage);
+    connect(&m_connection, &ChatConnection::ackReceived, this, &ChatClient::onAck);
+    connect(&m_connection, &ChatConnection::errorReceived, this, &ChatClient::onError);
+    connect(&m_connection, &ChatConnection::epochChanged, this, &ChatClient::onEpochChanged);
+    connect(&m_connection, &ChatConnection::unauthorized, this, [this] {
+        endSession();
+        emit sessionExpired();
+    });
+    connect(&m_api, &ApiClient::sessionExpired, this, [this] {
+        if (!isActive())
+            return;
+        endSession();
+        emit sessionExpired();
+    });
+}
+
+ChatClient::~ChatClient()
+{
+    m_connection.close();
+}
+
+MessageListModel *ChatClient::messages(const QString &room)
+{
+    auto &model = m_models[room];
+    if (!model) {
+        model = std::make_unique<MessageListModel>(room);
+        model->setOwnUser(m_user);
+    }
+    return model.get();
+}
+
+qint64 ChatClient::cursor(const QString &room)
+{
+    const auto it = m_models.find(room);
+    const qint64 loaded = it == m_models.end() ? 0 : it->second->lastSeq();
+    // A room never opened resumes from what the room list said: live from there.
+    return loaded > 0 ? loaded : m_rooms.lastSeq(room);
+}
+
+void ChatClient::login(const QString &user, const QString &password, bool createAccount)
+{
+    const Credentials credentials{user, password};
+    auto done = [this](const ApiFailure &failure, const AuthResult &result) {
+        if (!failure.ok()) {
+            emit loginFailed(failure.message);
+            return;
+        }
+        startSession(result.user, result.token);
+    };
+    if (!createAccount) {
+        m_api.login(credentials, this, done);
+        return;
+    }
+    m_api.registerUser(credentials, this, [this, credentials, done](const ApiFailure &failure,
+                                                                    const AuthResult &result) {
+        // An existing account is fine: log in to it.
+        if (failure.kind == ApiFailure::Kind::Conflict)
+            m_api.login(credentials, this, done);
+        else
+            done(failure, result);
+    });
+}
+
+void ChatClient::resume(const QString &user, const QString &token)
+{
+    startSession(user, token);
+}
+
+void ChatClient::startSession(const QString &user, const QString &token)
+{
+    m_user = user;
+    m_api.setToken(token);
+    m_connection.setToken(token);
+    for (auto &[room, model] : m_models)
+        model->setOwnUser(user);
+
+    const QByteArray key = QCryptographicHash::hash(
+            (m_options.server.toString() + u'\n' + user.toLower()).toUtf8(),
+            QCryptographicHash::Sha1).toHex();
+    const QString dir = m_options.dataDir.isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+            : m_options.dataDir;
+    QString error;
+    if (!m_outbox.open(QDir(dir).filePath(u"outbox/%1.db"_s.arg(QString::fromLatin1(key))), &error))
+        emit errorOccurred(u"Cannot open the local outbox: %1"_s.arg(error));
+    // What was typed before a restart is shown again and sent once the link is up.
+    for (const Outbox::Item &item : m_outbox.items()) {
+        m_outboxRoom.insert(item.clientId, item.room);
+        MessageListModel *model = messages(item.room);
+        model->addPending(item.clientId, item.body, item.typedAt);
+        if (item.failed)
+            model->markFailed(item.clientId, item.error);
+    }
+
+    m_api.rooms(this, [this, user, token](const ApiFailure &failure, const QList<RoomInfo> &rooms) {
+        if (!failure.ok()) {
+            if (failure.kind != ApiFailure::Kind::Unauthorized) {
+                emit loginFailed(failure.message);
+                endSession();
+            }
+            return;
+        }
+        m_rooms.setRooms(rooms);
+        for (const QString &room : m_rooms.memberRooms())
+            m_connection.subscribe(room);
+        m_connection.open();
+        emit sessionStarted(user, token);
+    });
+}
+
+void ChatClient::endSession()
+{
+    m_connection.close();
+    m_retryTimer.stop();
+    m_inFlight.clear();
+    m_outbox.close();
+}
+
+void ChatClient::logout()
+{
+    if (!isActive())
+        return;
+    m_api.logout(this, [](const ApiFailure &) {});
+    endSession();
+    m_user.clear();
+    m_api.setToken({});
+    m_models.clear();
+    m_outboxRoom.clear();
+    m_historyLoaded.clear();
+    m_hasOlder.clear();
+    m_rooms.setRooms({});
+}
+
+void ChatClient::openRoom(const QString &room)
+{
+    m_rooms.setCurrentRoom(room);
+    if (!m_historyLoaded.contains(room))
+        loadHistory(room, std::nullopt);
+}
+
+void ChatClient::loadOlder(const QString &room)
+{
+    if (!m_historyLoaded.contains(room) || !hasOlder(room) || m_loading.contains(room))
+        return;
+    const qint64 first = messages(room)->firstSeq();
+    if (first > 1)
+        loadHistory(room, first);
+    else
+        m_hasOlder.insert(room, false);
+}
+
+void ChatClient::loadHistory(const QString &room, std::optional<qint64> before)
+{
+    if (m_loading.contains(room))
+        return;
+    m_loading.insert(room);
+    emit historyLoading(room, true);
+    m_api.history(room, std::nullopt, before, m_options.pageSize, this,
+                  [this, room, before](const ApiFailure &failure, const HistoryPage &page) {
+                      m_loading.remove(room);
+                      emit historyLoading(room, false);
+                      if (!failure.ok()) {
+                          emit errorOccurred(failure.message);
+                          return;
+                      }
+                      m_historyLoaded.insert(room);
+                      m_hasOlder.insert(room, page.hasMore);
+                      messages(room)->addPage(page.messages);
+                      if (!before && !page.messages.isEmpty())
+                          m_rooms.noteMessage(room, page.messages.last().seq, false);
+                  });
+}
+
+void ChatClient::joinRoom(const QString &room)
+{
+    m_api.joinRoom(room, this, [this, room](const ApiFailure &failure) {
+        if (!failure.ok()) {
+            emit errorOccurred(failure.message);
+            return;
+        }
+        m_rooms.setMember(room, true);
+        m_connection.subscribe(room);
+        openRoom(room);
+    });
+}
+
+void ChatClient::createRoom(const QString &name, bool isPrivate)
+{
+    m_api.createRoom({name, isPrivate}, this, [this, name](const ApiFailure &failure) {
+        if (!failure.ok()) {
+            emit errorOccurred(failure.message);
+            return;
+        }
+        m_connection.subscribe(name);
+        reloadRooms();
+    });
+}
+
+void ChatClient::reloadRooms()
+{
+    m_api.rooms(this, [this](const ApiFailure &failure, const QList<RoomInfo> &rooms) {
+        if (!failure.ok())
+            return;
+        m_rooms.setRooms(rooms);
+        for (const QString &room : m_rooms.memberRooms())
+            m_connection.subscribe(room);
+    });
+}
+
+QString ChatClient::sendMessage(const QString &room, const QString &body)
+{
+    const Outbox::Item item = m_outbox.enqueue(room, body);
+    m_outboxRoom.insert(item.clientId, room);
+    messages(room)->addPending(item.clientId, body, item.typedAt);
+    trySend(item);
+    return item.clientId;
+}
+
+void ChatClient::retry(const QString &clientId)
+{
+    const QString room = m_outboxRoom.value(clientId);
+    if (room.isEmpty())
+        return;
+    m_outbox.markPending(clientId);
+    messages(room)->markPending(clientId);
+    flushOutbox();
+}
+
+void ChatClient::trySend(const Outbox::Item &item)
+{
+    if (item.failed || m_inFlight.contains(item.clientId))
+        return;
+    if (m_connection.sendMessage(item.room, item.clientId, item.body))
+        m_inFlight.insert(item.clientId);
+}
+
+void ChatClient::flushOutbox()
+{
+    if (!m_outbox.isOpen())
+        return;
+    for (const Outbox::Item &item : m_outbox.items())
+        trySend(item);
+}
+
+void ChatClient::onAck(const QString &clientId, const QString &room, qint64 seq, const QString &id)
+{
+    m_inFlight.remove(clientId);
+    m_outbox.remove(clientId);
+    // A retry of a message first sent to another room is acked with the original room.
+    const QString queuedIn = m_outboxRoom.take(clientId);
+    messages(queuedIn.isEmpty() ? room : queuedIn)->markAcked(clientId, seq, id);
+}
+
+void ChatClient::onError(const QString &code, const QString &message, const QString &clientId)
+{
+    if (clientId.isEmpty() || !m_outboxRoom.contains(clientId)) {
+        if (code != "unauthorized"_L1)
+            emit errorOccurred(message);
+        return;
+    }
+    m_inFlight.remove(clientId);
+    if (isTransient(code)) {
+        if (!m_retryTimer.isActive())
+            m_retryTimer.start(m_options.retryDelayMs);
+        return;
+    }
+    qCInfo(lcClient) << "message" << clientId << "refused:" << code << message;
+    m_outbox.markFailed(clientId, message);
+    messages(m_outboxRoom.value(clientId))->markFailed(clientId, message);
+}
+
+void ChatClient::onMessage(const ChatMessage &message)
+{
+    messages(message.room)->addMessage(message);
+    const bool own = message.sender == m_user;
+    if (message.seq <= m_rooms.lastSeq(message.room))
+        return; // seen before (history page, or a repeat after an epoch reset)
+    m_rooms.noteMessage(message.room, message.seq, !own);
+    emit messageArrived(message, own);
+}
+
+void ChatClient::onEpochChanged()
+{
+    qCInfo(lcClient) << "the server's database changed: dropping every cursor";
+    // Called before the link re-subscribes: every cursor must read 0 from here on.
+    for (auto &[room, model] : m_models)
+        model->clear();
+    m_historyLoaded.clear();
+    m_hasOlder.clear();
+    QList<RoomInfo> rooms;
+    for (int i = 0; i < m_rooms.rowCount(); ++i) {
+        const QModelIndex index = m_rooms.index(i);
+        rooms.append({index.data(RoomListModel::NameRole).toString(), 0,
+                      index.data(RoomListModel::PrivateRole).toBool(),
+                      index.data(RoomListModel::MemberRole).toBool()});
+    }
+    m_rooms.setRooms(rooms);
+    reloadRooms();
+    if (!m_rooms.currentRoom().isEmpty())
+        loadHistory(m_rooms.currentRoom(), std::nullopt);
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "apiclient.h"
+#include "chatconnection.h"
+#include "messagelistmodel.h"
+#include "outbox.h"
+#include "roomlistmodel.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <memory>
+
+// The client's core, without widgets: one logged-in session against one server. Owns the API
+// client, the WebSocket link, the room list, one message model per room and the outbox, and keeps
+// them consistent through reconnects, restarts and epoch changes. The UI and the headless tests
+// drive the same object.
+class ChatClient : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QUrl server;
+        QString dataDir; // outbox files; empty = <AppDataLocation>
+        ChatConnection::Tuning tuning;
+        int pageSize = 50;
+        int retryDelayMs = 1000; // after a rate_limited or internal error
+    };
+
+    explicit ChatClient(const Options &options, QObject *parent = nullptr);
+    ~ChatClient() override;
+
+    // Logs in (or registers first) and starts the session; sessionStarted or loginFailed follows.
+    void login(const QString &user, const QString &password, bool createAccount);
+    // Starts a session with a token kept from before; sessionExpired follows if it is dead.
+    void resume(const QString &user, const QString &token);
+    void logout();
+
+    QString user() const { return m_user; }
+    bool isActive() const { return !m_user.isEmpty(); }
+    ApiClient *api() { return &m_api; }
+    ChatConnection *connection() { return &m_connection; }
+    RoomListModel *rooms() { return &m_rooms; }
+    MessageListModel *messages(const QString &room); // created on first use
+    Outbox *outbox() { return &m_outbox; }
+
+    void openRoom(const QString &room);   // shows it: loads history the first time
+    void loadOlder(const QString &room);  // the page before the oldest loaded message
+    bool hasOlder(const QString &room) const { return m_hasOlder.value(room, true); }
+    bool isLoadingHistory(const QString &room) const { return m_loading.contains(room); }
+    void joinRoom(const QString &room);
+    void createRoom(const QString &name, bool isPrivate);
+    void reloadRooms();
+
+    // Queues a message: shown at once as pending, sent now or as soon as the link is back.
+    QString sendMessage(const QString &room, const QString &body);
+    void retry(const QString &clientId); // a failed message, again
+
+signals:
+    void sessionStarted(const QString &user, const QString &token);
+    void loginFailed(const QString &message);
+    void sessionExpired();
+    void historyLoading(const QString &room, bool loading);
+    void messageArrived(const ChatMessage &message, bool own);
+    void errorOccurred(const QString &message);
+
+private:
+    void startSession(const QString &user, const QString &token);
+    void loadHistory(const QString &room, std::optional<qint64> before);
+    void trySend(const Outbox::Item &item);
+    void flushOutbox();
+    void onAck(const QString &clientId, const QString &room, qint64 seq, const QString &id);
+    void onError(const QString &code, const QString &message, const QString &clientId);
+    void onMessage(const ChatMessage &message);
+    void onEpochChanged();
+    void endSession();
+    qint64 cursor(const QString &room);
+
+    Options m_options;
+    ApiClient m_api;
+    ChatConnection m_connection;
+    RoomListModel m_rooms;
+    Outbox m_outbox;
+    std::map<QString, std::unique_ptr<MessageListModel>> m_models;
+    QHash<QString, bool> m_hasOlder;
+    QSet<QString> m_historyLoaded;
+    QSet<QString> m_loading;
+    QSet<QString> m_inFlight; // clientIds sent on the current link, not yet answered
+    QHash<QString, QString> m_outboxRoom; // clientId -> room, for acks and errors
+    QTimer m_retryTimer;
+    QString m_user;
+};

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+#include "chatconnection.h"
+
+#include <QLoggingCategory>
+#include <QNetworkRequest>
+
+Q_LOGGING_CATEGORY(lcConnection, "chat.client.connection", QtInfoMsg)
+
+using namespace Qt::StringLiterals;
+
+ChatConnection::ChatConnection(QObject *parent) : QObject(parent)
+{
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &ChatConnection::connectNow);
+    connect(&m_livenessTimer, &QTimer::timeout, this, &ChatConnection::onLivenessTick);
+}
+
+void ChatConnection::open()
+{
+    m_wanted = true;
+    m_refused = false;
+    m_attempt = 0;
+    if (m_state == State::Disconnected || m_state == State::Reconnecting)
+        connectNow();
+}
+
+void ChatConnection::close()
+{
+    m_wanted = false;
+    m_reconnectTimer.stop();
+    m_livenessTimer.stop();
+    if (m_socket) {
+        QWebSocket *socket = std::exchange(m_socket, nullptr);
+        socket->disconnect(this);
+        socket->close(QWebSocketProtocol::CloseCodeNormal);
+        connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(2000, socket, &QObject::deleteLater);
+    }
+    m_authenticated = false;
+    setState(State::Disconnected);
+}
+
+void ChatConnection::dropSocket()
+{
+    if (!m_socket)
+        return;
+    QWebSocket *socket = std::exchange(m_socket, nullptr);
+    socket->disconnect(this);
+    socket->abort();
+    socket->deleteLater();
+}
+
+void ChatConnection::reconnectNow()
+{
+    if (!m_wanted || m_state == State::Connected || m_state == State::Connecting)
+        return;
+    m_reconnectTimer.stop();
+    connectNow();
+}
+
+int ChatConnection::msecsUntilReconnect() const
+{
+    return m_reconnectTimer.isActive() ? m_reconnectTimer.remainingTime() : 0;
+}
+
+void ChatConnection::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void ChatConnection::connectNow()
+{
+    if (!m_wanted)
+        return;
+    dropSocket();
+    m_authenticated = false;
+    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    connect(m_socket, &QWebSocket::connected, this, &ChatConnection::onConnected);
+    // Unconnected covers every end: refused, reset, closed by either side.
+    connect(m_socket, &QWebSocket::stateChanged, this, [this](QAbstractSocket::SocketState s) {
+        if (s == QAbstractSocket::UnconnectedState && sender() == m_socket)
+            linkLost();
+    });
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &ChatConnection::onTextMessage);
+    QNetworkRequest request(m_url);
+    request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    setState(State::Connecting);
+    qCDebug(lcConnection) << "connecting to" << m_url << "attempt" << m_attempt;
+    m_socket->open(request);
+    // A connect that hangs counts as a failure too.
+    m_livenessTimer.start(m_tuning.pingIntervalMs + m_tuning.pongTimeoutMs);
+    m_sinceLastFrame.start();
+    m_pingOutstanding = true;
+}
+
+void ChatConnection::onConnected()
+{
+    m_connectedFor.start();
+    m_sinceLastFrame.start();
+    m_pingOutstanding = false;
+    m_livenessTimer.start(std::max(100, m_tuning.pongTimeoutMs / 4));
+    // State stays Connecting until hello: the token is not yet accepted.
+}
+
+void ChatConnection::linkLost()
+{
+    dropSocket();
+    m_livenessTimer.stop();
+    const bool wasAuthenticated = m_authenticated;
+    m_authenticated = false;
+    if (m_refused || !m_wanted) {
+        setState(State::Disconnected);
+        return;
+    }
+    if (wasAuthenticated && m_connectedFor.isValid()
+        && m_connectedFor.elapsed() >= m_tuning.stableAfterMs)
+        m_attempt = 0;
+    scheduleReconnect();
+}
+
+void ChatConnection::scheduleReconnect()
+{
+    const int delay = m_tuning.backoff.delayMs(m_attempt);
+    ++m_attempt;
+    qCInfo(lcConnection) << "link lost; reconnecting in" << delay << "ms";
+    m_reconnectTimer.start(delay);
+    setState(State::Reconnecting);
+    emit reconnectScheduled(delay);
+}
+
+void ChatConnection::onLivenessTick()
+{
+    if (!m_socket)
+        return;
+    const qint64 silent = m_sinceLastFrame.elapsed();
+    if (m_pingOutstanding && silent >= m_tuning.pongTimeoutMs) {
+        qCInfo(lcConnection) << "no answer for" << silent << "ms; dropping the link";
+        linkLost();
+        return;
+    }
+    if (!m_pingOutstanding && m_authenticated && silent >= m_tuning.pingIntervalMs) {
+        ClientFrame ping;
+        ping.type = ClientFrame::Type::Ping;
+        sendFrame(ping);
+        m_pingOutstanding = true;
+        m_sinceLastFrame.start();
+    }
+}
+
+void ChatConnection::onTextMessage(const QString &text)
+{
+    m_sinceLastFrame.start();
+    m_pingOutstanding = false;
+    QString why;
+    const auto frame = ServerFrame::parse(text.toUtf8(), &why);
+    if (!frame) {
+        qCWarning(lcConnection) << "ignoring a frame the client does not understand:" << why;
+        return;
+    }
+    switch (frame->type) {
+    case ServerFrame::Type::Hello: {
+        m_authenticated = true;
+        m_user = frame->user;
+        const QString old = m_epoch;
+        m_epoch = frame->epoch;
+        if (!old.isEmpty() && old != m_epoch)
+            emit epochChanged(old, m_epoch); // cursors are void: the provider forgets them now
+        for (const QString &room : std::as_const(m_rooms))
+            subscribeNow(room);
+        setState(State::Connected);
+        emit ready();
+        break;
+    }
+    case ServerFrame::Type::Message:
+        emit messageReceived(frame->message);
+        break;
+    case ServerFrame::Type::Ack:
+        emit ackReceived(frame->clientId, frame->room, frame->seq, frame->id);
+        break;
+    case ServerFrame::Type::Subscribed:
+        emit subscribed(frame->room, frame->lastSeq);
+        break;
+    case ServerFrame::Type::Error:
+        if (frame->code == "unauthorized"_L1) {
+            m_refused = true;
+            emit unauthorized();
+        }
+        emit errorReceived(frame->code, frame->text, frame->clientId);
+        break;
+    case ServerFrame::Type::Pong:
+        break;
+    }
+}
+
+void ChatConnection::subscribe(const QString &room)
+{
+    if (m_rooms.contains(room))
+        return;
+    m_rooms.append(room);
+    if (m_authenticated)
+        subscribeNow(room);
+}
+
+void ChatConnection::unsubscribe(const QString &room)
+{
+    if (!m_rooms.removeOne(room) || !m_authenticated)
+        return;
+    ClientFrame f;
+    f.type = ClientFrame::Type::Unsubscribe;
+    f.room = room;
+    sendFrame(f);
+}
+
+void ChatConnection::subscribeNow(const QString &room)
+{
+    ClientFrame f;
+    f.type = ClientFrame::Type::Subscribe;
+    f.room = room;
+    f.after = m_cursor ? m_cursor(room) : 0;
+    sendFrame(f);
+}
+
+bool ChatConnection::sendMessage(const QString &room, const QString &clientId, const QString &body)
+{
+    if (!m_authenticated)
+        return false;
+    ClientFrame f;
+    f.type = ClientFrame::Type::Send;
+    f.room = room;
+    f.clientId = clientId;
+    f.body = body;
+    sendFrame(f);
+    return true;
+}
+
+void ChatConnection::sendFrame(const ClientFrame &frame)
+{
+    if (m_socket)
+        m_socket->sendTextMessage(QString::fromUtf8(frame.toJson()));
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "backoff.h"
+#include "protocol.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+#include <QWebSocket>
+
+#include <functional>
+#include <optional>
+
+// The client's WebSocket link. Keeps itself connected until close(): reconnects with exponential
+// backoff and full jitter, checks liveness with application pings, and on every (re)connect
+// re-subscribes each room with `after` = the last seq the client has (asked from the cursor
+// provider). A changed epoch (another database) is reported before anything is re-subscribed.
+class ChatConnection : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Connected, Reconnecting };
+    Q_ENUM(State)
+
+    struct Tuning
+    {
+        Backoff backoff;
+        int stableAfterMs = 10000; // connected this long: the next drop starts from attempt 0
+        int pingIntervalMs = 15000; // silence before an application ping
+        int pongTimeoutMs = 10000;  // no frame this long after a ping: the link is dead
+    };
+
+    explicit ChatConnection(QObject *parent = nullptr);
+
+    void setTuning(const Tuning &tuning) { m_tuning = tuning; }
+    void setUrl(const QUrl &url) { m_url = url; }
+    void setToken(const QString &token) { m_token = token; }
+    // Last seq the client holds for a room (0 = none).
+    void setCursorProvider(std::function<qint64(const QString &room)> provider)
+    {
+        m_cursor = std::move(provider);
+    }
+
+    void open();  // connect, and stay connected until close()
+    void close();
+    void reconnectNow();
+
+    State state() const { return m_state; }
+    int msecsUntilReconnect() const;
+    QString epoch() const { return m_epoch; }
+    QString user() const { return m_user; }
+
+    // Rooms stay subscribed across reconnects.
+    void subscribe(const QString &room);
+    void unsubscribe(const QString &room);
+    // false when not connected; the caller keeps the message and sends it after `ready`.
+    bool sendMessage(const QString &room, const QString &clientId, const QString &body);
+
+signals:
+    void stateChanged(ChatConnection::State state);
+    void reconnectScheduled(int msecs);
+    void epochChanged(const QString &oldEpoch, const QString &newEpoch);
+    void ready(); // hello received and rooms re-subscribed: send what is queued
+    void messageReceived(const ChatMessage &message);
+    void ackReceived(const QString &clientId, const QString &room, qint64 seq, const QString &id);
+    void errorReceived(const QString &code, const QString &message, const QString &clientId);
+    void subscribed(const QString &room, qint64 lastSeq);
+    void unauthorized(); // the server refused the token: reconnecting will not help
+
+private:
+    void setState(State state);
+    void connectNow();
+    void scheduleReconnect();
+    void onConnected();
+    void linkLost(); // any end of the socket: reconnect unless closed or refused
+    void dropSocket();
+    void onTextMessage(const QString &text);
+    void onLivenessTick();
+    void sendFrame(const ClientFrame &frame);
+    void subscribeNow(const QString &room);
+
+    Tuning m_tuning;
+    QUrl m_url;
+    QString m_token;
+    std::function<qint64(const QString &)> m_cursor;
+    QWebSocket *m_socket = nullptr;
+    State m_state = State::Disconnected;
+    bool m_wanted = false;
+    bool m_authenticated = false;
+    bool m_refused = false;
+    int m_attempt = 0;
+    QTimer m_reconnectTimer;
+    QTimer m_livenessTimer;
+    QElapsedTimer m_connectedFor;
+    QElapsedTimer m_sinceLastFrame;
+    bool m_pingOutstanding = false;
+    QString m_epoch;
+    QString m_user;
+    QStringList m_rooms; // in subscription order
+};

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatmessage.h"
+
+#include <QAbstractListModel>
+#include <QHash>
+
+// The messages of one room, for a QListView. Confirmed messages are ordered by seq and unique by
+// id; the user's own unconfirmed messages follow them, in the order they were typed. A pending row
+// is identified by its clientId: when its ack or its message arrives, that same row becomes the
+// confirmed one (dataChanged, moved into seq order if needed), never a second row.
+class MessageListModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum class Delivery { Pending, Sent, Failed };
+    Q_ENUM(Delivery)
+
+    enum Roles {
+        IdRole = Qt::UserRole + 1,
+        SeqRole,
+        SenderRole,
+        BodyRole,
+        TimestampRole,
+        ClientIdRole,
+        DeliveryRole,
+        OwnRole,
+        ErrorRole,
+    };
+
+    explicit MessageListModel(const QString &room, QObject *parent = nullptr);
+
+    QString room() const { return m_room; }
+    void setOwnUser(const QString &user) { m_ownUser = user; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // A page from the history API (ascending seq): one insert for the whole page when it lies
+    // before or after what is there.
+    void addPage(const QList<ChatMessage> &page);
+    // A live or catch-up message.
+    void addMessage(const ChatMessage &message);
+    void addPending(const QString &clientId, const QString &body, const QDateTime &typedAt);
+    void markAcked(const QString &clientId, qint64 seq, const QString &id);
+    void markFailed(const QString &clientId, const QString &reason);
+    void markPending(const QString &clientId); // a failed one is tried again
+    void clear(); // the epoch changed: nothing here is valid any more
+
+    qint64 lastSeq() const;  // newest confirmed seq, 0 when none
+    qint64 firstSeq() const; // oldest confirmed seq, 0 when none
+    bool containsId(const QString &id) const { return m_ids.contains(id); }
+    int confirmedCount() const { return m_confirmed; }
+    QList<ChatMessage> confirmedMessages() const;
+
+private:
+    struct Row
+    {
+        ChatMessage message;
+        Delivery delivery = Delivery::Sent;
+        QString error;
+    };
+    bool isOwn(const Row &row) const { return row.message.sender == m_ownUser; }
+    int pendingRow(const QString &clientId) const;
+    int insertPosition(qint64 seq) const; // among confirmed rows
+    void confirm(int row, const ChatMessage &message);
+
+    QString m_room;
+    QString m_ownUser;
+    QList<Row> m_rows;       // [0, m_confirmed) confirmed by seq, then pending/failed
+    int m_confirmed = 0;
+    QHash<QString, qint64> m_ids; // confirmed message ids
+};

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+#include "outbox.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+#include <atomic>
+
+Q_LOGGING_CATEGORY(lcOutbox, "chat.client.outbox", QtInfoMsg)
+
+using namespace Qt::StringLiterals;
+
+namespace {
+std::atomic<int> s_counter{0};
+
+bool run(QSqlQuery &q)
+{
+    if (q.exec())
+        return true;
+    qCWarning(lcOutbox) << "outbox query failed:" << q.lastError().text();
+    return false;
+}
+} // namespace
+
+Outbox::Outbox() : m_connection(u"chat-outbox-%1"_s.arg(++s_counter))
+{
+}
+
+Outbox::~Outbox()
+{
+    close();
+}
+
+bool Outbox::open(const QString &path, QString *error)
+{
+    close();
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connection);
+    m_db.setDatabaseName(path);
+    if (!m_db.open()) {
+        *error = m_db.lastError().text();
+        return false;
+    }
+    QSqlQuery q(m_db);
+    // Few rows, written rarely: durability over speed.
+    for (const QString &sql : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s,
+                               u"CREATE TABLE IF NOT EXISTS outbox ("
+                               " client_id TEXT PRIMARY KEY,"
+                               " room TEXT NOT NULL,"
+                               " body TEXT NOT NULL,"
+                               " typed_at INTEGER NOT NULL,"
+                               " failed INTEGER NOT NULL DEFAULT 0,"
+                               " error TEXT NOT NULL DEFAULT '')"_s}) {
+        if (!q.exec(sql)) {
+            *error = q.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+void Outbox::close()
+{
+    if (!m_db.isValid())
+        return;
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+Outbox::Item Outbox::enqueue(const QString &room, const QString &body)
+{
+    Item item{QUuid::createUuid().toString(QUuid::WithoutBraces), room, body,
+              QDateTime::currentDateTimeUtc(), false, {}};
+    QSqlQuery q(m_db);
+    q.prepare(u"INSERT INTO outbox (client_id, room, body, typed_at) VALUES (?, ?, ?, ?)"_s);
+    q.addBindValue(item.clientId);
+    q.addBindValue(item.room);
+    q.addBindValue(item.body);
+    q.addBindValue(item.typedAt.toMSecsSinceEpoch());
+    run(q);
+    return item;
+}
+
+QList<Outbox::Item> Outbox::items() const
+{
+    QList<Item> out;
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT client_id, room, body, typed_at, failed, error FROM outbox "
+              "ORDER BY typed_at, rowid"_s);
+    if (!run(q))
+        return out;
+    while (q.next()) {
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                    QDateTime::fromMSecsSinceEpoch(q.value(3).toLongLong(), Qt::UTC),
+                    q.value(4).toBool(), q.value(5).toString()});
+    }
+    return out;
+}
+
+void Outbox::remove(const QString &clientId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"DELETE FROM outbox WHERE client_id = ?"_s);
+    q.addBindValue(clientId);
+    run(q);
+}
+
+void Outbox::markFailed(const QString &clientId, const QString &error)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"UPDATE outbox SET failed = 1, error = ? WHERE client_id = ?"_s);
+    q.addBindValue(error);
+    q.addBindValue(clientId);
+    run(q);
+}
+
+void Outbox::markPending(const QString &clientId)
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"UPDATE outbox SET failed = 0, error = '' WHERE client_id = ?"_s);
+    q.addBindValue(clientId);
+    run(q);
+}
+
+int Outbox::size() const
+{
+    QSqlQuery q(m_db);
+    q.prepare(u"SELECT COUNT(*) FROM outbox"_s);
+    return run(q) && q.next() ? q.value(0).toInt() : 0;
+}

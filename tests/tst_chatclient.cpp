@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: MIT
+// chat_client_core against the real chat-server binary: history, live messages, reconnects,
+// the outbox across client restarts, and an epoch change.
+#include "chatclient.h"
+#include "httpclient.h"
+#include "testserver.h"
+
+#include <QAbstractItemModelTester>
+#include <QSet>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QList<qint64> seqsOf(const QList<ChatMessage> &messages)
+{
+    QList<qint64> out;
+    for (const ChatMessage &m : messages)
+        out.append(m.seq);
+    return out;
+}
+QList<qint64> oneTo(qint64 n)
+{
+    QList<qint64> out;
+    for (qint64 i = 1; i <= n; ++i)
+        out.append(i);
+    return out;
+}
+} // namespace
+
+class TestChatClient : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ServerProcess> m_server;
+    quint16 m_port = 0;
+
+    bool startServer(const QString &db = u"chat.db"_s)
+    {
+        m_server = std::make_unique<ServerProcess>(m_dir->filePath(db));
+        m_server->setPort(m_port);
+        m_server->setEnv(u"CHAT_SEND_BURST"_s, u"10000"_s);
+        m_server->setEnv(u"CHAT_SEND_RATE"_s, u"10000"_s);
+        return m_server->start();
+    }
+    ChatClient::Options options(const QString &who)
+    {
+        ChatClient::Options o;
+        o.server = QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
+        o.dataDir = m_dir->filePath(u"client-"_s + who);
+        o.tuning.backoff = {50, 500};
+        o.tuning.pingIntervalMs = 1000;
+        o.tuning.pongTimeoutMs = 1000;
+        o.retryDelayMs = 100;
+        return o;
+    }
+    std::unique_ptr<ChatClient> loggedIn(const QString &who)
+    {
+        auto client = std::make_unique<ChatClient>(options(who));
+        QSignalSpy started(client.get(), &ChatClient::sessionStarted);
+        client->login(who, u"correct horse"_s, true);
+        if (!started.wait(15000))
+            qWarning() << who << "did not log in";
+        return client;
+    }
+    static bool waitConnected(ChatClient &c, int ms = 15000)
+    {
+        QDeadlineTimer deadline(ms);
+        while (c.connection()->state() != ChatConnection::State::Connected) {
+            if (deadline.hasExpired())
+                return false;
+            QSignalSpy spy(c.connection(), &ChatConnection::stateChanged);
+            spy.wait(100);
+        }
+        return true;
+    }
+    QList<ChatMessage> serverHistory(const QString &token)
+    {
+        HttpClient http(QUrl(u"http://127.0.0.1:%1"_s.arg(m_port)));
+        QList<ChatMessage> all;
+        for (;;) {
+            const auto r = http.get(u"/api/v1/rooms/general/messages?limit=200&after=%1"_s
+                                            .arg(all.isEmpty() ? 0 : all.last().seq), token);
+            const auto page = HistoryPage::fromJson(r.json);
+            if (!page)
+                return all;
+            all += page->messages;
+            if (!page->hasMore)
+                return all;
+        }
+    }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_port = ServerProcess::freePort();
+        QVERIFY(startServer());
+    }
+
+    void cleanup() { m_server.reset(); }
+
+    void historyLoadsAndPagesBackwards()
+    {
+        HttpClient http(m_server->http());
+        const QString bob = http.registerUser(u"bob"_s);
+        for (int i = 1; i <= 120; ++i)
+            http.post(u"/api/v1/rooms/general/messages"_s,
+                      {{"clientId"_L1, u"h%1"_s.arg(i)}, {"body"_L1, u"old %1"_s.arg(i)}}, bob);
+
+        auto alice = loggedIn(u"alice"_s);
+        MessageListModel *model = alice->messages(u"general"_s);
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy inserted(model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy loading(alice.get(), &ChatClient::historyLoading);
+        alice->openRoom(u"general"_s);
+        QTRY_COMPARE(model->rowCount(), 50);
+        QCOMPARE(loading.first().at(1).toBool(), true);
+        QCOMPARE(model->firstSeq(), 71);
+        QCOMPARE(model->lastSeq(), 120);
+        QVERIFY(alice->hasOlder(u"general"_s));
+        QCOMPARE(inserted.size(), 1);
+        alice->loadOlder(u"general"_s);
+        QTRY_COMPARE(model->rowCount(), 100);
+        alice->loadOlder(u"general"_s);
+        QTRY_COMPARE(model->rowCount(), 120);
+        QTRY_VERIFY(!alice->hasOlder(u"general"_s));
+        QCOMPARE(inserted.size(), 3); // one insert per page
+        QCOMPARE(seqsOf(model->confirmedMessages()), oneTo(120));
+    }
+
+    void liveMessagesAndOwnRowsReconciled()
+    {
+        auto alice = loggedIn(u"alice"_s);
+        auto bob = loggedIn(u"bob"_s);
+        alice->openRoom(u"general"_s);
+        bob->openRoom(u"general"_s);
+        QVERIFY(waitConnected(*alice));
+        QVERIFY(waitConnected(*bob));
+        QAbstractItemModelTester tester(alice->messages(u"general"_s),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy arrived(bob.get(), &ChatClient::messageArrived);
+        const QString clientId = alice->sendMessage(u"general"_s, u"hi bob"_s);
+        MessageListModel *mine = alice->messages(u"general"_s);
+        QCOMPARE(mine->rowCount(), 1); // shown at once, pending
+        QTRY_COMPARE(mine->confirmedCount(), 1);
+        QCOMPARE(mine->rowCount(), 1); // the same row, now confirmed
+        QCOMPARE(mine->index(0).data(MessageListModel::ClientIdRole).toString(), clientId);
+        QTRY_COMPARE(bob->messages(u"general"_s)->confirmedCount(), 1);
+        QCOMPARE(bob->messages(u"general"_s)->index(0).data(MessageListModel::BodyRole).toString(),
+                 u"hi bob"_s);
+        QTRY_COMPARE(arrived.size(), 1);
+        QCOMPARE(arrived.first().at(1).toBool(), false); // not bob's own
+        QTRY_COMPARE(alice->outbox()->size(), 0);
+    }
+
+    void reconnectsAfterServerRestartWhileOthersSend()
+    {
+        auto alice = loggedIn(u"alice"_s);
+        auto bob = loggedIn(u"bob"_s);
+        alice->openRoom(u"general"_s);
+        QVERIFY(waitConnected(*alice));
+        QVERIFY(waitConnected(*bob));
+        MessageListModel *seen = alice->messages(u"general"_s);
+        QAbstractItemModelTester tester(seen, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        int sent = 0;
+        QTimer writer;
+        connect(&writer, &QTimer::timeout, this, [&] {
+            if (sent < 90)
+                bob->sendMessage(u"general"_s, u"bob %1"_s.arg(++sent));
+        });
+        writer.start(15);
+        QTRY_VERIFY_WITH_TIMEOUT(seen->confirmedCount() >= 20, 15000);
+
+        // Hard stop: no close frames; Bob keeps typing into his outbox meanwhile.
+        m_server->kill();
+        QTRY_COMPARE_WITH_TIMEOUT(alice->connection()->state(), ChatConnection::State::Reconnecting, 10000);
+        const int before = sent;
+        QTRY_VERIFY_WITH_TIMEOUT(sent >= before + 15, 10000);
+        QVERIFY(bob->outbox()->size() >= 15);
+
+        QVERIFY(startServer());
+        QTRY_COMPARE_WITH_TIMEOUT(sent, 90, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(bob->outbox()->size(), 0, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(seen->confirmedCount(), 90, 20000);
+        writer.stop();
+
+        const QList<ChatMessage> got = seen->confirmedMessages();
+        QCOMPARE(seqsOf(got), oneTo(90)); // every message once, in seq order
+        QSet<QString> bodies;
+        for (const ChatMessage &m : got)
+            bodies.insert(m.body);
+        QCOMPARE(bodies.size(), 90);
+        QCOMPARE(seqsOf(serverHistory(bob->api()->token())), oneTo(90)); // stored once each
+        // Bob's own view: 90 rows, all confirmed, none pending twice.
+        QTRY_COMPARE(bob->messages(u"general"_s)->rowCount(), 90);
+        QCOMPARE(bob->messages(u"general"_s)->confirmedCount(), 90);
+    }
+
+    void outboxSurvivesClientRestartAndSendsOnce()
+    {
+        QString token;
+        QString ackedClientId;
+        {
+            auto alice = loggedIn(u"alice"_s);
+            token = alice->api()->token();
+            QVERIFY(waitConnected(*alice));
+            ackedClientId = alice->sendMessage(u"general"_s, u"already stored"_s);
+            QTRY_COMPARE(alice->outbox()->size(), 0);
+            m_server->kill();
+            QTRY_COMPARE_WITH_TIMEOUT(alice->connection()->state(), ChatConnection::State::Reconnecting, 10000);
+            for (int i = 1; i <= 5; ++i)
+                alice->sendMessage(u"general"_s, u"offline %1"_s.arg(i));
+            QCOMPARE(alice->outbox()->size(), 5);
+            QCOMPARE(alice->messages(u"general"_s)->rowCount(), 6);
+        } // the client quits with 5 unsent messages
+
+        // Also pretend the ack of the first message was lost: it is back in the outbox file.
+        {
+            QDir outboxDir(m_dir->filePath(u"client-alice/outbox"_s));
+            const QStringList files = outboxDir.entryList({u"*.db"_s});
+            QCOMPARE(files.size(), 1);
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"tamper"_s);
+            db.setDatabaseName(outboxDir.filePath(files.first()));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            q.prepare(u"INSERT INTO outbox (client_id, room, body, typed_at) VALUES (?, 'general', 'already stored', 0)"_s);
+            q.addBindValue(ackedClientId);
+            QVERIFY(q.exec());
+            q = QSqlQuery();
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(u"tamper"_s);
+        }
+
+        QVERIFY(startServer());
+        ChatClient again(options(u"alice"_s));
+        QSignalSpy started(&again, &ChatClient::sessionStarted);
+        again.resume(u"alice"_s, token);
+        QVERIFY(started.wait(15000));
+        MessageListModel *model = again.messages(u"general"_s);
+        QCOMPARE(model->rowCount(), 6); // shown as pending right away
+        again.openRoom(u"general"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(again.outbox()->size(), 0, 20000);
+        QTRY_COMPARE(model->confirmedCount(), 6);
+        QCOMPARE(model->rowCount(), 6);
+        const QList<ChatMessage> stored = serverHistory(token);
+        QCOMPARE(seqsOf(stored), oneTo(6)); // the lost-ack one was not stored twice
+        QCOMPARE(stored.first().clientId, ackedClientId);
+        QCOMPARE(seqsOf(model->confirmedMessages()), oneTo(6));
+    }
+
+    void epochChangeResetsCursors()
+    {
+        auto alice = loggedIn(u"alice"_s);
+        alice->openRoom(u"general"_s);
+        QVERIFY(waitConnected(*alice));
+        for (int i = 1; i <= 10; ++i)
+            alice->sendMessage(u"general"_s, u"before %1"_s.arg(i));
+        MessageListModel *model = alice->messages(u"general"_s);
+        QTRY_COMPARE(model->confirmedCount(), 10);
+        const QString token = alice->api()->token();
+        const QString oldEpoch = alice->connection()->epoch();
+
+        // The server comes back from an older backup: 4 messages, then others wrote 3 new ones.
+        m_server->kill();
+        QTRY_COMPARE_WITH_TIMEOUT(alice->connection()->state(), ChatConnection::State::Reconnecting, 10000);
+        // The killed server left its last transactions in the WAL: copy both files.
+        QVERIFY(QFile::copy(m_dir->filePath(u"chat.db"_s), m_dir->filePath(u"restored.db"_s)));
+        QVERIFY(QFile::copy(m_dir->filePath(u"chat.db-wal"_s), m_dir->filePath(u"restored.db-wal"_s)));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"restore"_s);
+            db.setDatabaseName(m_dir->filePath(u"restored.db"_s));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
+            QVERIFY(q.exec(u"UPDATE meta SET value = 'restored-epoch' WHERE key = 'epoch'"_s));
+            QVERIFY(q.exec(u"DELETE FROM messages WHERE seq > 4"_s));
+            q = QSqlQuery();
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(u"restore"_s);
+        }
+        QSignalSpy epochChanged(alice->connection(), &ChatConnection::epochChanged);
+        QVERIFY(startServer(u"restored.db"_s));
+        HttpClient http(m_server->http());
+        const QString carol = http.registerUser(u"carol"_s);
+        for (int i = 1; i <= 3; ++i)
+            http.post(u"/api/v1/rooms/general/messages"_s,
+                      {{"clientId"_L1, u"n%1"_s.arg(i)}, {"body"_L1, u"after restore %1"_s.arg(i)}}, carol);
+
+        QTRY_VERIFY_WITH_TIMEOUT(epochChanged.size() == 1, 20000);
+        QCOMPARE(epochChanged.first().at(0).toString(), oldEpoch);
+        QCOMPARE(alice->connection()->epoch(), u"restored-epoch"_s);
+        // The view now mirrors the restored server exactly: seq 5..7 are the new messages, not
+        // the old ones with the same numbers.
+        const QList<ChatMessage> stored = serverHistory(token);
+        QCOMPARE(stored.size(), 7);
+        QTRY_COMPARE_WITH_TIMEOUT(model->confirmedCount(), 7, 20000);
+        const QList<ChatMessage> shown = model->confirmedMessages();
+        for (int i = 0; i < 7; ++i) {
+            QCOMPARE(shown[i].id, stored[i].id);
+            QCOMPARE(shown[i].body, stored[i].body);
+        }
+    }
+
+    void deadTokenEndsTheSession()
+    {
+        ChatClient client(options(u"ghost"_s));
+        QSignalSpy expired(&client, &ChatClient::sessionExpired);
+        client.resume(u"ghost"_s, QString(43, u'x'));
+        QVERIFY(expired.wait(15000));
+    }
+
+    void loginErrorsAreReadable()
+    {
+        ChatClient client(options(u"nobody"_s));
+        QSignalSpy failed(&client, &ChatClient::loginFailed);
+        client.login(u"nobody"_s, u"wrong password"_s, false);
+        QVERIFY(failed.wait(15000));
+        QCOMPARE(failed.first().at(0).toString(), u"wrong username or password"_s);
+
+        ChatClient offline(options(u"x"_s));
+        ChatClient::Options o = options(u"x"_s);
+        o.server = QUrl(u"http://127.0.0.1:%1"_s.arg(ServerProcess::freePort()));
+        ChatClient unreachable(o);
+        QSignalSpy failed2(&unreachable, &ChatClient::loginFailed);
+        unreachable.login(u"x"_s, u"whatever1"_s, false);
+        QVERIFY(failed2.wait(15000));
+        QVERIFY2(failed2.first().at(0).toString().startsWith(u"Cannot reach the server"_s),
+                 qPrintable(failed2.first().at(0).toString()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChatClient)
+#include "tst_chatclient.moc"

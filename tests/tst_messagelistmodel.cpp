@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+// MessageListModel and RoomListModel: ordering, identity, one insert per page, model contract.
+#include "messagelistmodel.h"
+#include "roomlistmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+ChatMessage msg(qint64 seq, const QString &sender = u"bob"_s, const QString &clientId = {})
+{
+    return {u"id-%1"_s.arg(seq), u"general"_s, seq, sender, u"body %1"_s.arg(seq),
+            clientId.isEmpty() ? u"c-%1"_s.arg(seq) : clientId,
+            QDateTime(QDate(2026, 11, 30), QTime(10, 0), Qt::UTC).addSecs(seq)};
+}
+QList<ChatMessage> range(qint64 from, qint64 to)
+{
+    QList<ChatMessage> out;
+    for (qint64 s = from; s <= to; ++s)
+        out.append(msg(s));
+    return out;
+}
+QList<qint64> seqs(const MessageListModel &m)
+{
+    QList<qint64> out;
+    for (int i = 0; i < m.rowCount(); ++i)
+        out.append(m.index(i).data(MessageListModel::SeqRole).toLongLong());
+    return out;
+}
+} // namespace
+
+class TestMessageListModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void pagesAreOneInsertEach()
+    {
+        MessageListModel model(u"general"_s);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setOwnUser(u"alice"_s);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        model.addPage(range(71, 120));
+        QCOMPARE(inserted.size(), 1);
+        QCOMPARE(model.rowCount(), 50);
+        model.addPage(range(21, 70)); // older page
+        QCOMPARE(inserted.size(), 2);
+        QCOMPARE(inserted.last().at(1).toInt(), 0);
+        QCOMPARE(inserted.last().at(2).toInt(), 49);
+        model.addPage(range(21, 70)); // the same again: nothing
+        QCOMPARE(inserted.size(), 2);
+        QCOMPARE(model.firstSeq(), 21);
+        QCOMPARE(model.lastSeq(), 120);
+        const QList<qint64> all = seqs(model);
+        QCOMPARE(all.size(), 100);
+        QVERIFY(std::is_sorted(all.cbegin(), all.cend()));
+    }
+
+    void liveMessagesDeduplicatedById()
+    {
+        MessageListModel model(u"general"_s);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.addPage(range(1, 3));
+        model.addMessage(msg(4));
+        model.addMessage(msg(4));
+        model.addMessage(msg(2));
+        ChatMessage other = msg(5);
+        other.room = u"elsewhere"_s;
+        model.addMessage(other);
+        QCOMPARE(seqs(model), (QList<qint64>{1, 2, 3, 4}));
+        model.addPage(range(3, 6)); // overlaps: only 5 and 6 are new
+        QCOMPARE(seqs(model), (QList<qint64>{1, 2, 3, 4, 5, 6}));
+    }
+
+    void ownPendingRowBecomesTheAckedRow_data()
+    {
+        QTest::addColumn<bool>("ackFirst");
+        QTest::newRow("ack, then message") << true;
+        QTest::newRow("message, then ack") << false;
+    }
+
+    void ownPendingRowBecomesTheAckedRow()
+    {
+        QFETCH(bool, ackFirst);
+        MessageListModel model(u"general"_s);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setOwnUser(u"alice"_s);
+        model.addPage(range(1, 2));
+        model.addPending(u"mine"_s, u"hello"_s, QDateTime::currentDateTimeUtc());
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.index(2).data(MessageListModel::DeliveryRole).value<MessageListModel::Delivery>(),
+                 MessageListModel::Delivery::Pending);
+        // Someone else's message lands before it: the pending row stays last.
+        model.addMessage(msg(3));
+        QCOMPARE(model.index(2).data(MessageListModel::SeqRole).toLongLong(), 3);
+        QCOMPARE(model.index(3).data(MessageListModel::ClientIdRole).toString(), u"mine"_s);
+
+        ChatMessage stored{u"id-4"_s, u"general"_s, 4, u"alice"_s, u"hello"_s, u"mine"_s,
+                           QDateTime(QDate(2026, 11, 30), QTime(11, 0), Qt::UTC)};
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        if (ackFirst)
+            model.markAcked(u"mine"_s, 4, u"id-4"_s);
+        model.addMessage(stored);
+        if (!ackFirst)
+            model.markAcked(u"mine"_s, 4, u"id-4"_s);
+        QCOMPARE(inserted.size(), 0); // never a second row
+        QCOMPARE(model.rowCount(), 4);
+        const QModelIndex row = model.index(3);
+        QCOMPARE(row.data(MessageListModel::SeqRole).toLongLong(), 4);
+        QCOMPARE(row.data(MessageListModel::IdRole).toString(), u"id-4"_s);
+        QCOMPARE(row.data(MessageListModel::TimestampRole).toDateTime(), stored.ts); // the server's
+        QCOMPARE(row.data(MessageListModel::DeliveryRole).value<MessageListModel::Delivery>(),
+                 MessageListModel::Delivery::Sent);
+        QVERIFY(row.data(MessageListModel::OwnRole).toBool());
+        QCOMPARE(model.lastSeq(), 4);
+    }
+
+    void ackedRowMovesIntoSeqOrder()
+    {
+        MessageListModel model(u"general"_s);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setOwnUser(u"alice"_s);
+        model.addPending(u"a"_s, u"first"_s, QDateTime::currentDateTimeUtc());
+        model.addPending(u"b"_s, u"second"_s, QDateTime::currentDateTimeUtc());
+        model.addMessage(msg(1));
+        model.markAcked(u"b"_s, 2, u"id-b"_s); // b was stored before a
+        model.markAcked(u"a"_s, 3, u"id-a"_s);
+        QCOMPARE(seqs(model), (QList<qint64>{1, 2, 3}));
+        QCOMPARE(model.index(1).data(MessageListModel::ClientIdRole).toString(), u"b"_s);
+    }
+
+    void failedAndClear()
+    {
+        MessageListModel model(u"general"_s);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setOwnUser(u"alice"_s);
+        model.addPage(range(1, 5));
+        model.addPending(u"x"_s, u"too long"_s, QDateTime::currentDateTimeUtc());
+        model.markFailed(u"x"_s, u"body is too long"_s);
+        QCOMPARE(model.index(5).data(MessageListModel::DeliveryRole).value<MessageListModel::Delivery>(),
+                 MessageListModel::Delivery::Failed);
+        QCOMPARE(model.index(5).data(MessageListModel::ErrorRole).toString(), u"body is too long"_s);
+        model.clear(); // epoch changed: confirmed rows go, unsent ones stay
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.lastSeq(), 0);
+        model.addMessage(msg(1)); // the same id is new again in the new database
+        QCOMPARE(model.rowCount(), 2);
+    }
+
+    void bodiesAreKeptVerbatim()
+    {
+        MessageListModel model(u"general"_s);
+        ChatMessage m = msg(1);
+        m.body = u"<img src=\"http://127.0.0.1:1/x.png\"> <b>not bold</b> &amp;"_s;
+        model.addMessage(m);
+        QCOMPARE(model.index(0).data(Qt::DisplayRole).toString(), m.body);
+    }
+
+    void roomUnreadCounts()
+    {
+        RoomListModel rooms;
+        QAbstractItemModelTester tester(&rooms, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        rooms.setRooms({{u"general"_s, 10, false, true}, {u"ops"_s, 3, false, true},
+                        {u"plaza"_s, 0, false, false}});
+        rooms.setCurrentRoom(u"general"_s);
+        rooms.noteMessage(u"general"_s, 11);
+        rooms.noteMessage(u"ops"_s, 4);
+        rooms.noteMessage(u"ops"_s, 5);
+        rooms.noteMessage(u"ops"_s, 5);          // a repeat does not count
+        rooms.noteMessage(u"ops"_s, 6, false);    // own message does not count
+        QCOMPARE(rooms.unread(u"general"_s), 0);
+        QCOMPARE(rooms.unread(u"ops"_s), 2);
+        QCOMPARE(rooms.lastSeq(u"ops"_s), 6);
+        QCOMPARE(rooms.index(rooms.rowOf(u"ops"_s)).data().toString(), u"ops (2)"_s);
+        rooms.setRooms({{u"general"_s, 11, false, true}, {u"ops"_s, 6, false, true}});
+        QCOMPARE(rooms.unread(u"ops"_s), 2); // survives a reload of the list
+        rooms.setCurrentRoom(u"ops"_s);
+        QCOMPARE(rooms.unread(u"ops"_s), 0);
+        QCOMPARE(rooms.memberRooms(), (QStringList{u"general"_s, u"ops"_s}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMessageListModel)
+#include "tst_messagelistmodel.moc"

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QDialog>
+#include <QUrl>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+
+// Server URL, user name, password, "create account". It only collects input and shows errors;
+// the caller logs in and closes it.
+class LoginDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit LoginDialog(QWidget *parent = nullptr);
+
+    void setServer(const QUrl &server);
+    void setUser(const QString &user);
+    void setError(const QString &message); // shown as plain text
+    void setBusy(bool busy);
+    QString errorText() const;
+
+signals:
+    void loginRequested(const QUrl &server, const QString &user, const QString &password,
+                        bool createAccount);
+
+private:
+    void submit();
+
+    QLineEdit *m_server;
+    QLineEdit *m_user;
+    QLineEdit *m_password;
+    QCheckBox *m_create;
+    QLabel *m_error;
+    QPushButton *m_login;
+};

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QMainWindow>
+#include <QPointer>
+
+class ChatClient;
+class ClientSettings;
+class Composer;
+class ConnectionIndicator;
+class MessageDelegate;
+class QListView;
+class QProgressBar;
+class QSplitter;
+class QSystemTrayIcon;
+struct ChatMessage;
+
+// Rooms on the left, the conversation in the middle, the composer at the bottom, the link's state
+// in the status bar. Works on a ChatClient it does not own.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(ChatClient *client, ClientSettings *settings, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void showRoom(const QString &room);
+    QString currentRoom() const { return m_room; }
+    QListView *conversationView() const { return m_view; }
+    QListView *roomView() const { return m_rooms; }
+    Composer *composer() const { return m_composer; }
+    ConnectionIndicator *indicator() const { return m_indicator; }
+
+signals:
+    void logoutRequested();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void onRoomActivated(const QModelIndex &index);
+    void onMessageArrived(const ChatMessage &message, bool own);
+    void onRowsInserted(const QModelIndex &parent, int first, int last);
+    void onScrolled(int value);
+    void newRoom();
+
+    QPointer<ChatClient> m_client;
+    ClientSettings *m_settings;
+    QSplitter *m_splitter;
+    QListView *m_rooms;
+    QListView *m_view;
+    MessageDelegate *m_delegate;
+    QProgressBar *m_loading;
+    Composer *m_composer;
+    ConnectionIndicator *m_indicator;
+    QSystemTrayIcon *m_tray = nullptr;
+    QString m_room;
+    int m_distanceFromBottom = 0; // kept while older pages are inserted above
+};

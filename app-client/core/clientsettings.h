@@ -14,13 +14,18 @@ public:
     void setServer(const QUrl &url) { m_settings.setValue("server", url); }
     QString user() const { return m_settings.value("user").toString(); }
     void setUser(const QString &user) { m_settings.setValue("user", user); }
-    QByteArray geometry() const { return m_settings.value("window/geometry").toByteArray(); }
-    void setGeometry(const QByteArray &g) { m_settings.setValue("window/geometry", g); }
-    QByteArray splitter() const { return m_settings.value("window/splitter").toByteArray(); }
-    void setSplitter(const QByteArray &s) { m_settings.setValue("window/splitter", s); }
+    // Per account, so that two accounts on one desktop keep their own windows.
+    QByteArray geometry(const QString &user) const { return m_settings.value(windowKey(user, "geometry")).toByteArray(); }
+    void setGeometry(const QString &user, const QByteArray &g) { m_settings.setValue(windowKey(user, "geometry"), g); }
+    QByteArray splitter(const QString &user) const { return m_settings.value(windowKey(user, "splitter")).toByteArray(); }
+    void setSplitter(const QString &user, const QByteArray &s) { m_settings.setValue(windowKey(user, "splitter"), s); }
     QString lastRoom() const { return m_settings.value("lastRoom", QStringLiteral("general")).toString(); }
     void setLastRoom(const QString &room) { m_settings.setValue("lastRoom", room); }
 
 private:
+    static QString windowKey(const QString &user, const char *what)
+    {
+        return QStringLiteral("window-%1/%2").arg(user.toLower(), QLatin1String(what));
+    }
     QSettings m_settings;
 };

@@ -98,12 +98,12 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     connect(client, &ChatClient::errorOccurred, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });
 
-    if (!m_settings->geometry().isEmpty())
-        restoreGeometry(m_settings->geometry());
+    if (!m_settings->geometry(client->user()).isEmpty())
+        restoreGeometry(m_settings->geometry(client->user()));
     else
         resize(820, 560);
-    if (!m_settings->splitter().isEmpty())
-        m_splitter->restoreState(m_settings->splitter());
+    if (!m_settings->splitter(client->user()).isEmpty())
+        m_splitter->restoreState(m_settings->splitter(client->user()));
     else
         m_splitter->setSizes({180, 640});
 }
@@ -207,7 +207,9 @@ void MainWindow::onMessageArrived(const ChatMessage &message, bool own)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    m_settings->setGeometry(saveGeometry());
-    m_settings->setSplitter(m_splitter->saveState());
+    if (m_client) {
+        m_settings->setGeometry(m_client->user(), saveGeometry());
+        m_settings->setSplitter(m_client->user(), m_splitter->saveState());
+    }
     QMainWindow::closeEvent(event);
 }

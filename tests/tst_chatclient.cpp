@@ -314,6 +314,28 @@ private slots:
         }
     }
 
+    void startsOfflineWithAStoredToken()
+    {
+        QString token;
+        {
+            auto alice = loggedIn(u"alice"_s);
+            token = alice->api()->token();
+        }
+        m_server->kill();
+        ChatClient client(options(u"alice"_s));
+        QSignalSpy started(&client, &ChatClient::sessionStarted);
+        client.resume(u"alice"_s, token);
+        QVERIFY(started.wait(15000)); // usable without the server
+        client.openRoom(u"general"_s);
+        client.sendMessage(u"general"_s, u"queued at startup"_s);
+        QCOMPARE(client.messages(u"general"_s)->rowCount(), 1);
+        QVERIFY(startServer());
+        QTRY_COMPARE_WITH_TIMEOUT(client.outbox()->size(), 0, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(client.messages(u"general"_s)->confirmedCount(), 1, 10000);
+        QTRY_VERIFY(client.rooms()->rowOf(u"general"_s) >= 0); // the room list came too
+        QCOMPARE(seqsOf(serverHistory(token)), oneTo(1));
+    }
+
     void deadTokenEndsTheSession()
     {
         ChatClient client(options(u"ghost"_s));

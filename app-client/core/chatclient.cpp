@@ -28,7 +28,7 @@ ChatClient::ChatClient(const Options &options, QObject *parent)
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &ChatClient::flushOutbox);
 
-    connect(&m_connection, &ChatConnection::ready, this, &ChatClient::flushOutbox);
+    connect(&m_connection, &ChatConnection::ready, this, &ChatClient::onReady);
     connect(&m_connection, &ChatConnection::stateChanged, this, [this](ChatConnection::State s) {
         if (s != ChatConnection::State::Connected)
             m_inFlight.clear(); // whatever was on the wire is sent again on the next link
@@ -64,12 +64,25 @@ MessageListModel *ChatClient::messages(const QString &room)
     return model.get();
 }
 
-qint64 ChatClient::cursor(const QString &room)
+std::optional<qint64> ChatClient::cursor(const QString &room)
 {
     const auto it = m_models.find(room);
-    const qint64 loaded = it == m_models.end() ? 0 : it->second->lastSeq();
-    // A room never opened resumes from what the room list said: live from there.
-    return loaded > 0 ? loaded : m_rooms.lastSeq(room);
+    if (it != m_models.end() && it->second->lastSeq() > 0)
+        return it->second->lastSeq();
+    // A room never opened resumes from what this server's room list said.
+    if (m_rooms.rowOf(room) >= 0)
+        return m_rooms.lastSeq(room);
+    return std::nullopt; // nothing known (e.g. after an epoch change): live only
+}
+
+void ChatClient::onReady()
+{
+    // The link is (back) up: refresh what may have changed meanwhile, then send what waits.
+    reloadRooms();
+    const QString current = m_rooms.currentRoom();
+    if (!current.isEmpty() && !m_historyLoaded.contains(current))
+        loadHistory(current, std::nullopt);
+    flushOutbox();
 }
 
 void ChatClient::login(const QString &user, const QString &password, bool createAccount)
@@ -128,16 +141,21 @@ void ChatClient::startSession(const QString &user, const QString &token)
     }
 
     m_api.rooms(this, [this, user, token](const ApiFailure &failure, const QList<RoomInfo> &rooms) {
-        if (!failure.ok()) {
-            if (failure.kind != ApiFailure::Kind::Unauthorized) {
-                emit loginFailed(failure.message);
-                endSession();
-            }
-            return;
+        if (failure.kind == ApiFailure::Kind::Unauthorized)
+            return; // sessionExpired is on its way
+        if (failure.ok()) {
+            m_rooms.setRooms(rooms);
+            for (const QString &room : m_rooms.memberRooms())
+                m_connection.subscribe(room);
+        } else {
+            // Server unreachable: work offline with what is known (queued messages show, new
+            // ones queue) and catch up once the link is there.
+            qCInfo(lcClient) << "starting offline:" << failure.message;
+            m_connection.subscribe(u"general"_s);
+            for (const auto &[room, model] : m_models)
+                m_connection.subscribe(room);
+            emit errorOccurred(failure.message);
         }
-        m_rooms.setRooms(rooms);
-        for (const QString &room : m_rooms.memberRooms())
-            m_connection.subscribe(room);
         m_connection.open();
         emit sessionStarted(user, token);
     });
@@ -317,20 +335,14 @@ void ChatClient::onMessage(const ChatMessage &message)
 void ChatClient::onEpochChanged()
 {
     qCInfo(lcClient) << "the server's database changed: dropping every cursor";
-    // Called before the link re-subscribes: every cursor must read 0 from here on.
+    // Called before the link re-subscribes: from here on no cursor is known (live only + history).
     for (auto &[room, model] : m_models)
         model->clear();
     m_historyLoaded.clear();
     m_hasOlder.clear();
-    QList<RoomInfo> rooms;
-    for (int i = 0; i < m_rooms.rowCount(); ++i) {
-        const QModelIndex index = m_rooms.index(i);
-        rooms.append({index.data(RoomListModel::NameRole).toString(), 0,
-                      index.data(RoomListModel::PrivateRole).toBool(),
-                      index.data(RoomListModel::MemberRole).toBool()});
-    }
-    m_rooms.setRooms(rooms);
-    reloadRooms();
-    if (!m_rooms.currentRoom().isEmpty())
-        loadHistory(m_rooms.currentRoom(), std::nullopt);
+    // The room list (and its seqs) described the old database: forget it, keeping the selection.
+    const QString current = m_rooms.currentRoom();
+    m_rooms.setRooms({});
+    m_rooms.setCurrentRoom(current);
+    // onReady() follows at once: it reloads the room list and the current room's history.
 }

@@ -78,7 +78,8 @@ private:
     void onMessage(const ChatMessage &message);
     void onEpochChanged();
     void endSession();
-    qint64 cursor(const QString &room);
+    std::optional<qint64> cursor(const QString &room);
+    void onReady();
 
     Options m_options;
     ApiClient m_api;

@@ -219,7 +219,7 @@ void ChatConnection::subscribeNow(const QString &room)
     ClientFrame f;
     f.type = ClientFrame::Type::Subscribe;
     f.room = room;
-    f.after = m_cursor ? m_cursor(room) : 0;
+    f.after = m_cursor ? m_cursor(room) : std::nullopt;
     sendFrame(f);
 }
 

@@ -38,8 +38,9 @@ public:
     void setTuning(const Tuning &tuning) { m_tuning = tuning; }
     void setUrl(const QUrl &url) { m_url = url; }
     void setToken(const QString &token) { m_token = token; }
-    // Last seq the client holds for a room (0 = none).
-    void setCursorProvider(std::function<qint64(const QString &room)> provider)
+    // Last seq the client holds for a room; nullopt = nothing known: subscribe live only (the
+    // caller loads history over HTTP).
+    void setCursorProvider(std::function<std::optional<qint64>(const QString &room)> provider)
     {
         m_cursor = std::move(provider);
     }
@@ -85,7 +86,7 @@ private:
     Tuning m_tuning;
     QUrl m_url;
     QString m_token;
-    std::function<qint64(const QString &)> m_cursor;
+    std::function<std::optional<qint64>(const QString &)> m_cursor;
     QWebSocket *m_socket = nullptr;
     State m_state = State::Disconnected;
     bool m_wanted = false;

@@ -10,6 +10,7 @@ using namespace Qt::StringLiterals;
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(u"qtchat"_s);
     QApplication::setApplicationName(u"chat-client"_s);
     QApplication::setApplicationVersion(u"0.1.0"_s);
     QApplication::setDesktopFileName(u"chat-client"_s);

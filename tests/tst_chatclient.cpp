@@ -83,18 +83,7 @@ private:
     }
     QList<ChatMessage> serverHistory(const QString &token)
     {
-        HttpClient http(QUrl(u"http://127.0.0.1:%1"_s.arg(m_port)));
-        QList<ChatMessage> all;
-        for (;;) {
-            const auto r = http.get(u"/api/v1/rooms/general/messages?limit=200&after=%1"_s
-                                            .arg(all.isEmpty() ? 0 : all.last().seq), token);
-            const auto page = HistoryPage::fromJson(r.json);
-            if (!page)
-                return all;
-            all += page->messages;
-            if (!page->hasMore)
-                return all;
-        }
+        return HttpClient(QUrl(u"http://127.0.0.1:%1"_s.arg(m_port))).fullHistory(u"general"_s, token);
     }
 
 private slots:

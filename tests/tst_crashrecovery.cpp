@@ -17,23 +17,6 @@ class TestCrashRecovery : public QObject
 {
     Q_OBJECT
 
-private:
-    static QList<ChatMessage> fullHistory(HttpClient &http, const QString &token)
-    {
-        QList<ChatMessage> all;
-        for (;;) {
-            const auto r = http.get(u"/api/v1/rooms/general/messages?limit=200&after=%1"_s
-                                            .arg(all.isEmpty() ? 0 : all.last().seq),
-                                    token);
-            const auto page = HistoryPage::fromJson(r.json);
-            if (!page)
-                return {};
-            all += page->messages;
-            if (!page->hasMore)
-                return all;
-        }
-    }
-
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
@@ -73,7 +56,7 @@ private slots:
 
         QVERIFY(server.start());
         HttpClient after(server.http());
-        QList<ChatMessage> stored = fullHistory(after, token); // the token survived too
+        QList<ChatMessage> stored = after.fullHistory(u"general"_s, token); // the token survived too
         QVERIFY(stored.size() >= acked.size());
         QHash<QString, ChatMessage> byClient;
         for (int i = 0; i < stored.size(); ++i) {
@@ -103,7 +86,7 @@ private slots:
             if (f.type == ServerFrame::Type::Ack && byClient.contains(f.clientId))
                 QCOMPARE(f.seq, byClient.value(f.clientId).seq); // the original seq
         }
-        stored = fullHistory(after, token);
+        stored = after.fullHistory(u"general"_s, token);
         QCOMPARE(stored.size(), total);
         QSet<QString> clientIds;
         for (int i = 0; i < stored.size(); ++i) {
@@ -138,7 +121,7 @@ private slots:
 
         QVERIFY(server.start());
         HttpClient after(server.http());
-        QCOMPARE(fullHistory(after, token).size(), 50);
+        QCOMPARE(after.fullHistory(u"general"_s, token).size(), 50);
     }
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "httpclient.h"
 
+#include "apitypes.h"
+
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QNetworkReply>
@@ -26,6 +28,22 @@ HttpResponse HttpClient::post(const QString &path, const QJsonObject &body, cons
 HttpResponse HttpClient::postRaw(const QString &path, const QByteArray &body, const QString &token)
 {
     return send("POST", path, body, token);
+}
+
+QList<ChatMessage> HttpClient::fullHistory(const QString &room, const QString &token)
+{
+    QList<ChatMessage> all;
+    for (;;) {
+        const HttpResponse r = get(u"/api/v1/rooms/%1/messages?limit=200&after=%2"_s.arg(room).arg(
+                                           all.isEmpty() ? 0 : all.last().seq),
+                                   token);
+        const auto page = HistoryPage::fromJson(r.json);
+        if (!page)
+            return {};
+        all += page->messages;
+        if (!page->hasMore)
+            return all;
+    }
 }
 
 QString HttpClient::registerUser(const QString &name)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "chatmessage.h"
+
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QUrl>
@@ -22,6 +24,9 @@ public:
     HttpResponse get(const QString &path, const QString &token = {});
     HttpResponse post(const QString &path, const QJsonObject &body, const QString &token = {});
     HttpResponse postRaw(const QString &path, const QByteArray &body, const QString &token = {});
+
+    // Every message of a room, paging with after= until hasMore is false ({} on failure).
+    QList<ChatMessage> fullHistory(const QString &room, const QString &token);
 
     // Registers name with a fixed password and returns the token ("" on failure).
     QString registerUser(const QString &name);

@@ -18,9 +18,9 @@ Hub::Hub(int pingIntervalSecs, QObject *parent)
 
 Hub::~Hub()
 {
-    // Sessions call back into the hub while they are destroyed: delete them while it is whole.
-    const QSet<WsSession *> sessions = m_sessions;
-    qDeleteAll(sessions);
+    // Sessions call back into the hub while they are destroyed: delete them while it is whole,
+    // including those already disconnected and waiting for their deleteLater.
+    qDeleteAll(findChildren<WsSession *>(Qt::FindDirectChildrenOnly));
 }
 
 void Hub::addSession(WsSession *session)

@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo clean test-asan test-tsan
+.PHONY: all deps configure build test demo clean test-asan test-tsan chaos
 
 all: build
 
@@ -21,6 +21,13 @@ test: build
 
 demo: build
 	@BUILD_DIR=$(BUILD_DIR) scripts/demo.sh
+
+# The chaos test at length: 50 clients, 3 rooms, a server SIGKILL every 3 s, for 2 minutes.
+CHAOS_SECONDS ?= 120
+CHAOS_CLIENTS ?= 50
+chaos: build
+	CHAT_CHAOS_SECONDS=$(CHAOS_SECONDS) CHAT_CHAOS_CLIENTS=$(CHAOS_CLIENTS) QT_NO_GLIB=1 \
+		$(BUILD_DIR)/tests/tst_chaos -maxwarnings 0 | grep -E "chaos:|PASS|FAIL|Totals|Loc"
 
 # The whole suite under sanitizers, each in its own build directory (CI runs test-asan).
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \

@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo clean test-asan test-tsan chaos
+.PHONY: all deps configure build test demo clean test-asan test-tsan chaos fuzz
 
 all: build
 
@@ -29,6 +29,14 @@ chaos: build
 	CHAT_CHAOS_SECONDS=$(CHAOS_SECONDS) CHAT_CHAOS_CLIENTS=$(CHAOS_CLIENTS) QT_NO_GLIB=1 \
 		$(BUILD_DIR)/tests/tst_chaos -maxwarnings 0 | grep -E "chaos:|PASS|FAIL|Totals|Loc"
 
+# libFuzzer targets (clang, ASan+UBSan) for FUZZ_SECONDS each; CI runs 60 s per target.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@scripts/install-deps.sh fuzz
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_FUZZ=ON
+	cmake --build build-fuzz -j $(JOBS)
+	scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+
 # The whole suite under sanitizers, each in its own build directory (CI runs test-asan).
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
@@ -46,4 +54,4 @@ test-tsan: deps
 	cd build-tsan && $(SANITIZER_ENV) ctest --output-on-failure
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-tsan
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

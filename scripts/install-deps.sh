@@ -10,6 +10,14 @@ packages=(
   libsodium-dev qtkeychain-qt6-dev fonts-dejavu-core
 )
 
+# Extra groups: `install-deps.sh fuzz` adds clang and its libFuzzer runtime.
+for group in "$@"; do
+  case "$group" in
+    fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    *) echo "unknown package group: $group" >&2; exit 2 ;;
+  esac
+done
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

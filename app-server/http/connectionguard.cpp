@@ -2,6 +2,7 @@
 #include "connectionguard.h"
 
 #include "logging.h"
+#include "requestparsing.h"
 
 #include <QTcpSocket>
 
@@ -44,7 +45,7 @@ void ConnectionGuard::onReadyRead()
         }
         m_headersDone = true;
         m_bodyBytes = m_headers.size() - (end + 4);
-        m_expectedBody = declaredBodyLength(m_headers.left(end));
+        m_expectedBody = RequestParsing::declaredBodyLength(m_headers.left(end));
         m_headers.clear();
         if (m_expectedBody > m_limits.maxBodyBytes) {
             reject(413, "Payload Too Large", "payload_too_large", "request body is too large");
@@ -59,26 +60,6 @@ void ConnectionGuard::onReadyRead()
     }
     if (m_expectedBody >= 0 && m_bodyBytes >= m_expectedBody)
         m_timer.stop(); // the request is here; answering it may take as long as it takes
-}
-
-qint64 ConnectionGuard::declaredBodyLength(const QByteArray &headers)
-{
-    qint64 length = 0;
-    for (const QByteArray &line : headers.split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon < 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        if (name == "transfer-encoding")
-            return -1; // chunked: the end is only known to the parser
-        if (name == "content-length") {
-            bool ok = false;
-            length = line.mid(colon + 1).trimmed().toLongLong(&ok);
-            if (!ok || length < 0)
-                return -1;
-        }
-    }
-    return length;
 }
 
 void ConnectionGuard::onBytesWritten()

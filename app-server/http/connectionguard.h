@@ -32,7 +32,6 @@ private:
     void onTimeout();
     bool attached() const { return bool(m_readConnection); }
     void finishRejection();
-    static qint64 declaredBodyLength(const QByteArray &headers); // -1 when unknown
     void reject(int status, const char *reason, const char *code, const char *message);
 
     QTcpSocket *m_socket;

@@ -4,6 +4,7 @@
 #include "apitypes.h"
 #include "auth/authservice.h"
 #include "logging.h"
+#include "requestparsing.h"
 #include "protocol.h"
 #include "ratelimiter.h"
 #include "serverconfig.h"
@@ -22,9 +23,6 @@ using Status = QHttpServerResponder::StatusCode;
 using Method = QHttpServerRequest::Method;
 
 namespace {
-
-constexpr int kDefaultPage = 50;
-constexpr int kMaxPage = 200;
 
 void replyStoreError(HttpReply &reply, StoreStatus status, const QString &room)
 {
@@ -58,37 +56,6 @@ bool checkRoomName(const QString &room, HttpReply &reply)
         return true;
     reply.error(Status::NotFound, Protocol::Error::RoomNotFound, u"no such room"_s);
     return false;
-}
-
-std::optional<qint64> cursorParam(const QUrlQuery &query, const QString &key, bool *bad)
-{
-    if (!query.hasQueryItem(key))
-        return std::nullopt;
-    bool ok = false;
-    const qint64 v = query.queryItemValue(key).toLongLong(&ok);
-    if (!ok || v < 0)
-        *bad = true;
-    return v;
-}
-
-// Parses the JSON body into T (shape and name rules); on failure, the 400 answer to give. Done
-// before authentication only because the request is gone once the handler returns; the answer
-// waits until the token was checked.
-template<typename T>
-std::variant<T, ApiError> parseBody(const QHttpServerRequest &request)
-{
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &error);
-    if (error.error != QJsonParseError::NoError)
-        return ApiError{Protocol::Error::BadJson,
-                        u"body is not valid JSON: %1"_s.arg(error.errorString())};
-    if (!doc.isObject())
-        return ApiError{Protocol::Error::BadJson, u"body must be a JSON object"_s};
-    QString why;
-    auto value = T::fromJson(doc.object(), &why);
-    if (!value)
-        return ApiError{Protocol::Error::InvalidRequest, why};
-    return *value;
 }
 
 // Answers 400 and returns nullptr when parsing failed.
@@ -207,7 +174,7 @@ void HttpApi::registerUser(const QHttpServerRequest &request, const HttpReplyPtr
                      u"registration is closed on this server"_s);
         return;
     }
-    const auto parsed = parseBody<Credentials>(request);
+    const auto parsed = RequestParsing::parseBody<Credentials>(request.body());
     const Credentials *credentials = parsedOrReply(parsed, *reply);
     if (!credentials)
         return;
@@ -219,7 +186,7 @@ void HttpApi::registerUser(const QHttpServerRequest &request, const HttpReplyPtr
 
 void HttpApi::login(const QHttpServerRequest &request, const HttpReplyPtr &reply)
 {
-    const auto parsed = parseBody<Credentials>(request);
+    const auto parsed = RequestParsing::parseBody<Credentials>(request.body());
     const Credentials *credentials = parsedOrReply(parsed, *reply);
     if (!credentials)
         return;
@@ -252,7 +219,7 @@ void HttpApi::listRooms(const QHttpServerRequest &request, const HttpReplyPtr &r
 
 void HttpApi::createRoom(const QHttpServerRequest &request, const HttpReplyPtr &reply)
 {
-    withUser(request, reply, [this, reply, parsed = parseBody<CreateRoomRequest>(request)](
+    withUser(request, reply, [this, reply, parsed = RequestParsing::parseBody<CreateRoomRequest>(request.body())](
                                      const AuthUser &user) {
         const CreateRoomRequest *body = parsedOrReply(parsed, *reply);
         if (!body)
@@ -295,7 +262,7 @@ void HttpApi::joinRoom(const QString &room, const QHttpServerRequest &request,
 void HttpApi::invite(const QString &room, const QHttpServerRequest &request,
                      const HttpReplyPtr &reply)
 {
-    withUser(request, reply, [this, room, reply, parsed = parseBody<InviteRequest>(request)](
+    withUser(request, reply, [this, room, reply, parsed = RequestParsing::parseBody<InviteRequest>(request.body())](
                                      const AuthUser &user) {
         const InviteRequest *invite = parsedOrReply(parsed, *reply);
         if (!invite)
@@ -318,28 +285,12 @@ void HttpApi::invite(const QString &room, const QHttpServerRequest &request,
 void HttpApi::history(const QString &room, const QHttpServerRequest &request,
                       const HttpReplyPtr &reply)
 {
-    const QUrlQuery params = request.query();
-    bool bad = false;
-    HistoryQuery query;
-    query.room = room;
-    query.after = cursorParam(params, u"after"_s, &bad);
-    query.before = cursorParam(params, u"before"_s, &bad);
-    if (params.hasQueryItem(u"limit"_s)) {
-        bool ok = false;
-        query.limit = params.queryItemValue(u"limit"_s).toInt(&ok);
-        if (!ok || query.limit < 1)
-            bad = true;
-        query.limit = std::min(query.limit, kMaxPage);
-    } else {
-        query.limit = kDefaultPage;
-    }
-    bad = bad || (query.after && query.before);
-    withUser(request, reply, [this, reply, query, bad](const AuthUser &user) mutable {
-        if (bad) {
-            reply->error(Status::BadRequest, Protocol::Error::InvalidRequest,
-                         u"use at most one of after=S or before=S (integers >= 0) and limit=1..200"_s);
+    withUser(request, reply, [this, reply, parsed = RequestParsing::parseHistoryQuery(room, request.query())](
+                                     const AuthUser &user) {
+        const HistoryQuery *q = parsedOrReply(parsed, *reply);
+        if (!q)
             return;
-        }
+        HistoryQuery query = *q;
         query.userId = user.id;
         m_services.store->run<HistoryResult>(
                 this, [query](ChatStore &store) { return store.history(query); },
@@ -357,17 +308,7 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
 void HttpApi::postMessage(const QString &room, const QHttpServerRequest &request,
                           const HttpReplyPtr &reply)
 {
-    auto parsed = parseBody<PostMessageRequest>(request);
-    if (const auto *post = std::get_if<PostMessageRequest>(&parsed)) {
-        const int maxBody = m_services.config->maxBodyBytes;
-        const QString bodyError = Validation::bodyError(post->body, maxBody);
-        if (!bodyError.isEmpty()) {
-            parsed = ApiError{bodyError,
-                              bodyError == Protocol::Error::BodyTooLong
-                                      ? u"body is longer than %1 bytes of UTF-8"_s.arg(maxBody)
-                                      : u"body must be non-empty text without NUL characters"_s};
-        }
-    }
+    const auto parsed = RequestParsing::parseMessagePost(request.body(), m_services.config->maxBodyBytes);
     withUser(request, reply, [this, room, reply, parsed](const AuthUser &user) {
         const PostMessageRequest *post = parsedOrReply(parsed, *reply);
         if (!post)

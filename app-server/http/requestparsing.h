@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "apitypes.h"
+#include "protocol.h"
+#include "store/chatstore.h"
+
+#include <QJsonDocument>
+#include <QUrlQuery>
+
+#include <variant>
+
+// Turning untrusted HTTP input into typed requests: pure functions, no I/O, so that they are
+// unit-tested and fuzzed on their own (tests/fuzz).
+namespace RequestParsing {
+
+// A JSON body into T (shape and name rules); on failure, the 400 error to answer with.
+template<typename T>
+std::variant<T, ApiError> parseBody(const QByteArray &body)
+{
+    using namespace Qt::StringLiterals;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return ApiError{Protocol::Error::BadJson,
+                        u"body is not valid JSON: %1"_s.arg(error.errorString())};
+    if (!doc.isObject())
+        return ApiError{Protocol::Error::BadJson, u"body must be a JSON object"_s};
+    QString why;
+    auto value = T::fromJson(doc.object(), &why);
+    if (!value)
+        return ApiError{Protocol::Error::InvalidRequest, why};
+    return *value;
+}
+
+// A message post: the body rules with the server's size limit on top of parseBody.
+std::variant<PostMessageRequest, ApiError> parseMessagePost(const QByteArray &body, int maxBodyBytes);
+
+// ?after=S | ?before=S & limit=N (default 50, capped at 200) for GET …/messages.
+std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, const QUrlQuery &params);
+
+// Content-Length of a request head (the bytes before the blank line); -1 when the end of the body
+// is not known from the head (chunked, or a malformed length).
+qint64 declaredBodyLength(const QByteArray &head);
+
+} // namespace RequestParsing

@@ -12,7 +12,12 @@
 #include "ws/hub.h"
 #include "ws/wssession.h"
 
+#include <QCryptographicHash>
+#include <QFile>
 #include <QHttpServer>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -69,6 +74,12 @@ bool ChatServer::start(QString *error)
     limits.idleTimeoutMs = m_config.httpIdleTimeoutSecs * 1000;
     limits.requestTimeoutMs = m_config.httpRequestTimeoutSecs * 1000;
     m_tcp = new GuardedTcpServer(limits, this);
+    if (m_config.tlsEnabled()) {
+        QSslConfiguration tls;
+        if (!loadTls(m_config, &tls, error))
+            return false;
+        m_tcp->setTls(tls);
+    }
     m_tcp->setListenBacklogSize(4096);
     m_tcp->setMaxPendingConnections(4096);
     if (!m_tcp->listen(m_config.listenAddress, m_config.port)) {
@@ -78,6 +89,38 @@ bool ChatServer::start(QString *error)
     m_http->bind(m_tcp);
     qCInfo(lcServer) << "listening on" << m_config.listenAddress.toString() << port()
                      << "database" << m_config.resolvedDbPath();
+    return true;
+}
+
+bool ChatServer::loadTls(const ServerConfig &config, QSslConfiguration *tls, QString *error)
+{
+    if (!QSslSocket::supportsSsl()) {
+        *error = u"TLS is not available (no OpenSSL backend for QtNetwork)"_s;
+        return false;
+    }
+    QFile certFile(config.tlsCertificate);
+    QFile keyFile(config.tlsKey);
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read %1 or %2"_s.arg(config.tlsCertificate, config.tlsKey);
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+    if (chain.isEmpty() || chain.first().isNull() || key.isNull()) {
+        *error = u"%1 / %2: not a PEM certificate and an unencrypted RSA or EC key"_s.arg(
+                config.tlsCertificate, config.tlsKey);
+        return false;
+    }
+    *tls = QSslConfiguration::defaultConfiguration();
+    tls->setLocalCertificateChain(chain);
+    tls->setPrivateKey(key);
+    tls->setPeerVerifyMode(QSslSocket::VerifyNone); // no client certificates
+    tls->setProtocol(QSsl::TlsV1_2OrLater);
+    qCInfo(lcServer) << "TLS on: certificate" << chain.first().subjectDisplayName() << "SHA-256"
+                     << chain.first().digest(QCryptographicHash::Sha256).toHex(':');
     return true;
 }
 

@@ -14,6 +14,7 @@ class GuardedTcpServer;
 class HttpApi;
 class Hub;
 class QHttpServer;
+class QSslConfiguration;
 class RateLimiter;
 class StoreService;
 
@@ -33,6 +34,7 @@ public:
     void shutdown(std::function<void()> done);
 
 private:
+    static bool loadTls(const ServerConfig &config, QSslConfiguration *tls, QString *error);
     void onNewWebSocketConnections();
 
     ServerConfig m_config;

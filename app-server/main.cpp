@@ -45,7 +45,8 @@ int main(int argc, char *argv[])
         return 1;
     }
     // Scripts and tests read this line to learn the port (e.g. with --listen 127.0.0.1:0).
-    std::printf("chat-server listening on http://%s:%u (WebSocket: /ws)\n",
+    std::printf("chat-server listening on %s://%s:%u (WebSocket: /ws)\n",
+                config->tlsEnabled() ? "https" : "http",
                 qPrintable(config->listenAddress.toString()), unsigned(server.port()));
     std::fflush(stdout);
 

@@ -117,6 +117,10 @@ const QList<Key> &allKeys()
          }},
         {"token_ttl_days", "days, 1 to 3650",
          [](ServerConfig &c, const QString &v) { return setInt(&c.tokenTtlDays, v, 1, 3650); }},
+        {"tls_cert", "a readable PEM certificate file",
+         [](ServerConfig &c, const QString &v) { c.tlsCertificate = v; return !v.isEmpty(); }},
+        {"tls_key", "a readable PEM private key file",
+         [](ServerConfig &c, const QString &v) { c.tlsKey = v; return !v.isEmpty(); }},
     };
     return keys;
 }
@@ -147,6 +151,9 @@ void ServerConfig::addCommandLineOptions(QCommandLineParser &parser)
          u"RULES"_s},
         {u"open-registration"_s, u"Allow anyone to create an account (default on)."_s,
          u"on|off"_s},
+        {u"tls-cert"_s, u"PEM certificate: serve https and wss only (with --tls-key)."_s,
+         u"FILE"_s},
+        {u"tls-key"_s, u"PEM private key for --tls-cert."_s, u"FILE"_s},
     });
 }
 
@@ -156,7 +163,9 @@ ServerConfig::Layer ServerConfig::layerFromCommandLine(const QCommandLineParser 
     const QList<std::pair<QString, QString>> map{{u"listen"_s, u"listen"_s},
                                                  {u"db"_s, u"db"_s},
                                                  {u"log-rules"_s, u"log_rules"_s},
-                                                 {u"open-registration"_s, u"open_registration"_s}};
+                                                 {u"open-registration"_s, u"open_registration"_s},
+                                                 {u"tls-cert"_s, u"tls_cert"_s},
+                                                 {u"tls-key"_s, u"tls_key"_s}};
     for (const auto &[option, key] : map) {
         if (parser.isSet(option))
             layer.insert(key, parser.value(option));
@@ -223,6 +232,10 @@ std::optional<ServerConfig> ServerConfig::merge(const QList<Layer> &layers, QStr
                 return std::nullopt;
             }
         }
+    }
+    if (config.tlsCertificate.isEmpty() != config.tlsKey.isEmpty()) {
+        *error = u"tls_cert and tls_key go together: give both or neither"_s;
+        return std::nullopt;
     }
     return config;
 }

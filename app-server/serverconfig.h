@@ -30,6 +30,8 @@ struct ServerConfig
     int httpIdleTimeoutSecs = 60;   // keep-alive connection with no request in flight
     int httpRequestTimeoutSecs = 15; // a request must arrive whole within this time
     int tokenTtlDays = 30;
+    QString tlsCertificate;         // PEM file; with tlsKey: serve https and wss only
+    QString tlsKey;                 // PEM file (RSA or EC, unencrypted)
 
     using Layer = QMap<QString, QString>; // canonical key -> raw value
 
@@ -47,5 +49,6 @@ struct ServerConfig
                                                const QProcessEnvironment &env, QString *error);
 
     QString resolvedDbPath() const;
+    bool tlsEnabled() const { return !tlsCertificate.isEmpty(); }
     QString listenString() const;
 };

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-websockets-dev qt6-httpserver-dev libqt6sql6-sqlite qt6-qpa-plugins
-  libsodium-dev qtkeychain-qt6-dev fonts-dejavu-core
+  libsodium-dev qtkeychain-qt6-dev fonts-dejavu-core openssl
 )
 
 # Extra groups: `install-deps.sh fuzz` adds clang and its libFuzzer runtime.

@@ -117,6 +117,16 @@ private slots:
         QCOMPARE(c->port, 0);
     }
 
+    void tlsNeedsCertificateAndKey()
+    {
+        QString error;
+        QVERIFY(!ServerConfig::merge({{{u"tls_cert"_s, u"/x/cert.pem"_s}}}, &error));
+        QVERIFY(error.contains(u"tls_key"_s));
+        const auto c = ServerConfig::merge({{{u"tls_cert"_s, u"/x/cert.pem"_s}, {u"tls_key"_s, u"/x/key.pem"_s}}}, &error);
+        QVERIFY(c);
+        QVERIFY(c->tlsEnabled());
+    }
+
     void unknownIniKeyIsAnError()
     {
         const QString ini = writeIni("[server]\nlisten=127.0.0.1:1\nmax_bodybytes=5\n");
@@ -147,7 +157,7 @@ private slots:
         QCOMPARE(c->httpRequestTimeoutSecs, d.httpRequestTimeoutSecs);
         QCOMPARE(c->tokenTtlDays, d.tokenTtlDays);
         QCOMPARE(c->openRegistration, d.openRegistration);
-        QCOMPARE(layer->size(), ServerConfig::keys().size() - 2); // all but db and log_rules
+        QCOMPARE(layer->size(), ServerConfig::keys().size() - 4); // all but db, log_rules, tls_*
     }
 
     void environmentUsesEveryKey()

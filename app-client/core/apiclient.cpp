@@ -20,6 +20,12 @@ ApiFailure failureFor(QNetworkReply *reply, const QJsonObject &json)
         f.code = error->code;
         f.message = error->message;
     }
+    const QString certificateProblem = reply->property("certificateProblem").toString();
+    if (f.status == 0 && !certificateProblem.isEmpty()) {
+        f.kind = ApiFailure::Kind::Certificate;
+        f.message = certificateProblem;
+        return f;
+    }
     if (f.status == 0) {
         f.kind = reply->error() == QNetworkReply::OperationCanceledError
                         || reply->error() == QNetworkReply::TimeoutError
@@ -77,6 +83,17 @@ void ApiClient::request(const QByteArray &verb, const QString &path, const QJson
                                     : QByteArray();
     QNetworkReply *reply = verb == "GET" ? m_nam.get(request)
                                          : m_nam.sendCustomRequest(request, verb, payload);
+    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
+        const QSslCertificate certificate = reply->sslConfiguration().peerCertificate();
+        const QString server = u"%1:%2"_s.arg(m_server.host()).arg(m_server.port(443));
+        if (m_trust && m_trust->isTrusted(server, certificate)) {
+            reply->ignoreSslErrors(errors);
+            return;
+        }
+        const QString description = CertificateTrust::describe(errors, certificate);
+        reply->setProperty("certificateProblem", description);
+        emit certificateRejected({server, certificate, description});
+    });
     QPointer<QObject> guard(context);
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, guard, authenticated, done = std::move(done)] {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "apitypes.h"
+#include "certificatetrust.h"
 #include "roominfo.h"
 
 #include <QJsonObject>
@@ -15,8 +16,8 @@
 // What went wrong with an API call, in terms a user can act on.
 struct ApiFailure
 {
-    enum class Kind { None, Network, Timeout, Unauthorized, Forbidden, NotFound, Conflict,
-                      Invalid, RateLimited, Server };
+    enum class Kind { None, Network, Timeout, Certificate, Unauthorized, Forbidden, NotFound,
+                      Conflict, Invalid, RateLimited, Server };
     Kind kind = Kind::None;
     int status = 0;   // HTTP status, 0 when no answer
     QString code;     // the server's error code, when it sent one
@@ -39,6 +40,7 @@ public:
     void setToken(const QString &token) { m_token = token; }
     QString token() const { return m_token; }
     void setTimeout(int ms) { m_timeoutMs = ms; }
+    void setCertificateTrust(CertificateTrust *trust) { m_trust = trust; }
 
     using AuthCallback = std::function<void(const ApiFailure &, const AuthResult &)>;
     using RoomsCallback = std::function<void(const ApiFailure &, const QList<RoomInfo> &)>;
@@ -60,6 +62,8 @@ public:
 
 signals:
     void sessionExpired();
+    // The server's certificate did not verify and the user has not trusted it.
+    void certificateRejected(const CertificateProblem &problem);
 
 private:
     using JsonCallback = std::function<void(const ApiFailure &, const QJsonObject &)>;
@@ -70,4 +74,5 @@ private:
     QUrl m_server;
     QString m_token;
     int m_timeoutMs = 15000;
+    CertificateTrust *m_trust = nullptr;
 };

@@ -19,9 +19,13 @@ bool isTransient(const QString &code)
 } // namespace
 
 ChatClient::ChatClient(const Options &options, QObject *parent)
-    : QObject(parent), m_options(options)
+    : QObject(parent), m_options(options), m_trust(options.trustFile)
 {
     m_api.setServer(options.server);
+    m_api.setCertificateTrust(&m_trust);
+    m_connection.setCertificateTrust(&m_trust);
+    connect(&m_api, &ApiClient::certificateRejected, this, &ChatClient::certificateRejected);
+    connect(&m_connection, &ChatConnection::certificateRejected, this, &ChatClient::certificateRejected);
     m_connection.setTuning(options.tuning);
     m_connection.setUrl(m_api.webSocketUrl());
     m_connection.setCursorProvider([this](const QString &room) { return cursor(room); });

@@ -29,6 +29,7 @@ public:
         ChatConnection::Tuning tuning;
         int pageSize = 50;
         int retryDelayMs = 1000; // after a rate_limited or internal error
+        QString trustFile;       // trusted certificates; empty = the application's QSettings
     };
 
     explicit ChatClient(const Options &options, QObject *parent = nullptr);
@@ -47,6 +48,7 @@ public:
     RoomListModel *rooms() { return &m_rooms; }
     MessageListModel *messages(const QString &room); // created on first use
     Outbox *outbox() { return &m_outbox; }
+    CertificateTrust *certificateTrust() { return &m_trust; }
 
     void openRoom(const QString &room);   // shows it: loads history the first time
     void loadOlder(const QString &room);  // the page before the oldest loaded message
@@ -67,6 +69,7 @@ signals:
     void historyLoading(const QString &room, bool loading);
     void messageArrived(const ChatMessage &message, bool own);
     void errorOccurred(const QString &message);
+    void certificateRejected(const CertificateProblem &problem);
 
 private:
     void startSession(const QString &user, const QString &token);
@@ -82,6 +85,7 @@ private:
     void onReady();
 
     Options m_options;
+    CertificateTrust m_trust;
     ApiClient m_api;
     ChatConnection m_connection;
     RoomListModel m_rooms;

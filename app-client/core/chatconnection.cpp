@@ -85,6 +85,15 @@ void ChatConnection::connectNow()
             linkLost();
     });
     connect(m_socket, &QWebSocket::textMessageReceived, this, &ChatConnection::onTextMessage);
+    connect(m_socket, &QWebSocket::sslErrors, this, [this, socket = m_socket](const QList<QSslError> &errors) {
+        const QSslCertificate certificate = socket->sslConfiguration().peerCertificate();
+        const QString server = u"%1:%2"_s.arg(m_url.host()).arg(m_url.port(443));
+        if (m_trust && m_trust->isTrusted(server, certificate)) {
+            socket->ignoreSslErrors(errors);
+            return;
+        }
+        emit certificateRejected({server, certificate, CertificateTrust::describe(errors, certificate)});
+    });
     QNetworkRequest request(m_url);
     request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     setState(State::Connecting);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "backoff.h"
+#include "certificatetrust.h"
 #include "protocol.h"
 
 #include <QElapsedTimer>
@@ -38,6 +39,7 @@ public:
     void setTuning(const Tuning &tuning) { m_tuning = tuning; }
     void setUrl(const QUrl &url) { m_url = url; }
     void setToken(const QString &token) { m_token = token; }
+    void setCertificateTrust(CertificateTrust *trust) { m_trust = trust; }
     // Last seq the client holds for a room; nullopt = nothing known: subscribe live only (the
     // caller loads history over HTTP).
     void setCursorProvider(std::function<std::optional<qint64>(const QString &room)> provider)
@@ -70,6 +72,7 @@ signals:
     void errorReceived(const QString &code, const QString &message, const QString &clientId);
     void subscribed(const QString &room, qint64 lastSeq);
     void unauthorized(); // the server refused the token: reconnecting will not help
+    void certificateRejected(const CertificateProblem &problem);
 
 private:
     void setState(State state);
@@ -86,6 +89,7 @@ private:
     Tuning m_tuning;
     QUrl m_url;
     QString m_token;
+    CertificateTrust *m_trust = nullptr;
     std::function<std::optional<qint64>(const QString &)> m_cursor;
     QWebSocket *m_socket = nullptr;
     State m_state = State::Disconnected;

@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 
 #include <QApplication>
+#include <QStatusBar>
 
 AppController::AppController(QObject *parent) : QObject(parent)
 {
@@ -44,15 +45,32 @@ void AppController::newClient(const QUrl &server)
     options.server = server;
     m_client = std::make_unique<ChatClient>(options);
     connect(m_client.get(), &ChatClient::sessionStarted, this, &AppController::onSessionStarted);
-    connect(m_client.get(), &ChatClient::loginFailed, this,
-            [this](const QString &message) { showLogin(message); });
+    connect(m_client.get(), &ChatClient::loginFailed, this, [this](const QString &message) {
+        if (m_certificateProblem && m_dialog && m_dialog->isVisible())
+            return; // the certificate offer already says what is wrong
+        showLogin(message);
+    });
     connect(m_client.get(), &ChatClient::sessionExpired, this, &AppController::onSessionEnded);
+    connect(m_client.get(), &ChatClient::certificateRejected, this,
+            [this](const CertificateProblem &problem) {
+                m_certificateProblem = problem;
+                if (m_window) { // the link was fine before: say so where the user looks
+                    m_window->statusBar()->showMessage(problem.description, 15000);
+                    return;
+                }
+                showLogin();
+                m_dialog->offerCertificate(problem.description);
+            });
 }
 
 void AppController::login(const QUrl &server, const QString &user, const QString &password,
                           bool create)
 {
+    const bool trust = m_dialog && m_dialog->trustsCertificate() && m_certificateProblem;
     newClient(server);
+    if (trust)
+        m_client->certificateTrust()->trust(m_certificateProblem->server, m_certificateProblem->certificate);
+    m_certificateProblem.reset();
     m_settings.setServer(server);
     m_settings.setUser(user);
     m_client->login(user, password, create);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "certificatetrust.h"
 #include "clientsettings.h"
 #include "tokenstore.h"
 
@@ -46,4 +47,5 @@ private:
     std::unique_ptr<ChatClient> m_client;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<LoginDialog> m_dialog;
+    std::optional<CertificateProblem> m_certificateProblem; // offered in the dialog
 };

@@ -17,6 +17,7 @@ LoginDialog::LoginDialog(QWidget *parent)
       m_user(new QLineEdit(this)),
       m_password(new QLineEdit(this)),
       m_create(new QCheckBox(tr("Create a new account"), this)),
+      m_trust(new QCheckBox(tr("Trust this certificate for this server from now on"), this)),
       m_error(new QLabel(this))
 {
     setWindowTitle(tr("Log in to a chat server"));
@@ -26,6 +27,7 @@ LoginDialog::LoginDialog(QWidget *parent)
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #b00020"));
     m_error->hide();
+    m_trust->hide();
 
     auto *form = new QFormLayout;
     form->addRow(tr("Server"), m_server);
@@ -44,6 +46,7 @@ LoginDialog::LoginDialog(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
+    layout->addWidget(m_trust);
     layout->addWidget(buttons);
     setMinimumWidth(380);
 }
@@ -69,6 +72,19 @@ void LoginDialog::setError(const QString &message)
 QString LoginDialog::errorText() const
 {
     return m_error->text();
+}
+
+void LoginDialog::offerCertificate(const QString &description)
+{
+    setBusy(false);
+    setError(description);
+    m_trust->setChecked(false);
+    m_trust->show();
+}
+
+bool LoginDialog::trustsCertificate() const
+{
+    return m_trust->isVisible() && m_trust->isChecked();
 }
 
 void LoginDialog::setBusy(bool busy)

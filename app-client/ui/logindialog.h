@@ -21,6 +21,9 @@ public:
     void setUser(const QString &user);
     void setError(const QString &message); // shown as plain text
     void setBusy(bool busy);
+    // A certificate problem: shown with a "trust this certificate" choice for the next attempt.
+    void offerCertificate(const QString &description);
+    bool trustsCertificate() const;
     QString errorText() const;
 
 signals:
@@ -34,6 +37,7 @@ private:
     QLineEdit *m_user;
     QLineEdit *m_password;
     QCheckBox *m_create;
+    QCheckBox *m_trust;
     QLabel *m_error;
     QPushButton *m_login;
 };

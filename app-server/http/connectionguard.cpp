@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "requestparsing.h"
 
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <sys/socket.h>
@@ -125,10 +126,26 @@ void ConnectionGuard::finishRejection()
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = nullptr;
+    if (m_useTls) {
+        auto *ssl = new QSslSocket(this);
+        ssl->setSslConfiguration(m_tls);
+        socket = ssl;
+    } else {
+        socket = new QTcpSocket(this);
+    }
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         return;
+    }
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        // A client that does not speak TLS (or fails the handshake) is dropped.
+        connect(ssl, &QSslSocket::errorOccurred, ssl, [ssl](QAbstractSocket::SocketError e) {
+            if (e == QAbstractSocket::SslHandshakeFailedError || e == QAbstractSocket::SslInternalError)
+                ssl->abort();
+        });
+        connect(ssl, &QAbstractSocket::disconnected, ssl, &QObject::deleteLater);
+        ssl->startServerEncryption();
     }
     new ConnectionGuard(socket, m_limits);
     addPendingConnection(socket); // QTcpServer emits newConnection() after this returns

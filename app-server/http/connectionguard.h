@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QObject>
+#include <QSslConfiguration>
 #include <QTcpServer>
 #include <QTimer>
 
@@ -46,7 +47,9 @@ private:
     qint64 m_expectedBody = -1; // Content-Length; -1 = not known yet, or chunked
 };
 
-// A QTcpServer whose sockets get a ConnectionGuard before QtHttpServer takes them.
+// A QTcpServer whose sockets get a ConnectionGuard before QtHttpServer takes them. With a TLS
+// configuration every connection is a QSslSocket that starts the server handshake at once: the port
+// then speaks https and wss only, and QtHttpServer reads the decrypted stream.
 class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -55,10 +58,13 @@ public:
         : QTcpServer(parent), m_limits(limits)
     {
     }
+    void setTls(const QSslConfiguration &tls) { m_tls = tls; m_useTls = true; }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
     HttpLimits m_limits;
+    QSslConfiguration m_tls;
+    bool m_useTls = false;
 };

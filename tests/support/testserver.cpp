@@ -75,7 +75,7 @@ bool ServerProcess::start()
     m_process.start();
     if (!m_process.waitForStarted(10000))
         return false;
-    static const QRegularExpression line(u"listening on http://[^:]+:(\\d+)"_s);
+    static const QRegularExpression line(u"listening on https?://[^:]+:(\\d+)"_s);
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < 20000) {

@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo clean test-asan test-tsan chaos fuzz
+.PHONY: all deps configure build test demo clean test-asan test-tsan chaos fuzz soak
 
 all: build
 
@@ -28,6 +28,10 @@ CHAOS_CLIENTS ?= 50
 chaos: build
 	CHAT_CHAOS_SECONDS=$(CHAOS_SECONDS) CHAT_CHAOS_CLIENTS=$(CHAOS_CLIENTS) QT_NO_GLIB=1 \
 		$(BUILD_DIR)/tests/tst_chaos -maxwarnings 0 | grep -E "chaos:|PASS|FAIL|Totals|Loc"
+
+# Soak: 5000 WebSocket connections, 20k deliveries/s, 10 minutes (SOAK_* variables override).
+soak: build
+	ulimit -n 20000 && SOAK_SECONDS=$${SOAK_SECONDS:-600} $(BUILD_DIR)/tests/chat-soak
 
 # libFuzzer targets (clang, ASan+UBSan) for FUZZ_SECONDS each; CI runs 60 s per target.
 FUZZ_SECONDS ?= 60

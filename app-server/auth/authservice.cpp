@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "passwordhasher.h"
 #include "store/storeservice.h"
+#include "threadhandoff.h"
 #include "validation.h"
 
 #include <QDateTime>
@@ -51,11 +52,15 @@ bool AuthService::offThread(std::function<QByteArray()> work, QObject *context,
     }
     const quint64 id = ++m_nextWorkId;
     m_pending.insert(id, {context, std::move(done)});
+    handOffRelease(this);
     m_pool.start([this, id, work = std::move(work)] {
+        handOffAcquire(this);
         const QByteArray result = work();
+        handOffRelease(&m_pool);
         QMetaObject::invokeMethod(
                 this,
                 [this, id, result] {
+                    handOffAcquire(&m_pool);
                     const PendingWork pending = m_pending.take(id);
                     if (pending.context && pending.done)
                         pending.done(result);

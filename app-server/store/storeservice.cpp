@@ -2,6 +2,7 @@
 #include "storeservice.h"
 
 #include "logging.h"
+#include "threadhandoff.h"
 
 // Lives on the store thread and owns the ChatStore there.
 class StoreWorker : public QObject
@@ -24,7 +25,7 @@ public:
     // Any thread.
     void enqueue(PendingAppend pending)
     {
-        QMutexLocker lock(&m_mutex);
+        std::lock_guard lock(m_mutex);
         m_queue.append(std::move(pending));
         if (m_drainScheduled)
             return;
@@ -38,7 +39,7 @@ public:
         for (;;) {
             QList<PendingAppend> group;
             {
-                QMutexLocker lock(&m_mutex);
+                std::lock_guard lock(m_mutex);
                 const qsizetype n = std::min<qsizetype>(m_queue.size(), StoreService::kMaxBatch);
                 group = m_queue.mid(0, n);
                 m_queue.remove(0, n);
@@ -80,9 +81,11 @@ private:
         qCDebug(lcStore) << "committed group of" << group.size();
         // One event per group: acks first, then the broadcast, in commit order.
         StoreService *service = m_service;
+        handOffRelease(service);
         QMetaObject::invokeMethod(
                 service,
                 [service, callbacks = std::move(callbacks), committed]() mutable {
+                    handOffAcquire(service);
                     for (const auto &cb : callbacks)
                         service->deliver(cb);
                     callbacks.clear();
@@ -94,7 +97,7 @@ private:
 
     std::unique_ptr<ChatStore> m_store;
     StoreService *m_service;
-    QMutex m_mutex;
+    std::mutex m_mutex; // not QMutex: ThreadSanitizer sees pthread mutexes, not Qt's futexes
     QList<PendingAppend> m_queue;
     bool m_drainScheduled = false;
 };
@@ -111,8 +114,14 @@ StoreService::StoreService(std::unique_ptr<ChatStore> store, QObject *parent) : 
 StoreService::~StoreService()
 {
     if (!m_closed) {
+        handOffRelease(m_worker);
         QMetaObject::invokeMethod(
-                m_worker, [w = m_worker] { w->drain(true); w->store().close(); },
+                m_worker,
+                [w = m_worker] {
+                    handOffAcquire(w);
+                    w->drain(true);
+                    w->store().close();
+                },
                 Qt::BlockingQueuedConnection);
     }
     m_thread.quit();
@@ -124,14 +133,18 @@ bool StoreService::open(QString *error)
     bool ok = false;
     QString why;
     QString epoch;
+    handOffRelease(m_worker);
     QMetaObject::invokeMethod(
             m_worker,
             [&] {
+                handOffAcquire(m_worker);
                 ok = m_worker->store().open(&why);
                 if (ok)
                     epoch = m_worker->store().epoch();
+                handOffRelease(this);
             },
             Qt::BlockingQueuedConnection);
+    handOffAcquire(this);
     if (!ok)
         *error = why;
     m_epoch = epoch;
@@ -143,14 +156,18 @@ void StoreService::post(std::function<void(ChatStore &)> job, QObject *context,
 {
     auto callback = std::make_shared<Callback>(Callback{context, std::move(done)});
     StoreWorker *worker = m_worker;
+    handOffRelease(worker);
     QMetaObject::invokeMethod(
             worker,
             [this, worker, job = std::move(job), callback = std::move(callback)]() mutable {
+                handOffAcquire(worker);
                 job(worker->store());
+                handOffRelease(this);
                 // Moved on, so the callback is released on this object's thread.
                 QMetaObject::invokeMethod(
                         this,
                         [this, callback = std::move(callback)]() mutable {
+                            handOffAcquire(this);
                             deliver(callback);
                             callback.reset();
                         },
@@ -171,6 +188,7 @@ void StoreService::append(const AppendRequest &request, QObject *context,
     auto result = std::make_shared<AppendResult>();
     auto callback = std::make_shared<Callback>(
             Callback{context, [done = std::move(done), result] { done(*result); }});
+    handOffRelease(m_worker); // the request travels under the queue's mutex, the rest by value
     m_worker->enqueue({request, std::move(callback), std::move(result)});
 }
 
@@ -178,13 +196,22 @@ void StoreService::close(std::function<void()> done)
 {
     m_closed = true;
     StoreWorker *worker = m_worker;
+    handOffRelease(worker);
     QMetaObject::invokeMethod(
             worker,
             [this, worker, done = std::move(done)] {
+                handOffAcquire(worker);
                 worker->drain(true);
                 worker->store().close();
                 qCInfo(lcStore) << "store closed";
-                QMetaObject::invokeMethod(this, done, Qt::QueuedConnection);
+                handOffRelease(this);
+                QMetaObject::invokeMethod(
+                        this,
+                        [this, done] {
+                            handOffAcquire(this);
+                            done();
+                        },
+                        Qt::QueuedConnection);
             },
             Qt::QueuedConnection);
 }

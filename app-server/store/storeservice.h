@@ -3,7 +3,7 @@
 
 #include "chatstore.h"
 
-#include <QMutex>
+#include <mutex>
 #include <QObject>
 #include <QPointer>
 #include <QThread>

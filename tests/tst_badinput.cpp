@@ -238,8 +238,12 @@ private slots:
                                          + QByteArray::number(i) + "\",\"body\":\"spam\"}");
         ws.write(burst);
         QVERIFY(ws.waitClosed(30000));
-        QCOMPARE(ws.closeCode(), 1008);
         QVERIFY(ws.received().contains("\"rate_limited\""));
+        // The server sends close 1008; but it closes while this client is still writing, and the
+        // kernel then resets the connection, which can discard the close frame before it is read
+        // (seen in slower sanitizer builds). Either way the connection must be gone.
+        if (ws.closeCode() != 0)
+            QCOMPARE(ws.closeCode(), 1008);
         const qsizetype accepted = stored() - before;
         qInfo() << "of 10000 sends in one burst," << accepted << "were stored before the cut";
         QVERIFY(accepted >= 1);

@@ -52,20 +52,13 @@ bool AuthService::offThread(std::function<QByteArray()> work, QObject *context,
     }
     const quint64 id = ++m_nextWorkId;
     m_pending.insert(id, {context, std::move(done)});
-    handOffRelease(this);
-    m_pool.start([this, id, work = std::move(work)] {
-        handOffAcquire(this);
+    ThreadHandOff::start(m_pool, [this, id, work = std::move(work)] {
         const QByteArray result = work();
-        handOffRelease(&m_pool);
-        QMetaObject::invokeMethod(
-                this,
-                [this, id, result] {
-                    handOffAcquire(&m_pool);
-                    const PendingWork pending = m_pending.take(id);
-                    if (pending.context && pending.done)
-                        pending.done(result);
-                },
-                Qt::QueuedConnection);
+        ThreadHandOff::post(this, [this, id, result] {
+            const PendingWork pending = m_pending.take(id);
+            if (pending.context && pending.done)
+                pending.done(result);
+        });
     });
     return true;
 }

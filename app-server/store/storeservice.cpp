@@ -30,7 +30,7 @@ public:
         if (m_drainScheduled)
             return;
         m_drainScheduled = true;
-        QMetaObject::invokeMethod(this, [this] { drain(false); }, Qt::QueuedConnection);
+        ThreadHandOff::post(this, [this] { drain(false); });
     }
 
     // Store thread. Commits one group (or, when closing, everything queued).
@@ -47,8 +47,7 @@ public:
                     m_drainScheduled = false;
                 } else if (!all) {
                     // Let queued queries run between groups; the next group follows them.
-                    QMetaObject::invokeMethod(this, [this] { drain(false); },
-                                              Qt::QueuedConnection);
+                    ThreadHandOff::post(this, [this] { drain(false); });
                 }
             }
             if (group.isEmpty())
@@ -81,18 +80,13 @@ private:
         qCDebug(lcStore) << "committed group of" << group.size();
         // One event per group: acks first, then the broadcast, in commit order.
         StoreService *service = m_service;
-        handOffRelease(service);
-        QMetaObject::invokeMethod(
-                service,
-                [service, callbacks = std::move(callbacks), committed]() mutable {
-                    handOffAcquire(service);
-                    for (const auto &cb : callbacks)
-                        service->deliver(cb);
-                    callbacks.clear();
-                    if (!committed.isEmpty())
-                        emit service->messagesCommitted(committed);
-                },
-                Qt::QueuedConnection);
+        ThreadHandOff::post(service, [service, callbacks = std::move(callbacks), committed]() mutable {
+            for (const auto &cb : callbacks)
+                service->deliver(cb);
+            callbacks.clear();
+            if (!committed.isEmpty())
+                emit service->messagesCommitted(committed);
+        });
     }
 
     std::unique_ptr<ChatStore> m_store;
@@ -114,15 +108,10 @@ StoreService::StoreService(std::unique_ptr<ChatStore> store, QObject *parent) : 
 StoreService::~StoreService()
 {
     if (!m_closed) {
-        handOffRelease(m_worker);
-        QMetaObject::invokeMethod(
-                m_worker,
-                [w = m_worker] {
-                    handOffAcquire(w);
-                    w->drain(true);
-                    w->store().close();
-                },
-                Qt::BlockingQueuedConnection);
+        ThreadHandOff::run(m_worker, [w = m_worker] {
+            w->drain(true);
+            w->store().close();
+        });
     }
     m_thread.quit();
     m_thread.wait();
@@ -133,18 +122,11 @@ bool StoreService::open(QString *error)
     bool ok = false;
     QString why;
     QString epoch;
-    handOffRelease(m_worker);
-    QMetaObject::invokeMethod(
-            m_worker,
-            [&] {
-                handOffAcquire(m_worker);
-                ok = m_worker->store().open(&why);
-                if (ok)
-                    epoch = m_worker->store().epoch();
-                handOffRelease(this);
-            },
-            Qt::BlockingQueuedConnection);
-    handOffAcquire(this);
+    ThreadHandOff::run(m_worker, [&] {
+        ok = m_worker->store().open(&why);
+        if (ok)
+            epoch = m_worker->store().epoch();
+    });
     if (!ok)
         *error = why;
     m_epoch = epoch;
@@ -156,24 +138,14 @@ void StoreService::post(std::function<void(ChatStore &)> job, QObject *context,
 {
     auto callback = std::make_shared<Callback>(Callback{context, std::move(done)});
     StoreWorker *worker = m_worker;
-    handOffRelease(worker);
-    QMetaObject::invokeMethod(
-            worker,
-            [this, worker, job = std::move(job), callback = std::move(callback)]() mutable {
-                handOffAcquire(worker);
-                job(worker->store());
-                handOffRelease(this);
-                // Moved on, so the callback is released on this object's thread.
-                QMetaObject::invokeMethod(
-                        this,
-                        [this, callback = std::move(callback)]() mutable {
-                            handOffAcquire(this);
-                            deliver(callback);
-                            callback.reset();
-                        },
-                        Qt::QueuedConnection);
-            },
-            Qt::QueuedConnection);
+    ThreadHandOff::post(worker, [this, worker, job = std::move(job), callback = std::move(callback)]() mutable {
+        job(worker->store());
+        // Moved on, so the callback is released on this object's thread.
+        ThreadHandOff::post(this, [this, callback = std::move(callback)]() mutable {
+            deliver(callback);
+            callback.reset();
+        });
+    });
 }
 
 void StoreService::deliver(const std::shared_ptr<Callback> &callback)
@@ -188,7 +160,6 @@ void StoreService::append(const AppendRequest &request, QObject *context,
     auto result = std::make_shared<AppendResult>();
     auto callback = std::make_shared<Callback>(
             Callback{context, [done = std::move(done), result] { done(*result); }});
-    handOffRelease(m_worker); // the request travels under the queue's mutex, the rest by value
     m_worker->enqueue({request, std::move(callback), std::move(result)});
 }
 
@@ -196,22 +167,10 @@ void StoreService::close(std::function<void()> done)
 {
     m_closed = true;
     StoreWorker *worker = m_worker;
-    handOffRelease(worker);
-    QMetaObject::invokeMethod(
-            worker,
-            [this, worker, done = std::move(done)] {
-                handOffAcquire(worker);
-                worker->drain(true);
-                worker->store().close();
-                qCInfo(lcStore) << "store closed";
-                handOffRelease(this);
-                QMetaObject::invokeMethod(
-                        this,
-                        [this, done] {
-                            handOffAcquire(this);
-                            done();
-                        },
-                        Qt::QueuedConnection);
-            },
-            Qt::QueuedConnection);
+    ThreadHandOff::post(worker, [this, worker, done = std::move(done)] {
+        worker->drain(true);
+        worker->store().close();
+        qCInfo(lcStore) << "store closed";
+        ThreadHandOff::post(this, done);
+    });
 }

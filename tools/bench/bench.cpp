@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: MIT
+// chat-bench: load generator for chat-server, with the reference Node `ws` broadcast server run
+// side by side under the same fan-out load. See docs/performance.md for how to run and read it.
+//
+//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick]
+#include "wsloop.h"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sstream>
+#include <string>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+using namespace bench;
+
+namespace {
+
+uint16_t freePort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+bool canConnect(uint16_t port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+struct Process
+{
+    pid_t pid = -1;
+    uint16_t port = 0;
+    ~Process() { stop(); }
+    void stop()
+    {
+        if (pid > 0) {
+            kill(pid, SIGTERM);
+            waitpid(pid, nullptr, 0);
+            pid = -1;
+        }
+    }
+};
+
+// Starts argv (with the port substituted for "{port}") and waits until it accepts connections.
+bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
+           const std::vector<std::pair<std::string, std::string>> &env)
+{
+    p.port = freePort();
+    std::fflush(stdout); // or the child inherits what is buffered and prints it again
+    for (auto &a : argv) {
+        const size_t at = a.find("{port}");
+        if (at != std::string::npos)
+            a.replace(at, 6, std::to_string(p.port));
+    }
+    p.pid = fork();
+    if (p.pid == 0) {
+        if (!dir.empty() && chdir(dir.c_str()) != 0)
+            _exit(127);
+        for (const auto &[k, v] : env)
+            setenv(k.c_str(), v.c_str(), 1);
+        if (!freopen("/dev/null", "w", stderr) || !freopen("/dev/null", "w", stdout))
+            _exit(127);
+        std::vector<char *> args;
+        for (auto &a : argv)
+            args.push_back(a.data());
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {
+        if (canConnect(p.port))
+            return true;
+        usleep(50000);
+    }
+    return false;
+}
+
+// /proc/PID/stat: user + system CPU time in seconds.
+double cpuSeconds(pid_t pid)
+{
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const size_t close = all.rfind(')');
+    if (close == std::string::npos)
+        return 0;
+    std::istringstream rest(all.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14)
+            utime = std::stod(field);
+        if (i == 15)
+            stime = std::stod(field);
+    }
+    return (utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+
+double rssMiB(pid_t pid)
+{
+    std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(f, line)) {
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stod(line.substr(6)) / 1024.0;
+    }
+    return 0;
+}
+
+// Blocking HTTP POST on a fresh connection; returns the response body ("" on failure).
+std::string httpPost(uint16_t port, const std::string &path, const std::string &body,
+                     const std::string &token = {})
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return {};
+    }
+    std::string req = "POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                      "Content-Type: application/json\r\nContent-Length: "
+            + std::to_string(body.size()) + "\r\n"
+            + (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n" + body;
+    (void)!::send(fd, req.data(), req.size(), 0);
+    // Read until the body is complete (QtHttpServer 6.4 keeps the connection open regardless of
+    // "Connection: close").
+    std::string resp;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
+        resp.append(buf, size_t(n));
+        const size_t head = resp.find("\r\n\r\n");
+        if (head == std::string::npos)
+            continue;
+        const size_t cl = resp.find("Content-Length: ");
+        const size_t length = cl < head ? std::stoul(resp.substr(cl + 16)) : 0;
+        if (resp.size() >= head + 4 + length)
+            break;
+    }
+    ::close(fd);
+    const size_t at = resp.find("\r\n\r\n");
+    return at == std::string::npos ? std::string() : resp.substr(at + 4);
+}
+
+std::string field(std::string_view json, std::string_view key)
+{
+    const std::string needle = "\"" + std::string(key) + "\":";
+    const size_t at = json.find(needle);
+    if (at == std::string_view::npos)
+        return {};
+    size_t p = at + needle.size();
+    if (json[p] == '"') {
+        const size_t end = json.find('"', p + 1);
+        return std::string(json.substr(p + 1, end - p - 1));
+    }
+    size_t end = p;
+    while (end < json.size() && (isdigit(static_cast<unsigned char>(json[end])) || json[end] == '-'))
+        ++end;
+    return std::string(json.substr(p, end - p));
+}
+
+std::string registerUser(uint16_t port, const std::string &name)
+{
+    const std::string body = "{\"username\":\"" + name + "\",\"password\":\"bench-password\"}";
+    return field(httpPost(port, "/api/v1/register", body), "token");
+}
+
+struct Result
+{
+    std::string target;
+    std::string scenario;
+    double seconds = 0;
+    int64_t sent = 0;
+    int64_t deliveries = 0;
+    int64_t lost = 0;
+    int64_t duplicates = 0;
+    std::vector<int64_t> latencyNs;
+    double cpu = 0; // server CPU seconds during the window
+    double rss = 0;
+};
+
+double percentile(std::vector<int64_t> &v, double p)
+{
+    if (v.empty())
+        return 0;
+    const size_t k = std::min(v.size() - 1, size_t(std::ceil(p * double(v.size())) - 1));
+    std::nth_element(v.begin(), v.begin() + long(k), v.end());
+    return double(v[k]) / 1e6;
+}
+
+void print(Result r)
+{
+    const double dps = double(r.deliveries) / r.seconds;
+    const double p50 = percentile(r.latencyNs, 0.50);
+    const double p99 = percentile(r.latencyNs, 0.99);
+    const double max = r.latencyNs.empty() ? 0 : double(*std::max_element(r.latencyNs.begin(), r.latencyNs.end())) / 1e6;
+    std::printf("| %-10s | %-34s | %9.0f | %7.2f | %7.2f | %8.2f | %5lld | %5lld | %6.2f | %7.1f |\n",
+                r.target.c_str(), r.scenario.c_str(), dps, p50, p99, max, (long long)r.lost,
+                (long long)r.duplicates, r.deliveries ? r.cpu * 1e6 / double(r.deliveries) : 0.0, r.rss);
+    std::fflush(stdout);
+}
+
+// Fan-out: `subs` subscribers in one room, `senders` connections sending `rate` messages/s in
+// total, bodies of `bodyBytes`. chat = chat-server's protocol; otherwise the Node peer's (every
+// text frame is broadcast as is; senders receive their own too).
+Result fanout(bool chat, const Process &server, int subs, int senders, int rate, int bodyBytes,
+              int seconds)
+{
+    Result r;
+    r.target = chat ? "chat-server" : "node ws";
+    r.scenario = std::to_string(subs) + " subs x " + std::to_string(rate) + " msg/s, " + std::to_string(bodyBytes) + " B";
+    Loop loop;
+    std::string subToken, pubToken;
+    if (chat) {
+        subToken = registerUser(server.port, "sub" + std::to_string(server.port) + "x" + std::to_string(subs));
+        pubToken = registerUser(server.port, "pub" + std::to_string(server.port) + "x" + std::to_string(subs));
+    }
+    bool measuring = false;
+    int64_t maxSeq = 0;
+    std::vector<WsConn *> subscribers, publishers;
+    int ready = 0;
+    auto onText = [&](WsConn &c, std::string_view text) {
+        if (chat) {
+            if (text.find("\"type\":\"message\"") != std::string_view::npos) {
+                const int64_t seq = std::stoll(field(text, "seq"));
+                const std::string body = field(text, "body");
+                if (c.lastSeq != 0) {
+                    if (seq <= c.lastSeq)
+                        ++r.duplicates;
+                    else if (measuring)
+                        r.lost += seq - c.lastSeq - 1;
+                }
+                c.lastSeq = std::max(c.lastSeq, seq);
+                if (measuring) {
+                    ++r.deliveries;
+                    r.latencyNs.push_back(nowNs() - std::stoll(body));
+                }
+            } else if (text.find("\"type\":\"hello\"") != std::string_view::npos) {
+                if (c.id < subs)
+                    c.sendText("{\"type\":\"subscribe\",\"room\":\"general\"}");
+                else
+                    ++ready;
+            } else if (text.find("\"type\":\"subscribed\"") != std::string_view::npos) {
+                c.lastSeq = std::stoll(field(text, "lastSeq"));
+                ++ready;
+            } else if (text.find("\"type\":\"ack\"") != std::string_view::npos) {
+                maxSeq = std::max(maxSeq, int64_t(std::stoll(field(text, "seq"))));
+            }
+        } else if (c.id < subs && measuring) {
+            const int64_t n = std::stoll(std::string(text.substr(text.find('|') + 1)));
+            if (n <= c.lastSeq)
+                ++r.duplicates;
+            c.lastSeq = n;
+            ++r.deliveries;
+            r.latencyNs.push_back(nowNs() - std::stoll(std::string(text)));
+        }
+    };
+    for (int i = 0; i < subs + senders; ++i) {
+        WsConn *c = loop.connect(server.port, chat ? "/ws" : "/", i < subs ? subToken : pubToken);
+        c->onText = onText;
+        if (!chat)
+            c->onOpen = [&](WsConn &) { ++ready; };
+        (i < subs ? subscribers : publishers).push_back(c);
+        if (i % 500 == 499)
+            loop.run(20, 1000, nullptr);
+    }
+    const int64_t deadline = nowNs() + 60'000'000'000;
+    while (ready < subs + senders && nowNs() < deadline)
+        loop.run(50, 1000, nullptr);
+    if (ready < subs + senders)
+        std::fprintf(stderr, "only %d of %d connections ready\n", ready, subs + senders);
+
+    const std::string pad(size_t(std::max(0, bodyBytes - 30)), 'x');
+    int64_t n = 0;
+    size_t next = 0;
+    int64_t start = nowNs();
+    auto send = [&] {
+        const int64_t due = int64_t(double(nowNs() - start) * rate / 1e9);
+        for (; n < due; ++n) {
+            const std::string body = std::to_string(nowNs()) + "|" + std::to_string(n + 1) + "|" + pad;
+            WsConn *p = publishers[next++ % publishers.size()];
+            if (chat)
+                p->sendText("{\"type\":\"send\",\"room\":\"general\",\"clientId\":\"b" + std::to_string(n + 1) + "\",\"body\":\"" + body + "\"}");
+            else
+                p->sendText(body);
+        }
+    };
+    loop.run(2000, 1, send); // warm-up
+    measuring = true;
+    const int64_t sentBefore = n;
+    const double cpu0 = cpuSeconds(server.pid);
+    const int64_t t0 = nowNs();
+    loop.run(int64_t(seconds) * 1000, 1, send);
+    r.seconds = double(nowNs() - t0) / 1e9;
+    r.cpu = cpuSeconds(server.pid) - cpu0;
+    r.sent = n - sentBefore;
+    r.rss = rssMiB(server.pid);
+    measuring = false;
+    loop.run(1000, 1000, nullptr); // drain: late deliveries are not counted, but checked for gaps
+    if (chat) {
+        for (WsConn *s : subscribers)
+            r.lost += std::max<int64_t>(0, maxSeq - s->lastSeq);
+    } else {
+        for (WsConn *s : subscribers)
+            r.lost += std::max<int64_t>(0, n - s->lastSeq);
+    }
+    return r;
+}
+
+// Ingest: `senders` connections keep `window` sends in flight each, as fast as acks come back.
+Result ingest(const Process &server, int senders, int window, int seconds)
+{
+    Result r;
+    r.target = "chat-server";
+    r.scenario = "ingest " + std::to_string(senders) + " senders, window " + std::to_string(window);
+    Loop loop;
+    const std::string token = registerUser(server.port, "ingest" + std::to_string(server.port));
+    int ready = 0;
+    bool measuring = false;
+    int64_t n = 0;
+    auto sendOne = [&](WsConn &c) {
+        ++n;
+        c.sendText("{\"type\":\"send\",\"room\":\"general\",\"clientId\":\"i" + std::to_string(n) + "\",\"body\":\"" + std::to_string(nowNs()) + "\"}");
+    };
+    for (int i = 0; i < senders; ++i) {
+        WsConn *c = loop.connect(server.port, "/ws", token);
+        c->onText = [&](WsConn &conn, std::string_view text) {
+            if (text.find("\"type\":\"hello\"") != std::string_view::npos) {
+                ++ready;
+            } else if (text.find("\"type\":\"ack\"") != std::string_view::npos) {
+                if (measuring)
+                    ++r.deliveries;
+                sendOne(conn);
+            } else if (text.find("\"type\":\"error\"") != std::string_view::npos) {
+                ++r.lost;
+            }
+        };
+    }
+    while (ready < senders)
+        loop.run(50, 1000, nullptr);
+    for (auto &c : loop.connections())
+        for (int w = 0; w < window; ++w)
+            sendOne(*c);
+    loop.run(1000, 1000, nullptr);
+    measuring = true;
+    const double cpu0 = cpuSeconds(server.pid);
+    const int64_t t0 = nowNs();
+    loop.run(int64_t(seconds) * 1000, 1000, nullptr);
+    r.seconds = double(nowNs() - t0) / 1e9;
+    r.cpu = cpuSeconds(server.pid) - cpu0;
+    r.rss = rssMiB(server.pid);
+    return r;
+}
+
+// Idle: open `count` authenticated connections and hold them; RSS per connection.
+void idle(const Process &server, int count)
+{
+    Loop loop;
+    const std::string token = registerUser(server.port, "idle" + std::to_string(server.port));
+    const double before = rssMiB(server.pid);
+    int ready = 0;
+    for (int i = 0; i < count; ++i) {
+        WsConn *c = loop.connect(server.port, "/ws", token);
+        c->onText = [&](WsConn &, std::string_view text) {
+            if (text.find("\"type\":\"hello\"") != std::string_view::npos)
+                ++ready;
+        };
+        if (i % 500 == 499)
+            loop.run(50, 1000, nullptr);
+    }
+    const int64_t deadline = nowNs() + 120'000'000'000;
+    while (ready < count && nowNs() < deadline)
+        loop.run(100, 1000, nullptr);
+    loop.run(2000, 1000, nullptr);
+    const double after = rssMiB(server.pid);
+    std::printf("| %-10s | %-34s | %d of %d connections held; server RSS %.1f -> %.1f MiB = %.1f KiB per connection |\n",
+                "chat-server", ("idle " + std::to_string(count)).c_str(), ready, count, before, after,
+                (after - before) * 1024.0 / std::max(1, ready));
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::string serverBin, nodeDir;
+    int seconds = 10;
+    bool quick = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--server" && i + 1 < argc)
+            serverBin = argv[++i];
+        else if (a == "--node-peer" && i + 1 < argc)
+            nodeDir = argv[++i];
+        else if (a == "--seconds" && i + 1 < argc)
+            seconds = std::atoi(argv[++i]);
+        else if (a == "--quick")
+            quick = true;
+        else {
+            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick]\n");
+            return 2;
+        }
+    }
+    if (serverBin.empty()) {
+        std::fprintf(stderr, "chat-bench: --server is required\n");
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    char dbDir[] = "/tmp/chat-bench-XXXXXX";
+    if (!mkdtemp(dbDir))
+        return 1;
+    const std::vector<std::pair<std::string, std::string>> env{
+        {"CHAT_SEND_RATE", "1000000"}, {"CHAT_SEND_BURST", "1000000"}, {"QT_NO_GLIB", "1"}};
+    auto chatServer = [&](Process &p) {
+        const std::string db = std::string(dbDir) + "/chat-" + std::to_string(getpid()) + "-" + std::to_string(nowNs()) + ".db";
+        return start(p, {serverBin, "--listen", "127.0.0.1:{port}", "--db", db}, {}, env);
+    };
+    auto nodeServer = [&](Process &p) {
+        return !nodeDir.empty() && start(p, {"node", "ws-broadcast.mjs", "{port}"}, nodeDir, {});
+    };
+
+    std::printf("| target     | scenario                           | deliv./s  | p50 ms  | p99 ms  | max ms   | lost  | dups  | µs CPU/deliv. | RSS MiB |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
+    struct Fan { int subs, rate, body; };
+    const std::vector<Fan> fans = quick ? std::vector<Fan>{{100, 50, 100}}
+                                        : std::vector<Fan>{{1000, 50, 100}, {1000, 200, 100}, {8000, 2, 100}};
+    for (const Fan &f : fans) {
+        {
+            Process p;
+            if (!chatServer(p)) {
+                std::fprintf(stderr, "chat-server did not start\n");
+                return 1;
+            }
+            print(fanout(true, p, f.subs, 1, f.rate, f.body, seconds));
+        }
+        if (!nodeDir.empty()) {
+            Process p;
+            if (nodeServer(p))
+                print(fanout(false, p, f.subs, 1, f.rate, f.body, seconds));
+            else
+                std::fprintf(stderr, "node peer did not start (npm install in %s?)\n", nodeDir.c_str());
+        }
+    }
+    {
+        Process p;
+        if (chatServer(p))
+            print(ingest(p, quick ? 4 : 50, quick ? 4 : 20, seconds));
+    }
+    {
+        Process p;
+        if (chatServer(p))
+            idle(p, quick ? 500 : 15000);
+    }
+    return 0;
+}

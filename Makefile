@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo clean test-asan test-tsan chaos fuzz soak
+.PHONY: all deps configure build test demo clean test-asan test-tsan chaos fuzz soak bench
 
 all: build
 
@@ -28,6 +28,18 @@ CHAOS_CLIENTS ?= 50
 chaos: build
 	CHAT_CHAOS_SECONDS=$(CHAOS_SECONDS) CHAT_CHAOS_CLIENTS=$(CHAOS_CLIENTS) QT_NO_GLIB=1 \
 		$(BUILD_DIR)/tests/tst_chaos -maxwarnings 0 | grep -E "chaos:|PASS|FAIL|Totals|Loc"
+
+# Benchmarks (docs/performance.md): chat-server and, side by side, the reference Node ws peer from
+# the team toolbox (../shared/peers, copied and npm-installed into the build directory).
+PEERS ?= ../shared/peers
+bench: build
+	@if [ -d "$(PEERS)" ] && command -v npm >/dev/null; then \
+		rm -rf $(BUILD_DIR)/peers && cp -r $(PEERS) $(BUILD_DIR)/peers && \
+		(cd $(BUILD_DIR)/peers && npm install --no-audit --no-fund --silent); \
+	else echo "no Node peer ($(PEERS) or npm missing): chat-server only"; fi
+	ulimit -n 20000 && $(BUILD_DIR)/tools/bench/chat-bench --server $(BUILD_DIR)/app-server/chat-server \
+		$$([ -d $(BUILD_DIR)/peers/node_modules ] && echo --node-peer $(BUILD_DIR)/peers) \
+		| tee $(BUILD_DIR)/bench.md
 
 # Soak: 5000 WebSocket connections, 20k deliveries/s, 10 minutes (SOAK_* variables override).
 soak: build

@@ -6,6 +6,7 @@
 #include "wsloop.h"
 
 #include <algorithm>
+#include <deque>
 #include <arpa/inet.h>
 #include <cmath>
 #include <cstdio>
@@ -272,13 +273,15 @@ Result fanout(bool chat, const Process &server, int subs, int senders, int rate,
             } else if (text.find("\"type\":\"ack\"") != std::string_view::npos) {
                 maxSeq = std::max(maxSeq, int64_t(std::stoll(field(text, "seq"))));
             }
-        } else if (c.id < subs && measuring) {
+        } else if (c.id < subs) {
             const int64_t n = std::stoll(std::string(text.substr(text.find('|') + 1)));
             if (n <= c.lastSeq)
                 ++r.duplicates;
             c.lastSeq = n;
-            ++r.deliveries;
-            r.latencyNs.push_back(nowNs() - std::stoll(std::string(text)));
+            if (measuring) {
+                ++r.deliveries;
+                r.latencyNs.push_back(nowNs() - std::stoll(std::string(text)));
+            }
         }
     };
     for (int i = 0; i < subs + senders; ++i) {
@@ -344,8 +347,10 @@ Result ingest(const Process &server, int senders, int window, int seconds)
     int ready = 0;
     bool measuring = false;
     int64_t n = 0;
+    std::vector<std::deque<int64_t>> sentAt(static_cast<size_t>(senders));
     auto sendOne = [&](WsConn &c) {
         ++n;
+        sentAt[size_t(c.id)].push_back(nowNs());
         c.sendText("{\"type\":\"send\",\"room\":\"general\",\"clientId\":\"i" + std::to_string(n) + "\",\"body\":\"" + std::to_string(nowNs()) + "\"}");
     };
     for (int i = 0; i < senders; ++i) {
@@ -354,8 +359,13 @@ Result ingest(const Process &server, int senders, int window, int seconds)
             if (text.find("\"type\":\"hello\"") != std::string_view::npos) {
                 ++ready;
             } else if (text.find("\"type\":\"ack\"") != std::string_view::npos) {
-                if (measuring)
+                // Acks on one connection come back in the order of its sends.
+                const int64_t sent = sentAt[size_t(conn.id)].front();
+                sentAt[size_t(conn.id)].pop_front();
+                if (measuring) {
                     ++r.deliveries;
+                    r.latencyNs.push_back(nowNs() - sent);
+                }
                 sendOne(conn);
             } else if (text.find("\"type\":\"error\"") != std::string_view::npos) {
                 ++r.lost;

@@ -133,6 +133,8 @@ bool SqliteStore::open(QString *error)
 
 void SqliteStore::close()
 {
+    m_isMember.reset();
+    m_byClientId.reset();
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -475,13 +477,25 @@ std::optional<SqliteStore::Room> SqliteStore::findRoom(const QString &name)
     return room;
 }
 
+QSqlQuery &SqliteStore::prepared(std::optional<QSqlQuery> &slot, const QString &sql)
+{
+    // Preparing costs a parse in SQLite and several allocations: the per-message statements are
+    // prepared once per connection (measured: docs/performance.md).
+    if (!slot) {
+        slot.emplace(m_db);
+        slot->prepare(sql);
+    }
+    return *slot;
+}
+
 bool SqliteStore::isMember(qint64 roomId, qint64 userId)
 {
-    QSqlQuery q(m_db);
-    q.prepare(u"SELECT 1 FROM members WHERE room_id = ? AND user_id = ?"_s);
-    q.addBindValue(roomId);
-    q.addBindValue(userId);
-    return exec(q) && q.next();
+    QSqlQuery &q = prepared(m_isMember, u"SELECT 1 FROM members WHERE room_id = ? AND user_id = ?"_s);
+    q.bindValue(0, roomId);
+    q.bindValue(1, userId);
+    const bool member = exec(q) && q.next();
+    q.finish();
+    return member;
 }
 
 bool SqliteStore::addMember(qint64 roomId, qint64 userId)
@@ -507,13 +521,16 @@ qint64 SqliteStore::lastSeq(qint64 roomId)
 
 std::optional<ChatMessage> SqliteStore::findByClientId(qint64 senderId, const QString &clientId)
 {
-    QSqlQuery q(m_db);
-    q.prepare(u"SELECT m.seq, m.id, u.name, m.client_id, m.body, m.ts, r.name "
-              "FROM messages m JOIN users u ON u.id = m.sender_id JOIN rooms r ON r.id = m.room_id "
-              "WHERE m.sender_id = ? AND m.client_id = ?"_s);
-    q.addBindValue(senderId);
-    q.addBindValue(clientId);
-    if (!exec(q) || !q.next())
-        return std::nullopt;
-    return messageFromRow(q, q.value(6).toString());
+    QSqlQuery &q = prepared(
+            m_byClientId,
+            u"SELECT m.seq, m.id, u.name, m.client_id, m.body, m.ts, r.name "
+            "FROM messages m JOIN users u ON u.id = m.sender_id JOIN rooms r ON r.id = m.room_id "
+            "WHERE m.sender_id = ? AND m.client_id = ?"_s);
+    q.bindValue(0, senderId);
+    q.bindValue(1, clientId);
+    std::optional<ChatMessage> found;
+    if (exec(q) && q.next())
+        found = messageFromRow(q, q.value(6).toString());
+    q.finish();
+    return found;
 }

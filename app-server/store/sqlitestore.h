@@ -52,6 +52,7 @@ private:
     bool migrate(QString *error);
     bool exec(QSqlQuery &query);
     std::optional<Room> findRoom(const QString &name);
+    QSqlQuery &prepared(std::optional<QSqlQuery> &slot, const QString &sql);
     bool isMember(qint64 roomId, qint64 userId);
     bool addMember(qint64 roomId, qint64 userId);
     qint64 lastSeq(qint64 roomId);
@@ -64,4 +65,6 @@ private:
     QString m_epoch;
     QHash<QString, Room> m_rooms;        // rooms are never renamed or deleted
     QHash<qint64, qint64> m_lastSeq;     // room id -> newest committed seq
+    std::optional<QSqlQuery> m_isMember;   // prepared once, see prepared()
+    std::optional<QSqlQuery> m_byClientId;
 };

@@ -2,7 +2,7 @@
 // chat-bench: load generator for chat-server, with the reference Node `ws` broadcast server run
 // side by side under the same fan-out load. See docs/performance.md for how to run and read it.
 //
-//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick]
+//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|ingest|idle]
 #include "wsloop.h"
 
 #include <algorithm>
@@ -419,7 +419,7 @@ void idle(const Process &server, int count)
 
 int main(int argc, char **argv)
 {
-    std::string serverBin, nodeDir;
+    std::string serverBin, nodeDir, only;
     int seconds = 10;
     bool quick = false;
     for (int i = 1; i < argc; ++i) {
@@ -432,8 +432,10 @@ int main(int argc, char **argv)
             seconds = std::atoi(argv[++i]);
         else if (a == "--quick")
             quick = true;
+        else if (a == "--only" && i + 1 < argc)
+            only = argv[++i]; // fanout | ingest | idle
         else {
-            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick]\n");
+            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|ingest|idle]\n");
             return 2;
         }
     }
@@ -461,6 +463,8 @@ int main(int argc, char **argv)
     const std::vector<Fan> fans = quick ? std::vector<Fan>{{100, 50, 100}}
                                         : std::vector<Fan>{{1000, 50, 100}, {1000, 200, 100}, {8000, 2, 100}};
     for (const Fan &f : fans) {
+        if (!only.empty() && only != "fanout")
+            break;
         {
             Process p;
             if (!chatServer(p)) {
@@ -477,12 +481,12 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "node peer did not start (npm install in %s?)\n", nodeDir.c_str());
         }
     }
-    {
+    if (only.empty() || only == "ingest") {
         Process p;
         if (chatServer(p))
             print(ingest(p, quick ? 4 : 50, quick ? 4 : 20, seconds));
     }
-    {
+    if (only.empty() || only == "idle") {
         Process p;
         if (chatServer(p))
             idle(p, quick ? 500 : 15000);

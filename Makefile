@@ -33,6 +33,7 @@ chaos: build
 # the team toolbox (../shared/peers, copied and npm-installed into the build directory).
 PEERS ?= ../shared/peers
 bench: build
+	@scripts/install-deps.sh bench
 	@if [ -d "$(PEERS)" ] && command -v npm >/dev/null; then \
 		rm -rf $(BUILD_DIR)/peers && cp -r $(PEERS) $(BUILD_DIR)/peers && \
 		(cd $(BUILD_DIR)/peers && npm install --no-audit --no-fund --silent); \

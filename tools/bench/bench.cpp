@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <arpa/inet.h>
 #include <cmath>
 #include <cstdio>
@@ -231,7 +232,7 @@ void print(Result r)
 // total, bodies of `bodyBytes`. chat = chat-server's protocol; otherwise the Node peer's (every
 // text frame is broadcast as is; senders receive their own too).
 Result fanout(bool chat, const Process &server, int subs, int senders, int rate, int bodyBytes,
-              int seconds)
+              int seconds, const std::function<void(const std::string &token)> &duringWindow = {})
 {
     Result r;
     r.target = chat ? "chat-server" : "node ws";
@@ -315,6 +316,8 @@ Result fanout(bool chat, const Process &server, int subs, int senders, int rate,
         }
     };
     loop.run(2000, 1, send); // warm-up
+    if (duringWindow)
+        duringWindow(subToken);
     measuring = true;
     const int64_t sentBefore = n;
     const double cpu0 = cpuSeconds(server.pid);
@@ -334,6 +337,41 @@ Result fanout(bool chat, const Process &server, int subs, int senders, int rate,
             r.lost += std::max<int64_t>(0, n - s->lastSeq);
     }
     return r;
+}
+
+// History: `wrk` GETs the newest 50 messages over keep-alive connections while a fan-out runs.
+void history(const Process &server, int subs, int rate, int seconds)
+{
+    FILE *wrk = nullptr;
+    Result fan = fanout(true, server, subs, 1, rate, 100, seconds, [&](const std::string &token) {
+        const std::string cmd = "wrk -t1 -c32 -d" + std::to_string(seconds) + "s --latency -H 'Authorization: Bearer "
+                + token + "' 'http://127.0.0.1:" + std::to_string(server.port)
+                + "/api/v1/rooms/general/messages?limit=50' 2>&1";
+        wrk = popen(cmd.c_str(), "r");
+    });
+    std::string out;
+    if (wrk) {
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, wrk)) > 0)
+            out.append(buf, n);
+        pclose(wrk);
+    }
+    auto after = [&](const std::string &key) {
+        const size_t at = out.find(key);
+        if (at == std::string::npos)
+            return std::string("?");
+        std::istringstream in(out.substr(at + key.size()));
+        std::string v;
+        in >> v;
+        return v;
+    };
+    fan.scenario = "fan-out during history GETs";
+    print(fan);
+    std::printf("| %-10s | %-34s | %9s req/s | p50 %s | p99 %s | (wrk -t1 -c32, keep-alive) |\n",
+                "chat-server", ("history newest 50, " + std::to_string(subs) + "x" + std::to_string(rate)).c_str(),
+                after("Requests/sec:").c_str(), after(" 50%").c_str(), after(" 99%").c_str());
+    std::fflush(stdout);
 }
 
 // Ingest: `senders` connections keep `window` sends in flight each, as fast as acks come back.
@@ -433,7 +471,7 @@ int main(int argc, char **argv)
         else if (a == "--quick")
             quick = true;
         else if (a == "--only" && i + 1 < argc)
-            only = argv[++i]; // fanout | ingest | idle
+            only = argv[++i]; // fanout | history | ingest | idle
         else {
             std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|ingest|idle]\n");
             return 2;
@@ -480,6 +518,13 @@ int main(int argc, char **argv)
             else
                 std::fprintf(stderr, "node peer did not start (npm install in %s?)\n", nodeDir.c_str());
         }
+    }
+    if (only.empty() || only == "history") {
+        Process p;
+        if (system("command -v wrk >/dev/null 2>&1") != 0)
+            std::fprintf(stderr, "wrk not installed: history scenario skipped\n");
+        else if (chatServer(p))
+            history(p, quick ? 100 : 1000, 50, seconds);
     }
     if (only.empty() || only == "ingest") {
         Process p;

@@ -107,17 +107,6 @@ private:
     QByteArray m_received;
 };
 
-qint64 rssKiB(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
 
 } // namespace
 
@@ -156,7 +145,7 @@ private slots:
         m_token = m_http->registerUser(u"mallory"_s);
         QVERIFY(!m_token.isEmpty());
         serverStillServes();
-        m_rssBefore = rssKiB(m_server->pid());
+        m_rssBefore = m_server->rssKiB();
         QVERIFY(m_rssBefore > 0);
     }
 
@@ -212,7 +201,7 @@ private slots:
         ws.write(frame(Text, QByteArray(4096, 'x'), true, true, qint64(1) << 30));
         QVERIFY(ws.waitClosed());
         QCOMPARE(ws.closeCode(), 1009);
-        QVERIFY(rssKiB(m_server->pid()) < m_rssBefore + 64 * 1024);
+        QVERIFY(m_server->rssKiB() < m_rssBefore + 64 * 1024);
     }
 
     void framesAfterCloseAreIgnored()
@@ -273,7 +262,7 @@ private slots:
     void memoryStaysBounded()
     {
         serverStillServes();
-        const qint64 after = rssKiB(m_server->pid());
+        const qint64 after = m_server->rssKiB();
         qInfo() << "server RSS before the attacks" << m_rssBefore << "KiB, after" << after << "KiB";
         QVERIFY(after < m_rssBefore + 64 * 1024);
     }

@@ -31,17 +31,6 @@ int env(const char *name, int fallback)
     return ok && v > 0 ? v : fallback;
 }
 
-qint64 rssKiB(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
 
 struct Totals
 {
@@ -190,7 +179,7 @@ int main(int argc, char *argv[])
         }
         QCoreApplication::processEvents(QEventLoop::AllEvents, 100);
     }
-    const qint64 rssStart = rssKiB(server.pid());
+    const qint64 rssStart = server.rssKiB();
     std::printf("soak: %d connections (%d users, %d rooms) up in %.1f s; server RSS %lld KiB\n",
                 connections, users, rooms, clock.elapsed() / 1000.0, rssStart);
     std::fflush(stdout);
@@ -213,7 +202,7 @@ int main(int argc, char *argv[])
         std::printf("soak: t=%4llds deliveries/s %6lld, sent %lld, acked %lld, lost %lld, "
                     "duplicates %lld, errors %lld, server RSS %lld KiB\n",
                     clock.elapsed() / 1000, (totals.deliveries - lastDeliveries) / 10, totals.sent,
-                    totals.acked, totals.gaps, totals.duplicates, totals.errors, rssKiB(server.pid()));
+                    totals.acked, totals.gaps, totals.duplicates, totals.errors, server.rssKiB());
         std::fflush(stdout);
         lastDeliveries = totals.deliveries;
     });
@@ -233,7 +222,7 @@ int main(int argc, char *argv[])
     QDeadlineTimer deliver(60000);
     while (totals.deliveries < expected && !deliver.hasExpired())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 100);
-    const qint64 rssEnd = rssKiB(server.pid());
+    const qint64 rssEnd = server.rssKiB();
     for (auto &c : conns)
         c->close();
     std::printf("soak result: %.0f s, %d connections, %lld messages sent, %lld acked, %lld deliveries "

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "testserver.h"
 
+#include <QFile>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -116,6 +117,18 @@ bool ServerProcess::terminate(int *exitCode)
     m_output += m_process.readAllStandardOutput();
     *exitCode = m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
     return true;
+}
+
+qint64 ServerProcess::rssKiB() const
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid()));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
 }
 
 QUrl ServerProcess::http(const QString &path) const

@@ -46,6 +46,7 @@ public:
     QUrl http(const QString &path = {}) const;
     QUrl ws() const;
     qint64 pid() const { return m_process.processId(); }
+    qint64 rssKiB() const; // the server's resident memory (VmRSS), -1 when unknown
     QByteArray output() const { return m_output; }
 
 private:

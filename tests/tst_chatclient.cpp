@@ -42,12 +42,14 @@ private:
     std::unique_ptr<ServerProcess> m_server;
     quint16 m_port = 0;
 
-    bool startServer(const QString &db = u"chat.db"_s)
+    bool startServer(const QString &db = u"chat.db"_s, bool defaultLimits = false)
     {
         m_server = std::make_unique<ServerProcess>(m_dir->filePath(db));
         m_server->setPort(m_port);
-        m_server->setEnv(u"CHAT_SEND_BURST"_s, u"10000"_s);
-        m_server->setEnv(u"CHAT_SEND_RATE"_s, u"10000"_s);
+        if (!defaultLimits) {
+            m_server->setEnv(u"CHAT_SEND_BURST"_s, u"10000"_s);
+            m_server->setEnv(u"CHAT_SEND_RATE"_s, u"10000"_s);
+        }
         return m_server->start();
     }
     ChatClient::Options options(const QString &who)
@@ -323,6 +325,24 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(client.messages(u"general"_s)->confirmedCount(), 1, 10000);
         QTRY_VERIFY(client.rooms()->rowOf(u"general"_s) >= 0); // the room list came too
         QCOMPARE(seqsOf(serverHistory(token)), oneTo(1));
+    }
+
+    void longOutboxIsSentWithinTheRateLimit()
+    {
+        auto alice = loggedIn(u"alice"_s);
+        alice->openRoom(u"general"_s);
+        QVERIFY(waitConnected(*alice));
+        m_server->kill();
+        QTRY_COMPARE_WITH_TIMEOUT(alice->connection()->state(), ChatConnection::State::Reconnecting, 10000);
+        for (int i = 1; i <= 80; ++i) // more than the default burst of 50
+            alice->sendMessage(u"general"_s, u"queued %1"_s.arg(i));
+        QVERIFY(startServer(u"chat.db"_s, true)); // default limits: 20/s, burst 50
+        QVERIFY(waitConnected(*alice));
+        QSignalSpy states(alice->connection(), &ChatConnection::stateChanged);
+        QTRY_COMPARE_WITH_TIMEOUT(alice->outbox()->size(), 0, 20000);
+        QCOMPARE(states.size(), 0); // rate_limited answers did not cost the connection
+        QCOMPARE(seqsOf(serverHistory(alice->api()->token())), oneTo(80));
+        QTRY_COMPARE(alice->messages(u"general"_s)->confirmedCount(), 80);
     }
 
     void deadTokenEndsTheSession()

@@ -230,8 +230,10 @@ void WsSession::deliver(const QString &room, qint64 seq, const QString &frame)
 void WsSession::send(const ClientFrame &frame)
 {
     if (!m_services.limiter->allow(m_user->id)) {
+        // A client flushing its outbox after a long offline spell meets this limit in good
+        // faith: it is told to retry, not counted as abuse (floods still hit the frame budget).
         sendError(Protocol::Error::RateLimited, u"sending too fast; retry later"_s,
-                  frame.clientId);
+                  frame.clientId, Strike::No);
         return;
     }
     AppendRequest request{m_user->id, frame.room, frame.clientId, frame.body};
@@ -267,12 +269,13 @@ void WsSession::sendText(const QString &text)
     m_socket->sendTextMessage(text);
 }
 
-void WsSession::sendError(const QString &code, const QString &message, const QString &clientId)
+void WsSession::sendError(const QString &code, const QString &message, const QString &clientId,
+                          Strike strike)
 {
     if (m_closing)
         return;
     sendFrame(ServerFrame::error(code, message, clientId));
-    if (!m_errorBudget.tryTake(QDeadlineTimer::current().deadline()))
+    if (strike == Strike::Yes && !m_errorBudget.tryTake(QDeadlineTimer::current().deadline()))
         closeLater(QWebSocketProtocol::CloseCodePolicyViolated, u"too many bad frames"_s);
 }
 

@@ -59,7 +59,9 @@ private:
     void send(const ClientFrame &frame);
     void sendFrame(const ServerFrame &frame);
     void sendText(const QString &text);
-    void sendError(const QString &code, const QString &message, const QString &clientId = {});
+    enum class Strike { Yes, No }; // does the error count towards closing the connection?
+    void sendError(const QString &code, const QString &message, const QString &clientId = {},
+                   Strike strike = Strike::Yes);
     void closeLater(QWebSocketProtocol::CloseCode code, const QString &reason);
 
     std::unique_ptr<QWebSocket> m_socket;

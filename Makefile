@@ -50,7 +50,7 @@ soak: build
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@scripts/install-deps.sh fuzz
-	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_FUZZ=ON
+	CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAT_FUZZ=ON
 	cmake --build build-fuzz -j $(JOBS)
 	scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 

@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <sys/prctl.h>
 
 using namespace Qt::StringLiterals;
 
@@ -50,6 +51,9 @@ ServerProcess::ServerProcess(const QString &dbPath, const QStringList &extraArgs
 {
     m_process.setProgram(QStringLiteral(CHAT_SERVER_BINARY));
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    // If the test process dies (a crash, a sanitizer abort), its server dies with it instead of
+    // running on and loading the machine.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
 ServerProcess::~ServerProcess()

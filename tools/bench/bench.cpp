@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <sstream>
 #include <string>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,6 +81,7 @@ bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
     }
     p.pid = fork();
     if (p.pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); // no orphaned servers if the bench dies
         if (!dir.empty() && chdir(dir.c_str()) != 0)
             _exit(127);
         for (const auto &[k, v] : env)

@@ -30,7 +30,7 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
             std::make_unique<SqliteStore>(m_config.resolvedDbPath()));
     m_limiter = std::make_unique<RateLimiter>(m_config.sendRate, m_config.sendBurst);
     m_auth = new AuthService(m_store.get(), m_config.tokenTtlDays, this);
-    m_hub = new Hub(m_config.pingIntervalSecs, this);
+    m_hub = new Hub(m_config.pingIntervalSecs, m_config.wsCorkMs, this);
     m_services = {&m_config, m_store.get(), m_auth, m_limiter.get(), m_hub};
     m_api = new HttpApi(m_services, this);
     m_http = new QHttpServer(this);

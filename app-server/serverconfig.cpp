@@ -107,6 +107,8 @@ const QList<Key> &allKeys()
          [](ServerConfig &c, const QString &v) { return setInt(&c.sendBurst, v, 1, 1000000000); }},
         {"ping_interval", "seconds, 1 to 3600",
          [](ServerConfig &c, const QString &v) { return setInt(&c.pingIntervalSecs, v, 1, 3600); }},
+        {"ws_cork_ms", "milliseconds, 0 to 100",
+         [](ServerConfig &c, const QString &v) { return setInt(&c.wsCorkMs, v, 0, 100); }},
         {"http_idle_timeout", "seconds, 1 to 3600",
          [](ServerConfig &c, const QString &v) {
              return setInt(&c.httpIdleTimeoutSecs, v, 1, 3600);

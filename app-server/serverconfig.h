@@ -27,6 +27,7 @@ struct ServerConfig
     double sendRate = 20.0;         // messages per second per user, sustained
     int sendBurst = 50;             // token bucket size
     int pingIntervalSecs = 30;      // idle WebSocket ping; dropped after 2 intervals of silence
+    int wsCorkMs = 0;               // at most one broadcast pass per this many ms (0 = at once)
     int httpIdleTimeoutSecs = 60;   // keep-alive connection with no request in flight
     int httpRequestTimeoutSecs = 15; // a request must arrive whole within this time
     int tokenTtlDays = 30;

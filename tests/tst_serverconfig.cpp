@@ -44,6 +44,7 @@ private slots:
         QCOMPARE(c->port, 8080);
         QCOMPARE(c->openRegistration, true);
         QCOMPARE(c->maxBodyBytes, 4096);
+        QCOMPARE(c->wsCorkMs, 0);
         QVERIFY(c->resolvedDbPath().endsWith(u"/chat.db"_s));
     }
 
@@ -94,6 +95,7 @@ private slots:
         QTest::newRow("int") << u"max_body_bytes"_s << u"lots"_s;
         QTest::newRow("int range") << u"max_body_bytes"_s << u"0"_s;
         QTest::newRow("rate") << u"send_rate"_s << u"-1"_s;
+        QTest::newRow("cork range") << u"ws_cork_ms"_s << u"101"_s;
         QTest::newRow("unknown") << u"colour"_s << u"blue"_s;
     }
 

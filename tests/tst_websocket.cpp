@@ -409,6 +409,51 @@ private slots:
         QVERIFY(eve.isConnected()); // a few errors do not cost the connection
     }
 
+    // With ws_cork_ms, broadcasts wait up to the cork and go out together: live subscribers and one
+    // that catches up while messages sit in the cork still see every message once, in order.
+    void corkedBroadcastsStayGapFree()
+    {
+        ServerConfig config;
+        config.wsCorkMs = 50;
+        config.sendRate = 1e6;
+        config.sendBurst = 1000000;
+        InProcessServer server(config);
+        QVERIFY(server.start());
+        HttpClient http(server.http());
+        WsClient bob(server.ws(), http.registerUser(u"bob"_s));
+        WsClient carol(server.ws(), http.registerUser(u"carol"_s));
+        const QString aliceToken = http.registerUser(u"alice"_s);
+        QVERIFY(bob.connectAndHello());
+        QVERIFY(carol.connectAndHello());
+        carol.subscribe(u"general"_s, 0);
+        QVERIFY(carol.waitForSubscribed(u"general"_s));
+
+        constexpr int total = 600;
+        int sent = 0;
+        QTimer writer;
+        connect(&writer, &QTimer::timeout, this, [&] {
+            for (int i = 0; i < 10 && sent < total; ++i, ++sent)
+                bob.sendMessage(u"general"_s, u"c-%1"_s.arg(sent), u"corked %1"_s.arg(sent));
+        });
+        writer.start(1);
+        QTRY_VERIFY_WITH_TIMEOUT(sent >= total / 2, 30000);
+        WsClient alice(server.ws(), aliceToken); // joins mid-stream, from the beginning
+        QVERIFY(alice.connectAndHello());
+        alice.subscribe(u"general"_s, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(sent, total, 30000);
+        writer.stop();
+
+        QVERIFY(carol.waitForMessages(u"general"_s, total));
+        QVERIFY(alice.waitForMessages(u"general"_s, total));
+        for (WsClient *c : {&carol, &alice}) {
+            const QList<ChatMessage> got = c->messages(u"general"_s);
+            QCOMPARE(got.size(), total);
+            QVERIFY(strictlyIncreasing(got));
+            QCOMPARE(got.first().seq, 1);
+            QCOMPARE(got.last().seq, total); // increasing, first 1, last total, count total: no gap
+        }
+    }
+
     void silentPeerIsDropped()
     {
         ServerConfig config;

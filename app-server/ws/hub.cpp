@@ -6,9 +6,13 @@
 
 #include <QDeadlineTimer>
 
-Hub::Hub(int pingIntervalSecs, QObject *parent)
-    : QObject(parent), m_pingIntervalMs(qint64(pingIntervalSecs) * 1000)
+Hub::Hub(int pingIntervalSecs, int corkMs, QObject *parent)
+    : QObject(parent), m_corkMs(corkMs), m_pingIntervalMs(qint64(pingIntervalSecs) * 1000)
 {
+    m_cork.setSingleShot(true);
+    m_cork.setTimerType(Qt::PreciseTimer);
+    connect(&m_cork, &QTimer::timeout, this, &Hub::flushPending);
+    m_sinceFlush.start();
     // Sweep twice per interval so a silent peer is pinged within 1.5 intervals and dropped
     // within 2.5.
     m_keepAlive.setInterval(std::max<qint64>(m_pingIntervalMs / 2, 100));
@@ -57,7 +61,24 @@ void Hub::unsubscribe(const QString &room, WsSession *session)
 
 void Hub::broadcast(const QList<ChatMessage> &messages)
 {
-    for (const ChatMessage &m : messages) {
+    m_pending.append(messages);
+    if (m_cork.isActive())
+        return;
+    // Corking (ws_cork_ms): a pass writes to every subscriber's socket once, and one write costs
+    // about the same for one message as for ten. With a cork, passes are at most one per corkMs:
+    // a message after a quiet spell goes out at once, the ones that follow within corkMs gather
+    // and go out together. Off (0) by default: measured trade-off in docs/performance.md.
+    const qint64 since = m_sinceFlush.elapsed();
+    if (since >= m_corkMs)
+        flushPending();
+    else
+        m_cork.start(int(m_corkMs - since));
+}
+
+void Hub::flushPending()
+{
+    m_sinceFlush.restart();
+    for (const ChatMessage &m : std::exchange(m_pending, {})) {
         const auto it = m_rooms.constFind(m.room);
         if (it == m_rooms.cend())
             continue;
@@ -70,6 +91,8 @@ void Hub::broadcast(const QList<ChatMessage> &messages)
 
 void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
+    m_cork.stop();
+    flushPending(); // what was committed goes out before the close frames
     const QSet<WsSession *> sessions = m_sessions;
     for (WsSession *s : sessions)
         s->close(code, reason);

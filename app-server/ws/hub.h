@@ -3,6 +3,7 @@
 
 #include "chatmessage.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -17,7 +18,7 @@ class Hub : public QObject
 {
     Q_OBJECT
 public:
-    explicit Hub(int pingIntervalSecs, QObject *parent = nullptr);
+    Hub(int pingIntervalSecs, int corkMs, QObject *parent = nullptr);
     ~Hub() override;
 
     void addSession(WsSession *session);
@@ -34,9 +35,14 @@ signals:
 
 private:
     void sweep();
+    void flushPending();
 
     QSet<WsSession *> m_sessions;
     QHash<QString, QSet<WsSession *>> m_rooms;
+    QList<ChatMessage> m_pending; // committed, waiting for the cork timer
+    QTimer m_cork;
+    QElapsedTimer m_sinceFlush;
+    int m_corkMs;
     QTimer m_keepAlive;
     qint64 m_pingIntervalMs;
 };

@@ -2,7 +2,7 @@
 // chat-bench: load generator for chat-server, with the reference Node `ws` broadcast server run
 // side by side under the same fan-out load. See docs/performance.md for how to run and read it.
 //
-//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|ingest|idle]
+//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--server-env NAME=VALUE]...
 #include "wsloop.h"
 
 #include <algorithm>
@@ -462,6 +462,10 @@ int main(int argc, char **argv)
     std::string serverBin, nodeDir, only;
     int seconds = 10;
     bool quick = false;
+    struct Fan { int subs, rate, body; };
+    std::vector<Fan> customFans; // --fan: only these fan-out points
+    std::vector<std::pair<std::string, std::string>> env{
+        {"CHAT_SEND_RATE", "1000000"}, {"CHAT_SEND_BURST", "1000000"}, {"QT_NO_GLIB", "1"}};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--server" && i + 1 < argc)
@@ -474,8 +478,24 @@ int main(int argc, char **argv)
             quick = true;
         else if (a == "--only" && i + 1 < argc)
             only = argv[++i]; // fanout | history | ingest | idle
-        else {
-            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|ingest|idle]\n");
+        else if (a == "--fan" && i + 1 < argc) {
+            int subs = 0, rate = 0;
+            if (std::sscanf(argv[++i], "%d:%d", &subs, &rate) != 2 || subs <= 0 || rate <= 0) {
+                std::fprintf(stderr, "chat-bench: --fan wants SUBS:RATE, e.g. 1000:200\n");
+                return 2;
+            }
+            customFans.push_back({subs, rate, 100});
+            only = "fanout";
+        } else if (a == "--server-env" && i + 1 < argc) {
+            const std::string kv = argv[++i]; // e.g. CHAT_WS_CORK_MS=0, to compare settings
+            const size_t eq = kv.find('=');
+            if (eq == std::string::npos) {
+                std::fprintf(stderr, "chat-bench: --server-env wants NAME=VALUE\n");
+                return 2;
+            }
+            env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+        } else {
+            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--server-env NAME=VALUE]...\n");
             return 2;
         }
     }
@@ -487,8 +507,6 @@ int main(int argc, char **argv)
     char dbDir[] = "/tmp/chat-bench-XXXXXX";
     if (!mkdtemp(dbDir))
         return 1;
-    const std::vector<std::pair<std::string, std::string>> env{
-        {"CHAT_SEND_RATE", "1000000"}, {"CHAT_SEND_BURST", "1000000"}, {"QT_NO_GLIB", "1"}};
     auto chatServer = [&](Process &p) {
         const std::string db = std::string(dbDir) + "/chat-" + std::to_string(getpid()) + "-" + std::to_string(nowNs()) + ".db";
         return start(p, {serverBin, "--listen", "127.0.0.1:{port}", "--db", db}, {}, env);
@@ -499,9 +517,9 @@ int main(int argc, char **argv)
 
     std::printf("| target     | scenario                           | deliv./s  | p50 ms  | p99 ms  | max ms   | lost  | dups  | µs CPU/deliv. | RSS MiB |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
-    struct Fan { int subs, rate, body; };
-    const std::vector<Fan> fans = quick ? std::vector<Fan>{{100, 50, 100}}
-                                        : std::vector<Fan>{{1000, 50, 100}, {1000, 200, 100}, {8000, 2, 100}};
+    const std::vector<Fan> fans = !customFans.empty() ? customFans
+            : quick ? std::vector<Fan>{{100, 50, 100}}
+                    : std::vector<Fan>{{1000, 50, 100}, {1000, 200, 100}, {8000, 2, 100}};
     for (const Fan &f : fans) {
         if (!only.empty() && only != "fanout")
             break;

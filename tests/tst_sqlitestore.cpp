@@ -7,6 +7,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QFileInfo>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -218,6 +219,47 @@ private slots:
         QCOMPARE(store->invite(u"secret"_s, alice, u"bob"_s), StoreStatus::Ok);
         QCOMPARE(store->history(q).status, StoreStatus::Ok);
         QCOMPARE(names(bob), (QStringList{u"general*"_s, u"lobby*"_s, u"secret*"_s}));
+    }
+
+    void refusedSenderMayPostAfterJoining()
+    {
+        // The append path caches memberships; a refusal must not be remembered.
+        auto store = openStore();
+        const qint64 alice = makeUser(*store, u"alice"_s);
+        const qint64 bob = makeUser(*store, u"bob"_s);
+        QCOMPARE(store->createRoom(u"lobby"_s, false, alice), StoreStatus::Ok);
+        QCOMPARE(store->appendBatch({req(bob, u"lobby"_s, u"b1"_s)})[0].status,
+                 StoreStatus::Forbidden);
+        QCOMPARE(store->joinRoom(u"lobby"_s, bob), StoreStatus::Ok);
+        const auto after = store->appendBatch({req(bob, u"lobby"_s, u"b1"_s)});
+        QCOMPARE(after[0].status, StoreStatus::Ok);
+        QVERIFY(!after[0].duplicate);
+        QCOMPARE(after[0].message.sender, u"bob"_s);
+    }
+
+    void checkpointsRunBesideTheWriter()
+    {
+        // The writer never checkpoints; the checkpointer thread copies the WAL into the database
+        // file, which therefore grows while the store writes. Closing leaves no WAL behind.
+        auto store = openStore();
+        const qint64 alice = makeUser(*store, u"alice"_s);
+        const QString db = m_dir->filePath(u"chat.db"_s);
+        const qint64 sizeBefore = QFileInfo(db).size();
+        const QString body(1000, u'x');
+        for (int b = 0; b < 20; ++b) {
+            QList<AppendRequest> batch;
+            for (int i = 0; i < 100; ++i)
+                batch.append({alice, u"general"_s, u"c%1-%2"_s.arg(b).arg(i), body});
+            for (const AppendResult &r : store->appendBatch(batch))
+                QCOMPARE(r.status, StoreStatus::Ok);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(store->checkpoints() > 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(db).size() > sizeBefore + 1'000'000, 10000);
+        store.reset();
+        QVERIFY(!QFileInfo::exists(db + u"-wal"_s));
+        store = openStore();
+        HistoryQuery all{u"general"_s, alice, std::nullopt, std::nullopt, 1};
+        QCOMPARE(store->history(all).lastSeq, 2000);
     }
 
     void tokens()

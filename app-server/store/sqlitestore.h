@@ -4,6 +4,7 @@
 #include "chatstore.h"
 
 #include <QHash>
+#include <QSet>
 #include <QLockFile>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -13,6 +14,8 @@
 // ChatStore on an embedded SQLite file through QtSql (QSQLITE): WAL, synchronous=NORMAL,
 // schema from resource .sql files keyed by PRAGMA user_version. Single writer: this object is the
 // only one that assigns seqs, so it caches each room's last seq between transactions.
+class WalCheckpointer;
+
 class SqliteStore final : public ChatStore
 {
 public:
@@ -41,6 +44,8 @@ public:
     QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
 
     static int schemaVersion(); // newest migration shipped in resources
+    quint64 checkpoints() const; // WAL checkpoints completed since open, for tests
+    static constexpr int kCheckpointIntervalMs = 200;
 
 private:
     struct Room
@@ -54,17 +59,23 @@ private:
     std::optional<Room> findRoom(const QString &name);
     QSqlQuery &prepared(std::optional<QSqlQuery> &slot, const QString &sql);
     bool isMember(qint64 roomId, qint64 userId);
+    QString userName(qint64 userId);
     bool addMember(qint64 roomId, qint64 userId);
     qint64 lastSeq(qint64 roomId);
     std::optional<ChatMessage> findByClientId(qint64 senderId, const QString &clientId);
 
     QString m_path;
-    std::unique_ptr<QLockFile> m_lock; // one server per database: seqs are cached here
+    std::unique_ptr<QLockFile> m_lock;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // one server per database: seqs are cached here
     QString m_connectionName;
     QSqlDatabase m_db;
     QString m_epoch;
     QHash<QString, Room> m_rooms;        // rooms are never renamed or deleted
     QHash<qint64, qint64> m_lastSeq;     // room id -> newest committed seq
+    QSet<std::pair<qint64, qint64>> m_members; // (room, user) known to be members; nobody leaves
+    QHash<qint64, QString> m_userNames;  // users are never renamed or deleted
     std::optional<QSqlQuery> m_isMember;   // prepared once, see prepared()
     std::optional<QSqlQuery> m_byClientId;
+    std::optional<QSqlQuery> m_userName;
+    std::optional<QSqlQuery> m_insertMessage;
 };

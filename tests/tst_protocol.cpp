@@ -3,11 +3,13 @@
 #include "apitypes.h"
 #include "protocol.h"
 #include "roominfo.h"
+#include "timeordereduuid.h"
 #include "validation.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -30,6 +32,29 @@ private:
     }
 
 private slots:
+    void timeOrderedUuids()
+    {
+        const qint64 t = 1'764'500'000'123; // 2025-11-30
+        const QUuid a = createTimeOrderedUuid(t);
+        const QString text = a.toString(QUuid::WithoutBraces);
+        QCOMPARE(text.left(13), u"019ad465-4d7b"_s); // the 48-bit millisecond count
+        QCOMPARE(text.at(14), u'7');                 // version (Qt 6.4 knows versions 1-5 only)
+        QCOMPARE(a.variant(), QUuid::DCE);           // RFC 9562 variant bits 10
+        QSet<QString> seen;
+        QString previous;
+        for (qint64 ms = t; ms < t + 2000; ms += 2) {
+            for (int i = 0; i < 5; ++i) {
+                const QString id = createTimeOrderedUuid(ms).toString(QUuid::WithoutBraces);
+                QVERIFY(!seen.contains(id));
+                seen.insert(id);
+                if (i == 0) { // a later millisecond sorts after everything earlier, as text too
+                    QVERIFY2(id > previous, qPrintable(id + u" <= "_s + previous));
+                }
+                previous = std::max(previous, id);
+            }
+        }
+    }
+
     void clientFixturesRoundTrip()
     {
         const QJsonArray frames = fixtures().value("client"_L1).toArray();

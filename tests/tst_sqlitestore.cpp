@@ -237,29 +237,28 @@ private slots:
         QCOMPARE(after[0].message.sender, u"bob"_s);
     }
 
-    void checkpointsRunBesideTheWriter()
+    void walStaysBoundedUnderSteadyWrites()
     {
-        // The writer never checkpoints; the checkpointer thread copies the WAL into the database
-        // file, which therefore grows while the store writes. Closing leaves no WAL behind.
+        // Checkpoints run between the writer's own transactions (SQLite's automatic ones), so
+        // the WAL is rewound and stays small however long the writes go on. Checkpointing from
+        // another connection instead let it grow without bound (2.3 GB in 10 s of ingest).
         auto store = openStore();
         const qint64 alice = makeUser(*store, u"alice"_s);
-        const QString db = m_dir->filePath(u"chat.db"_s);
-        const qint64 sizeBefore = QFileInfo(db).size();
         const QString body(1000, u'x');
-        for (int b = 0; b < 20; ++b) {
+        qint64 written = 0;
+        int b = 0;
+        for (; written < 30'000'000; ++b) {
             QList<AppendRequest> batch;
-            for (int i = 0; i < 100; ++i)
-                batch.append({alice, u"general"_s, u"c%1-%2"_s.arg(b).arg(i), body});
+            for (int i = 0; i < 50; ++i)
+                batch.append({alice, u"general"_s, u"w%1-%2"_s.arg(b).arg(i), body});
             for (const AppendResult &r : store->appendBatch(batch))
                 QCOMPARE(r.status, StoreStatus::Ok);
+            written += 50 * body.size();
         }
-        QTRY_VERIFY_WITH_TIMEOUT(store->checkpoints() > 0, 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(db).size() > sizeBefore + 1'000'000, 10000);
-        store.reset();
-        QVERIFY(!QFileInfo::exists(db + u"-wal"_s));
-        store = openStore();
+        const qint64 wal = QFileInfo(m_dir->filePath(u"chat.db-wal"_s)).size();
+        QVERIFY2(wal < written / 3, qPrintable(u"wal %1 of %2 written"_s.arg(wal).arg(written)));
         HistoryQuery all{u"general"_s, alice, std::nullopt, std::nullopt, 1};
-        QCOMPARE(store->history(all).lastSeq, 2000);
+        QCOMPARE(store->history(all).lastSeq, b * 50);
     }
 
     void tokens()

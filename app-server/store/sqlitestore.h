@@ -14,8 +14,6 @@
 // ChatStore on an embedded SQLite file through QtSql (QSQLITE): WAL, synchronous=NORMAL,
 // schema from resource .sql files keyed by PRAGMA user_version. Single writer: this object is the
 // only one that assigns seqs, so it caches each room's last seq between transactions.
-class WalCheckpointer;
-
 class SqliteStore final : public ChatStore
 {
 public:
@@ -44,8 +42,6 @@ public:
     QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
 
     static int schemaVersion(); // newest migration shipped in resources
-    quint64 checkpoints() const; // WAL checkpoints completed since open, for tests
-    static constexpr int kCheckpointIntervalMs = 200;
 
 private:
     struct Room
@@ -65,8 +61,7 @@ private:
     std::optional<ChatMessage> findByClientId(qint64 senderId, const QString &clientId);
 
     QString m_path;
-    std::unique_ptr<QLockFile> m_lock;
-    std::unique_ptr<WalCheckpointer> m_checkpointer; // one server per database: seqs are cached here
+    std::unique_ptr<QLockFile> m_lock; // one server per database: seqs are cached here
     QString m_connectionName;
     QSqlDatabase m_db;
     QString m_epoch;

@@ -2,10 +2,11 @@
 // chat-bench: load generator for chat-server, with the reference Node `ws` broadcast server run
 // side by side under the same fan-out load. See docs/performance.md for how to run and read it.
 //
-//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--server-env NAME=VALUE]...
+//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--server-env NAME=VALUE]...
 #include "wsloop.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <deque>
 #include <functional>
 #include <arpa/inet.h>
@@ -464,6 +465,8 @@ int main(int argc, char **argv)
     bool quick = false;
     struct Fan { int subs, rate, body; };
     std::vector<Fan> customFans; // --fan: only these fan-out points
+    struct Ingest { int senders, window; };
+    std::vector<Ingest> ingests{{50, 20}, {50, 4}}; // throughput with 1000 in flight; latency with 200
     std::vector<std::pair<std::string, std::string>> env{
         {"CHAT_SEND_RATE", "1000000"}, {"CHAT_SEND_BURST", "1000000"}, {"QT_NO_GLIB", "1"}};
     for (int i = 1; i < argc; ++i) {
@@ -486,6 +489,14 @@ int main(int argc, char **argv)
             }
             customFans.push_back({subs, rate, 100});
             only = "fanout";
+        } else if (a == "--ingest" && i + 1 < argc) {
+            int senders = 0, window = 0;
+            if (std::sscanf(argv[++i], "%d:%d", &senders, &window) != 2 || senders <= 0 || window <= 0) {
+                std::fprintf(stderr, "chat-bench: --ingest wants SENDERS:WINDOW, e.g. 50:20\n");
+                return 2;
+            }
+            ingests = {{senders, window}};
+            only = "ingest";
         } else if (a == "--server-env" && i + 1 < argc) {
             const std::string kv = argv[++i]; // e.g. CHAT_WS_CORK_MS=0, to compare settings
             const size_t eq = kv.find('=');
@@ -495,7 +506,7 @@ int main(int argc, char **argv)
             }
             env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
         } else {
-            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--server-env NAME=VALUE]...\n");
+            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--server-env NAME=VALUE]...\n");
             return 2;
         }
     }
@@ -507,6 +518,7 @@ int main(int argc, char **argv)
     char dbDir[] = "/tmp/chat-bench-XXXXXX";
     if (!mkdtemp(dbDir))
         return 1;
+    struct RemoveDir { const char *path; ~RemoveDir() { std::filesystem::remove_all(path); } } cleanup{dbDir};
     auto chatServer = [&](Process &p) {
         const std::string db = std::string(dbDir) + "/chat-" + std::to_string(getpid()) + "-" + std::to_string(nowNs()) + ".db";
         return start(p, {serverBin, "--listen", "127.0.0.1:{port}", "--db", db}, {}, env);
@@ -547,9 +559,13 @@ int main(int argc, char **argv)
             history(p, quick ? 100 : 1000, 50, seconds);
     }
     if (only.empty() || only == "ingest") {
-        Process p;
-        if (chatServer(p))
-            print(ingest(p, quick ? 4 : 50, quick ? 4 : 20, seconds));
+        if (quick)
+            ingests = {{4, 4}};
+        for (const Ingest &in : ingests) {
+            Process p;
+            if (chatServer(p))
+                print(ingest(p, in.senders, in.window, seconds));
+        }
     }
     if (only.empty() || only == "idle") {
         Process p;

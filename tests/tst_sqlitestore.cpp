@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SqliteStore on a temporary file, and StoreService's group commit on top of it.
 #include "store/sqlitestore.h"
+#include "store/recentmessages.h"
 #include "store/storeservice.h"
 
 #include <QSignalSpy>
@@ -235,6 +236,99 @@ private slots:
         QCOMPARE(after[0].status, StoreStatus::Ok);
         QVERIFY(!after[0].duplicate);
         QCOMPARE(after[0].message.sender, u"bob"_s);
+    }
+
+    // Pages are answered from RecentMessages when it covers them and from SQL otherwise; either
+    // way a page must be exactly what the table holds. Seqs are 1..300 with body "m<seq>", so
+    // every expected page follows from arithmetic.
+    void historyPagesMatchTheTableWhereverTheyComeFrom()
+    {
+        auto store = openStore();
+        const qint64 alice = makeUser(*store, u"alice"_s);
+        constexpr int total = 300;
+        int seq = 0;
+        auto appendUpTo = [&](int upTo) {
+            QList<AppendRequest> batch;
+            while (seq < upTo) {
+                ++seq;
+                batch.append({alice, u"general"_s, u"p%1"_s.arg(seq), u"m%1"_s.arg(seq)});
+            }
+            for (const AppendResult &r : store->appendBatch(batch))
+                QCOMPARE(r.status, StoreStatus::Ok);
+        };
+        auto check = [&](std::optional<qint64> after, std::optional<qint64> before, int limit) {
+            const HistoryResult h = store->history({u"general"_s, alice, after, before, limit});
+            QCOMPARE(h.status, StoreStatus::Ok);
+            qint64 from = 0, to = 0; // expected seqs, inclusive
+            bool more = false;
+            if (after) {
+                from = std::max<qint64>(*after + 1, 1);
+                to = std::min<qint64>(seq, from + limit - 1);
+                more = to < seq;
+            } else {
+                to = std::min<qint64>(before.value_or(seq + 1), seq + 1) - 1;
+                from = std::max<qint64>(to - limit + 1, 1);
+                more = from > 1;
+            }
+            const QString what = u"after %1 before %2 limit %3 (held up to %4)"_s
+                                         .arg(after ? QString::number(*after) : u"-"_s,
+                                              before ? QString::number(*before) : u"-"_s)
+                                         .arg(limit)
+                                         .arg(seq);
+            QVERIFY2(h.messages.size() == std::max<qint64>(0, to - from + 1), qPrintable(what));
+            for (qsizetype i = 0; i < h.messages.size(); ++i) {
+                QVERIFY2(h.messages[i].seq == from + i, qPrintable(what));
+                QVERIFY2(h.messages[i].body == u"m%1"_s.arg(from + i), qPrintable(what));
+                QVERIFY2(h.messages[i].room == u"general"_s, qPrintable(what));
+            }
+            QVERIFY2(h.hasMore == (h.messages.isEmpty() ? (after ? false : from > 1) : more),
+                     qPrintable(what));
+        };
+        auto checkAll = [&] {
+            for (int limit : {1, 10, 50, 128, 200}) {
+                check(std::nullopt, std::nullopt, limit);
+                for (qint64 a : {0, 1, 50, 171, 172, 173, 250, 299, 300, 400})
+                    check(a, std::nullopt, limit);
+                for (qint64 b : {1, 2, 11, 50, 52, 173, 174, 175, 250, 300, 301, 1000})
+                    check(std::nullopt, b, limit);
+            }
+        };
+        check(std::nullopt, std::nullopt, 50); // an empty room, held as such from here on
+        appendUpTo(120);
+        checkAll();
+        appendUpTo(250); // the held run slides past its start
+        checkAll();
+        appendUpTo(total);
+        checkAll();
+    }
+
+    void recentMessagesAnswerOnlyWhatTheyHold()
+    {
+        RecentMessages recent(4);
+        auto msg = [](qint64 seq) {
+            ChatMessage m;
+            m.seq = seq;
+            return m;
+        };
+        QVERIFY(!recent.page(1, std::nullopt, std::nullopt, 2)); // nothing held
+        recent.fill(1, {msg(5), msg(6), msg(7)}, false);      // seqs 1-4 exist, not held
+        QCOMPARE(recent.page(1, std::nullopt, std::nullopt, 3)->messages.size(), 3);
+        QVERIFY(recent.page(1, std::nullopt, std::nullopt, 3)->hasMore);
+        QVERIFY(!recent.page(1, std::nullopt, std::nullopt, 4)); // needs seq 4
+        QCOMPARE(recent.page(1, 4, std::nullopt, 10)->messages.size(), 3);
+        QVERIFY(!recent.page(1, 3, std::nullopt, 10)); // needs seq 4
+        recent.append(1, msg(8));
+        recent.append(1, msg(9)); // holds 4: 6..9
+        QVERIFY(!recent.page(1, 4, std::nullopt, 10));
+        QCOMPARE(recent.page(1, 5, std::nullopt, 2)->messages.first().seq, 6);
+        QVERIFY(recent.page(1, 5, std::nullopt, 2)->hasMore);
+        recent.append(1, msg(11)); // out of step: forgotten
+        QVERIFY(!recent.page(1, std::nullopt, std::nullopt, 1));
+        recent.fill(2, {msg(1), msg(2)}, true); // a whole room
+        QCOMPARE(recent.page(2, std::nullopt, std::nullopt, 50)->messages.size(), 2);
+        QVERIFY(!recent.page(2, std::nullopt, std::nullopt, 50)->hasMore);
+        QCOMPARE(recent.page(2, std::nullopt, 2, 50)->messages.size(), 1);
+        QVERIFY(recent.page(2, 2, std::nullopt, 50)->messages.isEmpty());
     }
 
     void walStaysBoundedUnderSteadyWrites()

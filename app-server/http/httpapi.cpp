@@ -299,8 +299,7 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
                         replyStoreError(*reply, result.status, room);
                         return;
                     }
-                    HistoryPage page{result.messages, m_services.store->epoch(), result.hasMore};
-                    reply->json(Status::Ok, page.toJson());
+                    reply->json(Status::Ok, m_pages.body(room, result, m_services.store->epoch()));
                 });
     });
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/httpreply.h"
+#include "http/pagecache.h"
 #include "serverservices.h"
 #include "store/chatstore.h"
 
@@ -41,4 +42,5 @@ private:
                      const HttpReplyPtr &reply);
 
     ServerServices m_services;
+    PageCache m_pages;
 };

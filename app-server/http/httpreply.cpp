@@ -29,10 +29,14 @@ bool HttpReply::begin()
 
 void HttpReply::json(Status status, const QJsonObject &body)
 {
+    json(status, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void HttpReply::json(Status status, const QByteArray &body)
+{
     if (!begin())
         return;
-    m_responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json",
-                      status);
+    m_responder.write(body, "application/json", status);
 }
 
 void HttpReply::error(Status status, const QString &code, const QString &message)

@@ -21,6 +21,7 @@ public:
     HttpReply &operator=(const HttpReply &) = delete;
 
     void json(Status status, const QJsonObject &body);
+    void json(Status status, const QByteArray &body); // already serialised
     void error(Status status, const QString &code, const QString &message);
     void noContent();
 

@@ -143,12 +143,20 @@ void SqliteStore::close()
     m_byClientId.reset();
     m_userName.reset();
     m_insertMessage.reset();
+    m_historyAfter.reset();
+    m_historyBefore.reset();
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
         QSqlDatabase::removeDatabase(m_connectionName);
     }
     m_lock.reset(); // unlocks
+    // What was cached belongs to this open: the file may change before the next.
+    m_rooms.clear();
+    m_lastSeq.clear();
+    m_members.clear();
+    m_userNames.clear();
+    m_recent.clear();
 }
 
 bool SqliteStore::migrate(QString *error)
@@ -381,30 +389,36 @@ HistoryResult SqliteStore::history(const HistoryQuery &query)
     if (query.limit <= 0)
         return result;
 
+    if (auto held = m_recent.page(room->id, query.after, query.before, query.limit)) {
+        result.messages = std::move(held->messages);
+        result.hasMore = held->hasMore;
+        return result;
+    }
     const bool ascending = query.after.has_value();
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
     const QString select = u"SELECT m.seq, m.id, u.name, m.client_id, m.body, m.ts "
                            "FROM messages m JOIN users u ON u.id = m.sender_id "
                            "WHERE m.room_id = ? "_s;
-    q.prepare(select
-              + (ascending ? u"AND m.seq > ? ORDER BY m.seq ASC LIMIT ?"_s
-                           : u"AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"_s));
-    q.addBindValue(room->id);
-    q.addBindValue(ascending ? *query.after : query.before.value_or(std::numeric_limits<qint64>::max()));
-    q.addBindValue(query.limit + 1); // one extra row tells whether there is more
+    QSqlQuery &q = ascending
+            ? prepared(m_historyAfter, select + u"AND m.seq > ? ORDER BY m.seq ASC LIMIT ?"_s)
+            : prepared(m_historyBefore, select + u"AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"_s);
+    q.bindValue(0, room->id);
+    q.bindValue(1, ascending ? *query.after : query.before.value_or(std::numeric_limits<qint64>::max()));
+    q.bindValue(2, query.limit + 1); // one extra row tells whether there is more
     if (!exec(q)) {
         result.status = StoreStatus::Error;
         return result;
     }
     while (q.next())
         result.messages.append(messageFromRow(q, query.room));
+    q.finish();
     if (result.messages.size() > query.limit) {
         result.hasMore = true;
         result.messages.removeLast();
     }
     if (!ascending)
         std::reverse(result.messages.begin(), result.messages.end());
+    if (!query.after && !query.before)
+        m_recent.fill(room->id, result.messages, !result.hasMore); // the room's newest
     return result;
 }
 
@@ -418,6 +432,7 @@ QList<AppendResult> SqliteStore::appendBatch(const QList<AppendRequest> &batch)
     // A new message costs one INSERT: the (sender, client id) index answers idempotency, and
     // membership and sender names come from caches that only grow (members never leave, users
     // are never renamed). Measured in docs/performance.md.
+    QList<std::pair<qint64, qsizetype>> stored; // (room id, index) of new messages, in order
     QSqlQuery &insert = prepared(
             m_insertMessage,
             u"INSERT INTO messages (room_id, seq, id, sender_id, client_id, body, ts) "
@@ -467,6 +482,7 @@ QList<AppendResult> SqliteStore::appendBatch(const QList<AppendRequest> &batch)
         m_lastSeq.insert(room->id, m.seq);
         res.status = StoreStatus::Ok;
         res.message = std::move(m);
+        stored.append({room->id, i});
     }
 
     if (!m_db.commit()) {
@@ -475,7 +491,10 @@ QList<AppendResult> SqliteStore::appendBatch(const QList<AppendRequest> &batch)
         m_lastSeq.clear(); // re-read from the table on next use
         for (AppendResult &r : results)
             r = AppendResult{};
+        return results;
     }
+    for (const auto &[roomId, index] : stored)
+        m_recent.append(roomId, results.at(index).message);
     return results;
 }
 
@@ -499,6 +518,7 @@ QSqlQuery &SqliteStore::prepared(std::optional<QSqlQuery> &slot, const QString &
     // prepared once per connection (measured: docs/performance.md).
     if (!slot) {
         slot.emplace(m_db);
+        slot->setForwardOnly(true); // rows are read once, in order: no cached copy of the result
         slot->prepare(sql);
     }
     return *slot;

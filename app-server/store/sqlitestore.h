@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatstore.h"
+#include "recentmessages.h"
 
 #include <QHash>
 #include <QSet>
@@ -69,8 +70,11 @@ private:
     QHash<qint64, qint64> m_lastSeq;     // room id -> newest committed seq
     QSet<std::pair<qint64, qint64>> m_members; // (room, user) known to be members; nobody leaves
     QHash<qint64, QString> m_userNames;  // users are never renamed or deleted
+    RecentMessages m_recent;             // newest messages of rooms read lately
     std::optional<QSqlQuery> m_isMember;   // prepared once, see prepared()
     std::optional<QSqlQuery> m_byClientId;
     std::optional<QSqlQuery> m_userName;
     std::optional<QSqlQuery> m_insertMessage;
+    std::optional<QSqlQuery> m_historyAfter;
+    std::optional<QSqlQuery> m_historyBefore;
 };

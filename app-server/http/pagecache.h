@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "store/chatstore.h"
+
+#include <QByteArray>
+#include <QHash>
+
+// Rendered history pages (the JSON body of GET .../messages). A page is named by its room, its
+// first and last seq, its length and whether there is more: stored messages never change, so the
+// same name always renders to the same bytes. Opening a room asks for the newest page, which is
+// the same for every member until the next message: rendering it once instead of per request is
+// most of the cost of a history GET (measured: docs/performance.md). Main thread only.
+class PageCache
+{
+public:
+    explicit PageCache(qsizetype maxPages = 256) : m_maxPages(maxPages) {}
+
+    QByteArray body(const QString &room, const HistoryResult &result, const QString &epoch);
+    qsizetype size() const { return m_pages.size(); }
+
+private:
+    struct Key
+    {
+        QString room;
+        qint64 first = 0;
+        qint64 last = 0;
+        qsizetype count = 0;
+        bool hasMore = false;
+        friend bool operator==(const Key &a, const Key &b)
+        {
+            return a.first == b.first && a.last == b.last && a.count == b.count
+                    && a.hasMore == b.hasMore && a.room == b.room;
+        }
+        friend size_t qHash(const Key &k, size_t seed = 0)
+        {
+            return qHashMulti(seed, k.room, k.first, k.last, k.count, k.hasMore);
+        }
+    };
+
+    QHash<Key, QByteArray> m_pages;
+    qsizetype m_maxPages;
+};

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatmessage.h"
+
+#include <QHash>
+#include <QList>
+
+#include <optional>
+
+// The newest messages of rooms read lately, kept in step with the messages table by the store's
+// writer. Opening a room asks for its newest page and a reconnecting client for what followed its
+// cursor; both are answered from here when the held messages cover the page exactly, so the common
+// reads cost no SQL (measured: docs/performance.md). Seqs of a room are gap-free from 1, which
+// makes "covers exactly" decidable. Store thread only.
+class RecentMessages
+{
+public:
+    explicit RecentMessages(int perRoom = 128, int maxRooms = 1024)
+        : m_perRoom(perRoom), m_maxRooms(maxRooms)
+    {
+    }
+
+    struct Page
+    {
+        QList<ChatMessage> messages; // ascending seq
+        bool hasMore = false;        // in the direction of the query
+    };
+    // after: the first `limit` messages above it; else the newest `limit` below `before` (none =
+    // the newest of the room). nullopt when what is held cannot answer exactly.
+    std::optional<Page> page(qint64 roomId, std::optional<qint64> after,
+                             std::optional<qint64> before, int limit) const;
+
+    // The newest messages of a room as just read from the table (ascending); complete = they are
+    // all of the room's messages.
+    void fill(qint64 roomId, const QList<ChatMessage> &newest, bool complete);
+    // A message just committed (the next seq of its room). Rooms not held are left alone.
+    void append(qint64 roomId, const ChatMessage &message);
+    void clear() { m_rooms.clear(); }
+
+private:
+    struct Room
+    {
+        QList<ChatMessage> messages; // ascending, consecutive seqs, the room's newest
+        bool fromStart = false;      // messages.first() is the room's first message
+    };
+
+    QHash<qint64, Room> m_rooms;
+    int m_perRoom;
+    int m_maxRooms;
+};

@@ -220,6 +220,38 @@ private slots:
         }
     }
 
+    // The newest page is remembered per room and reader; a commit in the room must end that, and
+    // a reader who is not a member must never get it.
+    void newestPageFollowsEveryCommit()
+    {
+        QCOMPARE(m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"fresh"_s}, {"private"_L1, true}},
+                              m_alice).status, 201);
+        auto newest = [&](const QString &token) {
+            return HistoryPage::fromJson(
+                    m_http->get(u"/api/v1/rooms/fresh/messages?limit=3"_s, token).json);
+        };
+        for (int i = 1; i <= 5; ++i) {
+            for (int again = 0; again < 2; ++again) { // remembered, then served from memory
+                const auto before = newest(m_alice);
+                QVERIFY(before);
+                QCOMPARE(before->messages.size(), std::min(i - 1, 3));
+            }
+            QCOMPARE(m_http->post(u"/api/v1/rooms/fresh/messages"_s,
+                                  post(u"f-%1"_s.arg(i), u"fresh %1"_s.arg(i)), m_alice).status, 201);
+            const auto page = newest(m_alice); // right after the 201: must show it
+            QVERIFY(page);
+            QCOMPARE(page->messages.size(), std::min(i, 3));
+            QCOMPARE(page->messages.last().seq, i);
+            QCOMPARE(page->messages.last().body, u"fresh %1"_s.arg(i));
+            QCOMPARE(page->hasMore, i > 3);
+        }
+        QCOMPARE(m_http->get(u"/api/v1/rooms/fresh/messages?limit=3"_s, m_bob).status, 403);
+        QCOMPARE(m_http->post(u"/api/v1/rooms/fresh/invite"_s, {{"user"_L1, u"bob"_s}}, m_alice).status, 204);
+        const auto bobs = newest(m_bob);
+        QVERIFY(bobs && !bobs->messages.isEmpty());
+        QCOMPARE(bobs->messages.last().seq, 5);
+    }
+
     void badBodiesStoreNothing_data()
     {
         QTest::addColumn<QByteArray>("body");

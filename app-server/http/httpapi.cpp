@@ -74,6 +74,11 @@ const T *parsedOrReply(const std::variant<T, ApiError> &parsed, HttpReply &reply
 HttpApi::HttpApi(const ServerServices &services, QObject *parent)
     : QObject(parent), m_services(services)
 {
+    connect(m_services.store, &StoreService::messagesCommitted, this,
+            [this](const QList<ChatMessage> &messages) {
+                for (const ChatMessage &m : messages)
+                    m_pages.roomChanged(m.room);
+            });
 }
 
 void HttpApi::registerRoutes(QHttpServer &server)
@@ -292,14 +297,24 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
             return;
         HistoryQuery query = *q;
         query.userId = user.id;
+        const bool newest = !query.after && !query.before;
+        if (newest) {
+            if (const auto body = m_pages.newest(query.room, query.limit, user.id)) {
+                reply->json(Status::Ok, *body);
+                return;
+            }
+        }
         m_services.store->run<HistoryResult>(
                 this, [query](ChatStore &store) { return store.history(query); },
-                [this, reply, room = query.room](HistoryResult result) {
+                [this, reply, query, newest](HistoryResult result) {
                     if (result.status != StoreStatus::Ok) {
-                        replyStoreError(*reply, result.status, room);
+                        replyStoreError(*reply, result.status, query.room);
                         return;
                     }
-                    reply->json(Status::Ok, m_pages.body(room, result, m_services.store->epoch()));
+                    const QByteArray body = m_pages.body(query.room, result, m_services.store->epoch());
+                    if (newest)
+                        m_pages.rememberNewest(query.room, query.limit, query.userId, body);
+                    reply->json(Status::Ok, body);
                 });
     });
 }

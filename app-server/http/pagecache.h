@@ -5,12 +5,21 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QSet>
+
+#include <optional>
 
 // Rendered history pages (the JSON body of GET .../messages). A page is named by its room, its
 // first and last seq, its length and whether there is more: stored messages never change, so the
 // same name always renders to the same bytes. Opening a room asks for the newest page, which is
 // the same for every member until the next message: rendering it once instead of per request is
-// most of the cost of a history GET (measured: docs/performance.md). Main thread only.
+// most of the cost of a history GET (measured: docs/performance.md).
+//
+// The newest page of a room is also kept by (room, limit) for the members who read it, until
+// the room's next commit (roomChanged): those requests are answered without a store round trip.
+// Commits and store answers reach the main thread in store order, so a page remembered from an
+// answer is never older than the last roomChanged. Membership is remembered only as a yes, and
+// members never leave, so a remembered yes stays true. Main thread only.
 class PageCache
 {
 public:
@@ -18,6 +27,10 @@ public:
 
     QByteArray body(const QString &room, const HistoryResult &result, const QString &epoch);
     qsizetype size() const { return m_pages.size(); }
+
+    void rememberNewest(const QString &room, int limit, qint64 userId, const QByteArray &body);
+    std::optional<QByteArray> newest(const QString &room, int limit, qint64 userId) const;
+    void roomChanged(const QString &room) { m_newest.remove(room); }
 
 private:
     struct Key
@@ -39,5 +52,7 @@ private:
     };
 
     QHash<Key, QByteArray> m_pages;
+    QHash<QString, QHash<int, QByteArray>> m_newest; // room -> limit -> body
+    QSet<std::pair<QString, qint64>> m_readers;      // (room, user) who got a page: members
     qsizetype m_maxPages;
 };

@@ -2,7 +2,7 @@
 // chat-bench: load generator for chat-server, with the reference Node `ws` broadcast server run
 // side by side under the same fan-out load. See docs/performance.md for how to run and read it.
 //
-//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--server-env NAME=VALUE]...
+//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...
 #include "wsloop.h"
 
 #include <algorithm>
@@ -467,6 +467,7 @@ int main(int argc, char **argv)
     std::vector<Fan> customFans; // --fan: only these fan-out points
     struct Ingest { int senders, window; };
     std::vector<Ingest> ingests{{50, 20}, {50, 4}}; // throughput with 1000 in flight; latency with 200
+    Fan historyLoad{1000, 50, 100}; // the fan-out that runs while wrk reads history
     std::vector<std::pair<std::string, std::string>> env{
         {"CHAT_SEND_RATE", "1000000"}, {"CHAT_SEND_BURST", "1000000"}, {"QT_NO_GLIB", "1"}};
     for (int i = 1; i < argc; ++i) {
@@ -497,6 +498,13 @@ int main(int argc, char **argv)
             }
             ingests = {{senders, window}};
             only = "ingest";
+        } else if (a == "--history" && i + 1 < argc) {
+            if (std::sscanf(argv[++i], "%d:%d", &historyLoad.subs, &historyLoad.rate) != 2
+                || historyLoad.subs <= 0 || historyLoad.rate <= 0) {
+                std::fprintf(stderr, "chat-bench: --history wants SUBS:RATE of the fan-out beside it, e.g. 1:1\n");
+                return 2;
+            }
+            only = "history";
         } else if (a == "--server-env" && i + 1 < argc) {
             const std::string kv = argv[++i]; // e.g. CHAT_WS_CORK_MS=0, to compare settings
             const size_t eq = kv.find('=');
@@ -506,7 +514,7 @@ int main(int argc, char **argv)
             }
             env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
         } else {
-            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--server-env NAME=VALUE]...\n");
+            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...\n");
             return 2;
         }
     }
@@ -556,7 +564,7 @@ int main(int argc, char **argv)
         if (system("command -v wrk >/dev/null 2>&1") != 0)
             std::fprintf(stderr, "wrk not installed: history scenario skipped\n");
         else if (chatServer(p))
-            history(p, quick ? 100 : 1000, 50, seconds);
+            history(p, quick ? 100 : historyLoad.subs, quick ? 50 : historyLoad.rate, seconds);
     }
     if (only.empty() || only == "ingest") {
         if (quick)

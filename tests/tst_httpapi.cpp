@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The HTTP API through QNetworkAccessManager against a server on port 0.
 #include "apitypes.h"
+#include "http/pagecache.h"
 #include "httpclient.h"
 #include "testserver.h"
 
@@ -250,6 +251,35 @@ private slots:
         const auto bobs = newest(m_bob);
         QVERIFY(bobs && !bobs->messages.isEmpty());
         QCOMPARE(bobs->messages.last().seq, 5);
+    }
+
+    void pageCacheStaysWithinItsBounds()
+    {
+        PageCache cache(256, 300'000);
+        auto page = [](qint64 first) {
+            HistoryResult r;
+            for (qint64 seq = first; seq < first + 20; ++seq) {
+                ChatMessage m;
+                m.seq = seq;
+                m.room = u"big"_s;
+                m.body = QString(1000, u'y');
+                r.messages.append(m);
+            }
+            return r;
+        };
+        const QByteArray first = cache.body(u"big"_s, page(1), u"e"_s);
+        QVERIFY(first.size() > 20'000);
+        QCOMPARE(cache.body(u"big"_s, page(1), u"e"_s), first); // served again
+        for (qint64 p = 21; p < 21 * 40; p += 20) {
+            cache.body(u"big"_s, page(p), u"e"_s);
+            QVERIFY2(cache.bytes() <= 300'000, qPrintable(QString::number(cache.bytes())));
+        }
+        cache.rememberNewest(u"big"_s, 20, 7, first);
+        QVERIFY(cache.newest(u"big"_s, 20, 7));
+        QVERIFY(!cache.newest(u"big"_s, 20, 8)); // not known to be a member
+        QVERIFY(!cache.newest(u"big"_s, 50, 7)); // another page size
+        cache.roomChanged(u"big"_s);
+        QVERIFY(!cache.newest(u"big"_s, 20, 7));
     }
 
     void badBodiesStoreNothing_data()

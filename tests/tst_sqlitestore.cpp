@@ -331,6 +331,27 @@ private slots:
         QVERIFY(recent.page(2, 2, std::nullopt, 50)->messages.isEmpty());
     }
 
+    void recentMessagesStayWithinTheirByteBound()
+    {
+        RecentMessages recent(128, 1024, 100'000);
+        auto msg = [](qint64 seq) {
+            ChatMessage m;
+            m.seq = seq;
+            m.body = QString(4000, u'x'); // ~8 KB each as UTF-16
+            return m;
+        };
+        recent.fill(1, {}, true);
+        for (qint64 seq = 1; seq <= 11; ++seq) {
+            recent.append(1, msg(seq));
+            QVERIFY(recent.bytes() <= 100'000);
+        }
+        QVERIFY(recent.page(1, std::nullopt, std::nullopt, 2)); // 11 × ~8 KB still fit
+        recent.append(1, msg(12));                               // the 13th would not
+        recent.append(1, msg(13));
+        QCOMPARE(recent.bytes(), 0);
+        QVERIFY(!recent.page(1, std::nullopt, std::nullopt, 2)); // dropped: read again from SQL
+    }
+
     void walStaysBoundedUnderSteadyWrites()
     {
         // Checkpoints run between the writer's own transactions (SQLite's automatic ones), so

@@ -17,19 +17,44 @@ QByteArray PageCache::body(const QString &room, const HistoryResult &result, con
                   result.messages.size(), result.hasMore};
     if (const auto it = m_pages.constFind(key); it != m_pages.cend())
         return *it;
-    if (m_pages.size() >= m_maxPages)
-        m_pages.clear(); // simple bound; the hot pages come back on their next request
-    return *m_pages.insert(key, render());
+    const QByteArray rendered = render();
+    makeRoom(rendered.size());
+    m_bytes += rendered.size();
+    m_pages.insert(key, rendered);
+    return rendered;
+}
+
+void PageCache::makeRoom(qint64 bytes)
+{
+    if (m_pages.size() < m_maxPages && m_newest.size() < m_maxPages
+        && m_readers.size() < 64 * m_maxPages && m_bytes + bytes <= m_maxBytes)
+        return;
+    // Simple bound: the hot pages come back on their next request.
+    m_pages.clear();
+    m_newest.clear();
+    m_readers.clear();
+    m_bytes = 0;
+}
+
+void PageCache::roomChanged(const QString &room)
+{
+    const auto it = m_newest.find(room);
+    if (it == m_newest.end())
+        return;
+    for (const QByteArray &body : std::as_const(*it))
+        m_bytes -= body.size();
+    m_newest.erase(it);
 }
 
 void PageCache::rememberNewest(const QString &room, int limit, qint64 userId,
                                const QByteArray &body)
 {
-    if (m_newest.size() >= m_maxPages || m_readers.size() >= 64 * m_maxPages) {
-        m_newest.clear(); // simple bounds, as above
-        m_readers.clear();
-    }
-    m_newest[room].insert(limit, body);
+    makeRoom(body.size());
+    QHash<int, QByteArray> &pages = m_newest[room];
+    if (const auto old = pages.constFind(limit); old != pages.cend())
+        m_bytes -= old->size();
+    pages.insert(limit, body);
+    m_bytes += body.size(); // shared with the m_pages entry, counted twice: a bound, not a meter
     m_readers.insert({room, userId});
 }
 

@@ -23,14 +23,20 @@
 class PageCache
 {
 public:
-    explicit PageCache(qsizetype maxPages = 256) : m_maxPages(maxPages) {}
+    // Bounded by page count and by bytes (pages of 200 long messages are ~1 MiB each); past
+    // either bound everything is dropped and rebuilt as requests come.
+    explicit PageCache(qsizetype maxPages = 256, qint64 maxBytes = 16 << 20)
+        : m_maxPages(maxPages), m_maxBytes(maxBytes)
+    {
+    }
 
     QByteArray body(const QString &room, const HistoryResult &result, const QString &epoch);
     qsizetype size() const { return m_pages.size(); }
 
     void rememberNewest(const QString &room, int limit, qint64 userId, const QByteArray &body);
     std::optional<QByteArray> newest(const QString &room, int limit, qint64 userId) const;
-    void roomChanged(const QString &room) { m_newest.remove(room); }
+    void roomChanged(const QString &room);
+    qint64 bytes() const { return m_bytes; }
 
 private:
     struct Key
@@ -55,4 +61,8 @@ private:
     QHash<QString, QHash<int, QByteArray>> m_newest; // room -> limit -> body
     QSet<std::pair<QString, qint64>> m_readers;      // (room, user) who got a page: members
     qsizetype m_maxPages;
+    qint64 m_maxBytes;
+    qint64 m_bytes = 0; // bodies held in m_pages and m_newest
+
+    void makeRoom(qint64 bytes); // drops everything if adding bytes would pass a bound
 };

@@ -37,13 +37,32 @@ std::optional<RecentMessages::Page> RecentMessages::page(qint64 roomId,
     return page;
 }
 
+qint64 RecentMessages::cost(const ChatMessage &m)
+{
+    // UTF-16 text of every field plus the object itself; an estimate, which is all a bound needs.
+    return 2 * (m.id.size() + m.room.size() + m.sender.size() + m.body.size() + m.clientId.size())
+            + qint64(sizeof(ChatMessage));
+}
+
+qint64 RecentMessages::roomBytes(const Room &room) const
+{
+    qint64 total = 0;
+    for (const ChatMessage &m : room.messages)
+        total += cost(m);
+    return total;
+}
+
 void RecentMessages::fill(qint64 roomId, const QList<ChatMessage> &newest, bool complete)
 {
     if (!m_rooms.contains(roomId) && m_rooms.size() >= m_maxRooms)
-        m_rooms.clear(); // simple bound; busy rooms come back on their next read
+        clear(); // simple bound; busy rooms come back on their next read
     Room &room = m_rooms[roomId];
+    m_bytes -= roomBytes(room);
     room.messages = newest.mid(std::max<qsizetype>(0, newest.size() - m_perRoom));
     room.fromStart = complete && room.messages.size() == newest.size();
+    m_bytes += roomBytes(room);
+    if (m_bytes > m_maxBytes)
+        clear();
 }
 
 void RecentMessages::append(qint64 roomId, const ChatMessage &message)
@@ -53,12 +72,17 @@ void RecentMessages::append(qint64 roomId, const ChatMessage &message)
         return;
     const qint64 expected = it->messages.isEmpty() ? 1 : it->messages.last().seq + 1;
     if (message.seq != expected) {
+        m_bytes -= roomBytes(*it);
         m_rooms.erase(it); // out of step (cannot happen with one writer): forget, read again
         return;
     }
     it->messages.append(message);
+    m_bytes += cost(message);
     if (it->messages.size() > m_perRoom) {
+        m_bytes -= cost(it->messages.constFirst());
         it->messages.removeFirst();
         it->fromStart = false;
     }
+    if (m_bytes > m_maxBytes)
+        clear();
 }

@@ -16,8 +16,10 @@
 class RecentMessages
 {
 public:
-    explicit RecentMessages(int perRoom = 128, int maxRooms = 1024)
-        : m_perRoom(perRoom), m_maxRooms(maxRooms)
+    // maxBytes bounds the memory held (message text, roughly): past it everything is dropped and
+    // rooms come back as they are read, so big messages cannot make the cache grow without end.
+    explicit RecentMessages(int perRoom = 128, int maxRooms = 1024, qint64 maxBytes = 32 << 20)
+        : m_perRoom(perRoom), m_maxRooms(maxRooms), m_maxBytes(maxBytes)
     {
     }
 
@@ -36,7 +38,12 @@ public:
     void fill(qint64 roomId, const QList<ChatMessage> &newest, bool complete);
     // A message just committed (the next seq of its room). Rooms not held are left alone.
     void append(qint64 roomId, const ChatMessage &message);
-    void clear() { m_rooms.clear(); }
+    void clear()
+    {
+        m_rooms.clear();
+        m_bytes = 0;
+    }
+    qint64 bytes() const { return m_bytes; }
 
 private:
     struct Room
@@ -45,7 +52,12 @@ private:
         bool fromStart = false;      // messages.first() is the room's first message
     };
 
+    static qint64 cost(const ChatMessage &m);
+    qint64 roomBytes(const Room &room) const;
+
     QHash<qint64, Room> m_rooms;
     int m_perRoom;
     int m_maxRooms;
+    qint64 m_maxBytes;
+    qint64 m_bytes = 0;
 };

@@ -4,6 +4,7 @@
 #include "protocol.h"
 #include "wssession.h"
 
+#include <QAbstractEventDispatcher>
 #include <QDeadlineTimer>
 
 Hub::Hub(int pingIntervalSecs, int corkMs, QObject *parent)
@@ -13,6 +14,8 @@ Hub::Hub(int pingIntervalSecs, int corkMs, QObject *parent)
     m_cork.setTimerType(Qt::PreciseTimer);
     connect(&m_cork, &QTimer::timeout, this, &Hub::flushPending);
     m_sinceFlush.start();
+    if (auto *dispatcher = QAbstractEventDispatcher::instance())
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &Hub::flushUnflushed);
     // Sweep twice per interval so a silent peer is pinged within 1.5 intervals and dropped
     // within 2.5.
     m_keepAlive.setInterval(std::max<qint64>(m_pingIntervalMs / 2, 100));
@@ -35,6 +38,8 @@ void Hub::addSession(WsSession *session)
 
 void Hub::removeSession(WsSession *session)
 {
+    if (!m_unflushed.isEmpty())
+        m_unflushed.removeAll(session); // destroyed between a broadcast and the flush
     if (!m_sessions.remove(session))
         return;
     for (auto it = m_rooms.begin(); it != m_rooms.end();) {
@@ -84,9 +89,19 @@ void Hub::flushPending()
             continue;
         const QString frame = QString::fromUtf8(ServerFrame::messageFrame(m).toJson());
         // deliver() never closes synchronously, so the set cannot change under this loop.
-        for (WsSession *s : *it)
-            s->deliver(m.room, m.seq, frame);
+        for (WsSession *s : *it) {
+            if (s->deliver(m.room, m.seq, frame))
+                m_unflushed.append(s);
+        }
     }
+}
+
+void Hub::flushUnflushed()
+{
+    // The event loop is about to wait: write what the broadcasts of this pass queued, one write
+    // per socket, instead of polling every such socket for writability first.
+    for (WsSession *s : std::exchange(m_unflushed, {}))
+        s->flush();
 }
 
 void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -36,10 +36,12 @@ signals:
 private:
     void sweep();
     void flushPending();
+    void flushUnflushed();
 
     QSet<WsSession *> m_sessions;
     QHash<QString, QSet<WsSession *>> m_rooms;
     QList<ChatMessage> m_pending; // committed, waiting for the cork timer
+    QList<WsSession *> m_unflushed; // written to since the event loop last waited
     QTimer m_cork;
     QElapsedTimer m_sinceFlush;
     int m_corkMs;

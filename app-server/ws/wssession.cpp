@@ -212,19 +212,27 @@ void WsSession::unsubscribe(const QString &room)
     m_services.hub->unsubscribe(room, this);
 }
 
-void WsSession::deliver(const QString &room, qint64 seq, const QString &frame)
+bool WsSession::deliver(const QString &room, qint64 seq, const QString &frame)
 {
     const auto it = m_subs.find(room);
     if (it == m_subs.end() || m_closing)
-        return;
+        return false;
     if (it->catchingUp) {
         it->held.append({seq, frame});
-        return;
+        return false;
     }
     if (seq <= it->lastSent)
-        return;
+        return false;
     it->lastSent = seq;
     sendText(frame);
+    return !std::exchange(m_flushOwed, true);
+}
+
+void WsSession::flush()
+{
+    m_flushOwed = false;
+    if (!m_closing)
+        m_socket->flush();
 }
 
 void WsSession::send(const ClientFrame &frame)

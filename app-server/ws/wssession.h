@@ -31,8 +31,10 @@ public:
 
     void start();
     // A committed message for a room this session subscribed to; frame is the serialised
-    // {"type":"message"} text shared by all recipients.
-    void deliver(const QString &room, qint64 seq, const QString &frame);
+    // {"type":"message"} text shared by all recipients. Returns true the first time it queues
+    // data after a flush(): the caller then owes this session one flush().
+    bool deliver(const QString &room, qint64 seq, const QString &frame);
+    void flush();
     void keepAlive(qint64 nowMs, qint64 intervalMs);
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
 
@@ -74,4 +76,5 @@ private:
     TokenBucket m_frameBudget; // all inbound frames
     TokenBucket m_errorBudget; // bad frames; exhausted = disconnect
     bool m_closing = false;
+    bool m_flushOwed = false;
 };

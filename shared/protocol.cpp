@@ -248,6 +248,33 @@ std::optional<ServerFrame> ServerFrame::parse(const QByteArray &utf8, QString *e
     return f;
 }
 
+ClientFrame ClientFrame::subscribe(const QString &room, std::optional<qint64> after)
+{
+    ClientFrame f;
+    f.type = Type::Subscribe;
+    f.room = room;
+    f.after = after;
+    return f;
+}
+
+ClientFrame ClientFrame::unsubscribe(const QString &room)
+{
+    ClientFrame f;
+    f.type = Type::Unsubscribe;
+    f.room = room;
+    return f;
+}
+
+ClientFrame ClientFrame::send(const QString &room, const QString &clientId, const QString &body)
+{
+    ClientFrame f;
+    f.type = Type::Send;
+    f.room = room;
+    f.clientId = clientId;
+    f.body = body;
+    return f;
+}
+
 ServerFrame ServerFrame::hello(const QString &user, const QString &epoch)
 {
     ServerFrame f;

@@ -49,6 +49,11 @@ struct ClientFrame
     QString body;                // send
 
     QByteArray toJson() const;
+
+    static ClientFrame subscribe(const QString &room, std::optional<qint64> after = std::nullopt);
+    static ClientFrame unsubscribe(const QString &room);
+    static ClientFrame send(const QString &room, const QString &clientId, const QString &body);
+    static ClientFrame ping() { return {}; }
 };
 
 // Why a client frame was refused; clientId is filled when the frame carried one.

@@ -127,9 +127,7 @@ private:
     {
         WsClient client(m_server->ws(), m_token);
         QVERIFY(client.connectAndHello());
-        ClientFrame ping;
-        ping.type = ClientFrame::Type::Ping;
-        client.send(ping);
+        client.send(ClientFrame::ping());
         QVERIFY(client.waitFor([](const ServerFrame &f) { return f.type == ServerFrame::Type::Pong; }));
     }
 

@@ -98,12 +98,8 @@ private:
     void send(const QString &clientId)
     {
         const auto &[room, body] = m_sent.value(clientId);
-        ClientFrame f;
-        f.type = ClientFrame::Type::Send;
-        f.room = room;
-        f.clientId = clientId;
-        f.body = body;
-        m_socket->sendTextMessage(QString::fromUtf8(f.toJson()));
+        m_socket->sendTextMessage(
+                QString::fromUtf8(ClientFrame::send(room, clientId, body).toJson()));
     }
 
     void sendNext()
@@ -135,11 +131,9 @@ private:
         case ServerFrame::Type::Hello:
             m_hello = true;
             for (const QString &room : std::as_const(m_rooms)) {
-                ClientFrame sub;
-                sub.type = ClientFrame::Type::Subscribe;
-                sub.room = room;
-                sub.after = m_received.value(room).isEmpty() ? 0 : m_received.value(room).last();
-                m_socket->sendTextMessage(QString::fromUtf8(sub.toJson()));
+                const qint64 after = m_received.value(room).isEmpty() ? 0 : m_received.value(room).last();
+                m_socket->sendTextMessage(
+                        QString::fromUtf8(ClientFrame::subscribe(room, after).toJson()));
             }
             resendUnacked();
             break;

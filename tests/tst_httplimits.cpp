@@ -181,9 +181,7 @@ private slots:
         QSignalSpy disconnected(&client.socket(), &QWebSocket::disconnected);
         // Longer than both HTTP timeouts (1 s); the guard must have stood down.
         QVERIFY(!disconnected.wait(2500));
-        ClientFrame ping;
-        ping.type = ClientFrame::Type::Ping;
-        client.send(ping);
+        client.send(ClientFrame::ping());
         QVERIFY(client.waitFor([](const ServerFrame &f) { return f.type == ServerFrame::Type::Pong; }));
     }
 };

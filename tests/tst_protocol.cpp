@@ -181,11 +181,8 @@ private slots:
 
     void bodyAtTheLimitIsAccepted()
     {
-        ClientFrame f;
-        f.type = ClientFrame::Type::Send;
-        f.room = u"general"_s;
-        f.clientId = u"c"_s;
-        f.body = QString(1365, QChar(0x20AC)) + u"a"_s; // 4096 bytes of UTF-8
+        const ClientFrame f = ClientFrame::send(u"general"_s, u"c"_s,
+                                                QString(1365, QChar(0x20AC)) + u"a"_s); // 4096 B of UTF-8
         FrameError error;
         QVERIFY(parseClientFrame(f.toJson(), 4096, &error));
         QVERIFY(!parseClientFrame(f.toJson(), 4095, &error));

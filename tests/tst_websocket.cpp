@@ -22,13 +22,6 @@ bool strictlyIncreasing(const QList<ChatMessage> &messages)
     }
     return true;
 }
-
-ClientFrame pingFrame()
-{
-    ClientFrame f;
-    f.type = ClientFrame::Type::Ping;
-    return f;
-}
 } // namespace
 
 class TestWebSocket : public QObject
@@ -63,7 +56,7 @@ private:
     bool stillServes(WsClient &client)
     {
         const qsizetype before = client.frames().size();
-        client.send(pingFrame());
+        client.send(ClientFrame::ping());
         return client.waitFor([](const ServerFrame &f) { return f.type == ServerFrame::Type::Pong; },
                               15000, before)
                 .has_value();
@@ -321,10 +314,7 @@ private slots:
         auto bob = connected(u"bob"_s);
         bob->subscribe(u"general"_s);
         QVERIFY(bob->waitForSubscribed(u"general"_s));
-        ClientFrame unsub;
-        unsub.type = ClientFrame::Type::Unsubscribe;
-        unsub.room = u"general"_s;
-        bob->send(unsub);
+        bob->send(ClientFrame::unsubscribe(u"general"_s));
         QVERIFY(stillServes(*bob)); // the unsubscribe has been handled
         alice->sendMessage(u"general"_s, u"unsub-1"_s, u"nobody listens"_s);
         QVERIFY(alice->waitForAck(u"unsub-1"_s));

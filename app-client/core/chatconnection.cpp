@@ -151,9 +151,7 @@ void ChatConnection::onLivenessTick()
         return;
     }
     if (!m_pingOutstanding && m_authenticated && silent >= m_tuning.pingIntervalMs) {
-        ClientFrame ping;
-        ping.type = ClientFrame::Type::Ping;
-        sendFrame(ping);
+        sendFrame(ClientFrame::ping());
         m_pingOutstanding = true;
         m_sinceLastFrame.start();
     }
@@ -217,31 +215,19 @@ void ChatConnection::unsubscribe(const QString &room)
 {
     if (!m_rooms.removeOne(room) || !m_authenticated)
         return;
-    ClientFrame f;
-    f.type = ClientFrame::Type::Unsubscribe;
-    f.room = room;
-    sendFrame(f);
+    sendFrame(ClientFrame::unsubscribe(room));
 }
 
 void ChatConnection::subscribeNow(const QString &room)
 {
-    ClientFrame f;
-    f.type = ClientFrame::Type::Subscribe;
-    f.room = room;
-    f.after = m_cursor ? m_cursor(room) : std::nullopt;
-    sendFrame(f);
+    sendFrame(ClientFrame::subscribe(room, m_cursor ? m_cursor(room) : std::nullopt));
 }
 
 bool ChatConnection::sendMessage(const QString &room, const QString &clientId, const QString &body)
 {
     if (!m_authenticated)
         return false;
-    ClientFrame f;
-    f.type = ClientFrame::Type::Send;
-    f.room = room;
-    f.clientId = clientId;
-    f.body = body;
-    sendFrame(f);
+    sendFrame(ClientFrame::send(room, clientId, body));
     return true;
 }
 

@@ -66,24 +66,33 @@ void Hub::unsubscribe(const QString &room, WsSession *session)
 
 void Hub::broadcast(const QList<ChatMessage> &messages)
 {
-    m_pending.append(messages);
-    if (m_cork.isActive())
-        return;
     // Corking (ws_cork_ms): a pass writes to every subscriber's socket once, and one write costs
     // about the same for one message as for ten. With a cork, passes are at most one per corkMs:
     // a message after a quiet spell goes out at once, the ones that follow within corkMs gather
     // and go out together. Off (0) by default: measured trade-off in docs/performance.md.
+    if (m_cork.isActive()) { // a pass is due: these go with it
+        m_pending.append(messages);
+        return;
+    }
     const qint64 since = m_sinceFlush.elapsed();
-    if (since >= m_corkMs)
-        flushPending();
-    else
-        m_cork.start(int(m_corkMs - since));
+    if (since >= m_corkMs) {
+        m_sinceFlush.restart();
+        deliver(messages);
+        return;
+    }
+    m_pending = messages;
+    m_cork.start(int(m_corkMs - since));
 }
 
 void Hub::flushPending()
 {
     m_sinceFlush.restart();
-    for (const ChatMessage &m : std::exchange(m_pending, {})) {
+    deliver(std::exchange(m_pending, {}));
+}
+
+void Hub::deliver(const QList<ChatMessage> &messages)
+{
+    for (const ChatMessage &m : messages) {
         const auto it = m_rooms.constFind(m.room);
         if (it == m_rooms.cend())
             continue;

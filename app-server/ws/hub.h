@@ -36,6 +36,7 @@ signals:
 private:
     void sweep();
     void flushPending();
+    void deliver(const QList<ChatMessage> &messages);
     void flushUnflushed();
 
     QSet<WsSession *> m_sessions;

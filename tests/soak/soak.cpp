@@ -60,11 +60,9 @@ public:
     bool ready() const { return m_subscribed; }
     void send(qint64 n)
     {
-        ClientFrame f;
-        f.type = ClientFrame::Type::Send;
-        f.room = m_room;
-        f.clientId = u"s%1"_s.arg(n);
-        f.body = u"soak message %1 ............................................................"_s.arg(n);
+        const ClientFrame f = ClientFrame::send(
+                m_room, u"s%1"_s.arg(n),
+                u"soak message %1 ............................................................"_s.arg(n));
         m_socket.sendTextMessage(QString::fromUtf8(f.toJson()));
         ++m_outstanding;
         ++m_totals->sent;
@@ -86,10 +84,7 @@ private:
         }
         switch (frame->type) {
         case ServerFrame::Type::Hello: {
-            ClientFrame sub;
-            sub.type = ClientFrame::Type::Subscribe;
-            sub.room = m_room;
-            m_socket.sendTextMessage(QString::fromUtf8(sub.toJson()));
+            m_socket.sendTextMessage(QString::fromUtf8(ClientFrame::subscribe(m_room).toJson()));
             break;
         }
         case ServerFrame::Type::Subscribed:

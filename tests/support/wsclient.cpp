@@ -42,21 +42,12 @@ void WsClient::send(const ClientFrame &frame)
 
 void WsClient::subscribe(const QString &room, std::optional<qint64> after)
 {
-    ClientFrame f;
-    f.type = ClientFrame::Type::Subscribe;
-    f.room = room;
-    f.after = after;
-    send(f);
+    send(ClientFrame::subscribe(room, after));
 }
 
 void WsClient::sendMessage(const QString &room, const QString &clientId, const QString &body)
 {
-    ClientFrame f;
-    f.type = ClientFrame::Type::Send;
-    f.room = room;
-    f.clientId = clientId;
-    f.body = body;
-    send(f);
+    send(ClientFrame::send(room, clientId, body));
 }
 
 std::optional<ServerFrame> WsClient::waitFor(const std::function<bool(const ServerFrame &)> &pred,

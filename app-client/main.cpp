@@ -7,17 +7,16 @@
 
 using namespace Qt::StringLiterals;
 
-int main(int argc, char *argv[])
+namespace {
+void describe()
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(u"qtchat"_s);
-    QApplication::setApplicationName(u"chat-client"_s);
-    QApplication::setApplicationVersion(u"0.1.0"_s);
-    QApplication::setDesktopFileName(u"chat-client"_s);
-    QApplication::setQuitOnLastWindowClosed(true);
-    app.setWindowIcon(QIcon(u":/icons/chat.png"_s));
+    QCoreApplication::setOrganizationName(u"qtchat"_s);
+    QCoreApplication::setApplicationName(u"chat-client"_s);
+    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+}
 
-    QCommandLineParser parser;
+void addOptions(QCommandLineParser &parser)
+{
     parser.setApplicationDescription(
             u"Desktop chat client. With CHAT_PASSWORD set in the environment it logs in (or, with "
             "--register, creates the account) without showing the login dialog."_s);
@@ -26,8 +25,37 @@ int main(int argc, char *argv[])
     parser.addOptions({
         {u"server"_s, u"Server URL, e.g. http://chat.example.org:8080"_s, u"URL"_s},
         {u"user"_s, u"User name"_s, u"NAME"_s},
-        {u"register"_s, u"Create the account first (an existing one is just logged in to)."_s},
+        {u"register"_s, u"With CHAT_PASSWORD: create the account first (an existing one is just "
+                        "logged in to)."_s},
     });
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    {
+        // --help, --version and bad options are answered before any window system is needed:
+        // they work over ssh and in scripts, without a display.
+        QStringList args;
+        for (int i = 0; i < argc; ++i)
+            args.append(QString::fromLocal8Bit(argv[i]));
+        QCommandLineParser probe;
+        addOptions(probe);
+        if (!probe.parse(args) || probe.isSet(u"help"_s) || probe.isSet(u"version"_s)) {
+            QCoreApplication app(argc, argv);
+            describe();
+            probe.process(app); // prints and exits
+        }
+    }
+
+    QApplication app(argc, argv);
+    describe();
+    QApplication::setDesktopFileName(u"chat-client"_s);
+    QApplication::setQuitOnLastWindowClosed(true);
+    app.setWindowIcon(QIcon(u":/icons/chat.png"_s));
+
+    QCommandLineParser parser;
+    addOptions(parser);
     parser.process(app);
 
     AppController::StartOptions options;

@@ -13,7 +13,9 @@
 #include "ws/wssession.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHttpServer>
 #include <QSslCertificate>
 #include <QSslKey>
@@ -52,22 +54,7 @@ bool ChatServer::start(QString *error)
         *error = u"libsodium failed to initialise"_s;
         return false;
     }
-    if (!m_store->open(error))
-        return false;
-
-    m_api->registerRoutes(*m_http);
-    // WebSocket upgrades: QtHttpServer 6.4 hands them over only when a route matches the path and
-    // its handler writes nothing. A plain GET /ws gets 426.
-    m_http->route(u"/ws"_s, [](const QHttpServerRequest &request, QHttpServerResponder &&r) {
-        if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
-            return;
-        HttpReply reply(std::move(r));
-        reply.error(QHttpServerResponder::StatusCode::UpgradeRequired, u"upgrade_required"_s,
-                    u"connect with a WebSocket client"_s);
-    });
-    connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this,
-            &ChatServer::onNewWebSocketConnections);
-
+    // The port first: a server that cannot listen leaves no database behind.
     HttpLimits limits;
     limits.maxHeaderBytes = m_config.maxHttpHeaderBytes;
     limits.maxBodyBytes = m_config.maxHttpBodyBytes;
@@ -86,10 +73,41 @@ bool ChatServer::start(QString *error)
         *error = u"cannot listen on %1: %2"_s.arg(m_config.listenString(), m_tcp->errorString());
         return false;
     }
+    // Connections wait in the backlog until the event loop runs, after the database is open.
+    if (!openDatabase(error)) {
+        m_tcp->close();
+        return false;
+    }
+
+    m_api->registerRoutes(*m_http);
+    // WebSocket upgrades: QtHttpServer 6.4 hands them over only when a route matches the path and
+    // its handler writes nothing. A plain GET /ws gets 426.
+    m_http->route(u"/ws"_s, [](const QHttpServerRequest &request, QHttpServerResponder &&r) {
+        if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+            return;
+        HttpReply reply(std::move(r));
+        reply.error(QHttpServerResponder::StatusCode::UpgradeRequired, u"upgrade_required"_s,
+                    u"connect with a WebSocket client"_s);
+    });
+    connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this,
+            &ChatServer::onNewWebSocketConnections);
     m_http->bind(m_tcp);
     qCInfo(lcServer) << "listening on" << m_config.listenAddress.toString() << port()
                      << "database" << m_config.resolvedDbPath();
     return true;
+}
+
+bool ChatServer::openDatabase(QString *error)
+{
+    // Only the default location is created; an explicit --db must name an existing folder.
+    if (m_config.dbPath.isEmpty()) {
+        const QString folder = QFileInfo(m_config.resolvedDbPath()).absolutePath();
+        if (!QDir().mkpath(folder)) {
+            *error = u"cannot create the data folder %1"_s.arg(folder);
+            return false;
+        }
+    }
+    return m_store->open(error);
 }
 
 bool ChatServer::loadTls(const ServerConfig &config, QSslConfiguration *tls, QString *error)
@@ -100,9 +118,15 @@ bool ChatServer::loadTls(const ServerConfig &config, QSslConfiguration *tls, QSt
     }
     QFile certFile(config.tlsCertificate);
     QFile keyFile(config.tlsKey);
-    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read %1 or %2"_s.arg(config.tlsCertificate, config.tlsKey);
-        return false;
+    for (QFile *file : {&certFile, &keyFile}) {
+        if (QFileInfo(file->fileName()).isDir()) {
+            *error = u"cannot read %1: it is a folder"_s.arg(file->fileName());
+            return false;
+        }
+        if (!file->open(QIODevice::ReadOnly)) {
+            *error = u"cannot read %1: %2"_s.arg(file->fileName(), file->errorString());
+            return false;
+        }
     }
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
     const QByteArray keyPem = keyFile.readAll();

@@ -26,7 +26,7 @@ public:
     explicit ChatServer(const ServerConfig &config, QObject *parent = nullptr);
     ~ChatServer() override;
 
-    bool start(QString *error); // opens the database, then listens
+    bool start(QString *error); // listens, then opens the database
     quint16 port() const;
 
     // Stops accepting, commits what is pending, closes WebSockets with 1001 (going away), then
@@ -35,6 +35,7 @@ public:
 
 private:
     static bool loadTls(const ServerConfig &config, QSslConfiguration *tls, QString *error);
+    bool openDatabase(QString *error);
     void onNewWebSocketConnections();
 
     ServerConfig m_config;

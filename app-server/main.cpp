@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "chatserver.h"
+#include "logging.h"
 #include "serverconfig.h"
 #include "unixsignals.h"
 
@@ -16,6 +17,7 @@ int main(int argc, char *argv[])
     // Qt's own UNIX dispatcher: GLib's makes broadcasts O(n^2) in room size (QT64-NOTES.md).
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
+    Logging::install(QProcessEnvironment::systemEnvironment());
     QCoreApplication::setApplicationName(u"chat-server"_s);
     QCoreApplication::setApplicationVersion(u"0.1.0"_s);
 

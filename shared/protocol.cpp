@@ -4,6 +4,9 @@
 #include "jsonfields.h"
 #include "validation.h"
 
+#include <algorithm>
+#include <limits>
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -38,6 +41,7 @@ QLatin1StringView serverTypeName(ServerFrame::Type t)
     case ServerFrame::Type::Message: return "message"_L1;
     case ServerFrame::Type::Error: return "error"_L1;
     case ServerFrame::Type::Pong: return "pong"_L1;
+    case ServerFrame::Type::Room: return "room"_L1;
     }
     return {};
 }
@@ -165,6 +169,14 @@ QByteArray ServerFrame::toJson() const
     case Type::Hello:
         o.insert("user"_L1, user);
         o.insert("epoch"_L1, epoch);
+        if (maxBodyBytes > 0)
+            o.insert("maxBodyBytes"_L1, maxBodyBytes);
+        break;
+    case Type::Room:
+        o.insert("room"_L1, room);
+        o.insert("change"_L1, change);
+        o.insert("private"_L1, isPrivate);
+        o.insert("by"_L1, user);
         break;
     case Type::Subscribed:
         o.insert("room"_L1, room);
@@ -206,8 +218,20 @@ std::optional<ServerFrame> ServerFrame::parse(const QByteArray &utf8, QString *e
     if (type == "hello"_L1) {
         f.type = Type::Hello;
         if (!JsonFields::readString(o, "user"_L1, &f.user, err)
-            || !JsonFields::readString(o, "epoch"_L1, &f.epoch, err))
+            || !JsonFields::readString(o, "epoch"_L1, &f.epoch, err)
+            || !JsonFields::readInt64(o, "maxBodyBytes"_L1, &n, err, false))
             return std::nullopt;
+        f.maxBodyBytes = int(std::clamp<qint64>(n.value_or(0), 0, std::numeric_limits<int>::max()));
+    } else if (type == "room"_L1) {
+        f.type = Type::Room;
+        if (!JsonFields::readString(o, "room"_L1, &f.room, err)
+            || !JsonFields::readString(o, "change"_L1, &f.change, err)
+            || !JsonFields::readString(o, "by"_L1, &f.user, err, false))
+            return std::nullopt;
+        std::optional<bool> isPrivate;
+        if (!JsonFields::readBool(o, "private"_L1, &isPrivate, err, false))
+            return std::nullopt;
+        f.isPrivate = isPrivate.value_or(false);
     } else if (type == "subscribed"_L1) {
         f.type = Type::Subscribed;
         if (!JsonFields::readString(o, "room"_L1, &f.room, err)
@@ -275,12 +299,25 @@ ClientFrame ClientFrame::send(const QString &room, const QString &clientId, cons
     return f;
 }
 
-ServerFrame ServerFrame::hello(const QString &user, const QString &epoch)
+ServerFrame ServerFrame::hello(const QString &user, const QString &epoch, int maxBodyBytes)
 {
     ServerFrame f;
     f.type = Type::Hello;
     f.user = user;
     f.epoch = epoch;
+    f.maxBodyBytes = maxBodyBytes;
+    return f;
+}
+
+ServerFrame ServerFrame::roomChanged(const QString &room, const QString &change, bool isPrivate,
+                                     const QString &by)
+{
+    ServerFrame f;
+    f.type = Type::Room;
+    f.room = room;
+    f.change = change;
+    f.isPrivate = isPrivate;
+    f.user = by;
     return f;
 }
 

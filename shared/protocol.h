@@ -71,11 +71,14 @@ std::optional<ClientFrame> parseClientFrame(const QByteArray &utf8, int maxBodyB
 // A frame the server sends.
 struct ServerFrame
 {
-    enum class Type { Hello, Subscribed, Ack, Message, Error, Pong };
+    enum class Type { Hello, Subscribed, Ack, Message, Error, Pong, Room };
     Type type = Type::Pong;
-    QString user;      // hello
+    QString user;      // hello; room: who created the room or invited the user
     QString epoch;     // hello
-    QString room;      // subscribed, ack
+    int maxBodyBytes = 0; // hello: the longest message body the server takes (0 = not said)
+    QString change;    // room: "created" (a room the user can now see) or "invited"
+    bool isPrivate = false; // room
+    QString room;      // subscribed, ack, room
     qint64 lastSeq = 0; // subscribed
     QString clientId;  // ack, error (when known)
     qint64 seq = 0;    // ack
@@ -87,7 +90,10 @@ struct ServerFrame
     QByteArray toJson() const;
     static std::optional<ServerFrame> parse(const QByteArray &utf8, QString *error = nullptr);
 
-    static ServerFrame hello(const QString &user, const QString &epoch);
+    static ServerFrame hello(const QString &user, const QString &epoch, int maxBodyBytes);
+    // The user's room list changed: a room appeared that they can see or were invited to.
+    static ServerFrame roomChanged(const QString &room, const QString &change, bool isPrivate,
+                                   const QString &by);
     static ServerFrame subscribed(const QString &room, qint64 lastSeq);
     static ServerFrame ack(const ChatMessage &m);
     static ServerFrame messageFrame(const ChatMessage &m);

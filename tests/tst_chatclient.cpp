@@ -67,7 +67,7 @@ private:
     {
         auto client = std::make_unique<ChatClient>(options(who));
         QSignalSpy started(client.get(), &ChatClient::sessionStarted);
-        client->login(who, u"correct horse"_s, true);
+        client->login(who, u"correct horse"_s, ChatClient::Account::NewOrExisting);
         if (!started.wait(15000))
             qWarning() << who << "did not log in";
         return client;
@@ -359,7 +359,7 @@ private slots:
     {
         ChatClient client(options(u"nobody"_s));
         QSignalSpy failed(&client, &ChatClient::loginFailed);
-        client.login(u"nobody"_s, u"wrong password"_s, false);
+        client.login(u"nobody"_s, u"wrong password"_s, ChatClient::Account::Existing);
         QVERIFY(failed.wait(15000));
         QCOMPARE(failed.first().at(0).toString(), u"wrong username or password"_s);
 
@@ -368,7 +368,7 @@ private slots:
         o.server = QUrl(u"http://127.0.0.1:%1"_s.arg(ServerProcess::freePort()));
         ChatClient unreachable(o);
         QSignalSpy failed2(&unreachable, &ChatClient::loginFailed);
-        unreachable.login(u"x"_s, u"whatever1"_s, false);
+        unreachable.login(u"x"_s, u"whatever1"_s, ChatClient::Account::Existing);
         QVERIFY(failed2.wait(15000));
         QVERIFY2(failed2.first().at(0).toString().startsWith(u"Cannot reach the server"_s),
                  qPrintable(failed2.first().at(0).toString()));

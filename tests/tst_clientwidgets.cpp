@@ -13,6 +13,8 @@
 #include <QApplication>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -35,10 +37,12 @@ private:
     std::unique_ptr<MainWindow> m_aliceWindow;
     std::unique_ptr<MainWindow> m_bobWindow;
 
-    bool startServer()
+    bool startServer(const QList<std::pair<QString, QString>> &env = {})
     {
         m_server = std::make_unique<ServerProcess>(m_dir.filePath(u"chat.db"_s));
         m_server->setPort(m_port);
+        for (const auto &[name, value] : env)
+            m_server->setEnv(name, value);
         return m_server->start();
     }
     std::unique_ptr<ChatClient> loggedIn(const QString &who)
@@ -49,7 +53,7 @@ private:
         o.tuning.backoff = {100, 1000};
         auto client = std::make_unique<ChatClient>(o);
         QSignalSpy started(client.get(), &ChatClient::sessionStarted);
-        client->login(who, u"correct horse"_s, true);
+        client->login(who, u"correct horse"_s, ChatClient::Account::NewOrExisting);
         started.wait(15000);
         return client;
     }
@@ -170,17 +174,133 @@ private slots:
         QCOMPARE(own->model()->rowCount(), m_bobWindow->conversationView()->model()->rowCount());
     }
 
-    void refusedMessageIsMarkedFailed()
+    void overLongTextStaysInTheComposer()
     {
-        const QString tooLong(5000, u'x');
-        type(m_aliceWindow->composer(), tooLong);
+        // 4 199 bytes against the server's 4 096 (announced in hello): refused before sending,
+        // the text stays where it was typed and the limit is shown.
+        Composer *composer = m_aliceWindow->composer();
+        QCOMPARE(composer->maxBytes(), 4096);
+        const int rowsBefore = m_aliceWindow->conversationView()->model()->rowCount();
+        const QString tooLong(4199, u'x');
+        composer->setPlainText(tooLong);
+        QTest::keyClick(composer, Qt::Key_Return);
+        QCOMPARE(composer->toPlainText(), tooLong);
+        QCOMPARE(m_aliceWindow->conversationView()->model()->rowCount(), rowsBefore);
+        QVERIFY(m_aliceWindow->limitLabel()->isVisible());
+        QVERIFY2(m_aliceWindow->limitLabel()->text().contains(u"too long"_s),
+                 qPrintable(m_aliceWindow->limitLabel()->text()));
+        QCOMPARE(m_alice->outbox()->size(), 0);
+        composer->clear();
+        QVERIFY(!m_aliceWindow->limitLabel()->isVisible());
+    }
+
+    void leadingSpacesAreKept()
+    {
+        const QString code = u"    def f():\n        return 1"_s;
+        Composer *composer = m_aliceWindow->composer();
+        composer->setPlainText(code);
+        QTest::keyClick(composer, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(rowWithBody(m_bobWindow->conversationView(), code) >= 0, 15000);
+        // Only whitespace is not a message.
+        const int rows = m_aliceWindow->conversationView()->model()->rowCount();
+        composer->setPlainText(u"   \n  "_s);
+        QTest::keyClick(composer, Qt::Key_Return);
+        QCOMPARE(m_aliceWindow->conversationView()->model()->rowCount(), rows);
+        composer->clear();
+    }
+
+    void refusedMessageStandsWhereItWasWrittenAndCanBeTakenBack()
+    {
+        // Queued while the server is down, refused by the restarted server, whose limit is now
+        // lower: a permanent refusal. It stays where it was written (later messages go below
+        // it), and can be taken back into the composer, which empties the outbox.
+        m_server->kill();
+        QTRY_VERIFY_WITH_TIMEOUT(m_aliceWindow->indicator()->text().startsWith(u"Reconnecting in"_s), 10000);
+        const QString body = u"a message of more than one hundred bytes "_s + QString(80, u'y');
+        type(m_aliceWindow->composer(), body);
         QListView *own = m_aliceWindow->conversationView();
-        QTRY_COMPARE_WITH_TIMEOUT(own->model()->index(rowWithBody(own, tooLong), 0)
+        QVERIFY(rowWithBody(own, body) >= 0);
+        QVERIFY(startServer({{u"CHAT_MAX_BODY_BYTES"_s, u"100"_s}}));
+        m_aliceWindow->indicator()->findChild<QPushButton *>()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(own->model()->index(rowWithBody(own, body), 0)
                                           .data(MessageListModel::DeliveryRole).value<MessageListModel::Delivery>(),
                                   MessageListModel::Delivery::Failed, 15000);
-        const QModelIndex index = own->model()->index(rowWithBody(own, tooLong), 0);
-        QVERIFY(MessageDelegate::statusText(index).startsWith(u"not sent:"_s));
-        QCOMPARE(rowWithBody(m_bobWindow->conversationView(), tooLong), -1);
+        QCOMPARE(m_aliceWindow->composer()->maxBytes(), 100); // the new limit is known too
+        QModelIndex index = own->model()->index(rowWithBody(own, body), 0);
+        QVERIFY2(MessageDelegate::statusText(index).contains(u"too long"_s),
+                 qPrintable(MessageDelegate::statusText(index)));
+        QCOMPARE(m_alice->outbox()->size(), 1); // kept, not resent
+
+        QTRY_COMPARE_WITH_TIMEOUT(m_bobWindow->indicator()->text(), u"Connected"_s, 15000);
+        type(m_bobWindow->composer(), u"written after the refused one"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(rowWithBody(own, u"written after the refused one"_s) >= 0, 15000);
+        QVERIFY(rowWithBody(own, body) < rowWithBody(own, u"written after the refused one"_s));
+
+        index = own->model()->index(rowWithBody(own, body), 0);
+        QMenu *menu = m_aliceWindow->refusedMessageMenu(index);
+        QVERIFY(menu);
+        QStringList labels;
+        for (QAction *action : menu->actions())
+            labels.append(action->text());
+        QCOMPARE(labels, (QStringList{u"Edit in the composer"_s, u"Copy text"_s, u"Discard"_s}));
+        menu->actions().first()->trigger();
+        QCOMPARE(m_aliceWindow->composer()->toPlainText(), body);
+        QCOMPARE(rowWithBody(own, body), -1);
+        QCOMPARE(m_alice->outbox()->size(), 0);
+        QVERIFY(m_aliceWindow->limitLabel()->isVisible()); // over the new limit: says so
+        m_aliceWindow->composer()->clear();
+        delete menu;
+
+        QVERIFY(startServer()); // the usual limits for the tests that follow
+        m_aliceWindow->indicator()->findChild<QPushButton *>()->click();
+        m_bobWindow->indicator()->findChild<QPushButton *>()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(m_aliceWindow->indicator()->text(), u"Connected"_s, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_bobWindow->indicator()->text(), u"Connected"_s, 15000);
+        QTRY_COMPARE(m_aliceWindow->composer()->maxBytes(), 4096);
+    }
+
+    void openRoomIsMarkedAndNamed()
+    {
+        QListView *rooms = m_aliceWindow->roomView();
+        auto currentName = [rooms] { return rooms->currentIndex().data(RoomListModel::NameRole).toString(); };
+        QCOMPARE(currentName(), u"general"_s);
+        QCOMPARE(m_aliceWindow->roomHeader()->text(), u"# general"_s);
+        // A reload of the list (as at every reconnect) keeps the mark.
+        QSignalSpy reset(m_alice->rooms(), &QAbstractItemModel::modelReset);
+        m_alice->reloadRooms();
+        QVERIFY(reset.wait(10000));
+        QCOMPARE(currentName(), u"general"_s);
+        QVERIFY(rooms->currentIndex().data(RoomListModel::CurrentRole).toBool());
+    }
+
+    void roomCreatedElsewhereAppearsAndOpensWithoutErrors()
+    {
+        // Bob creates a room: it shows in Alice's list at once, with a notice. Opening it joins
+        // it, with no "not a member" error on the way.
+        QSignalSpy errors(m_alice.get(), &ChatClient::errorOccurred);
+        QSignalSpy notices(m_alice.get(), &ChatClient::noticed);
+        m_bob->createRoom(u"project-x"_s, false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_alice->rooms()->rowOf(u"project-x"_s) >= 0, 10000);
+        QTRY_COMPARE(notices.size(), 1);
+        QCOMPARE(notices.first().first().toString(), u"bob created the room #project-x."_s);
+        QVERIFY(!m_alice->rooms()->isMember(u"project-x"_s));
+        m_bobWindow->showRoom(u"project-x"_s);
+        type(m_bobWindow->composer(), u"welcome to project-x"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(m_bob->messages(u"project-x"_s)->confirmedCount() == 1, 10000);
+
+        QListView *rooms = m_aliceWindow->roomView();
+        const QModelIndex item = m_alice->rooms()->index(m_alice->rooms()->rowOf(u"project-x"_s));
+        QTest::mouseClick(rooms->viewport(), Qt::LeftButton, {}, rooms->visualRect(item).center());
+        QCOMPARE(m_aliceWindow->currentRoom(), u"project-x"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(rowWithBody(m_aliceWindow->conversationView(), u"welcome to project-x"_s) >= 0, 10000);
+        QVERIFY(m_alice->rooms()->isMember(u"project-x"_s));
+        QCOMPARE(m_aliceWindow->roomHeader()->text(), u"# project-x"_s);
+        QCOMPARE(rooms->currentIndex().data(RoomListModel::NameRole).toString(), u"project-x"_s);
+        for (const auto &error : std::as_const(errors))
+            qWarning() << "error shown:" << error.first().toString();
+        QCOMPARE(errors.size(), 0);
+        m_aliceWindow->showRoom(u"general"_s);
+        m_bobWindow->showRoom(u"general"_s);
     }
 
     void loginDialogShowsErrorsAsPlainText()

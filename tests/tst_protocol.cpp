@@ -71,7 +71,7 @@ private slots:
     void serverFixturesRoundTrip()
     {
         const QJsonArray frames = fixtures().value("server"_L1).toArray();
-        QCOMPARE(frames.size(), 7);
+        QCOMPARE(frames.size(), 10);
         for (const QJsonValue &v : frames) {
             QString error;
             const auto frame = ServerFrame::parse(QJsonDocument(v.toObject()).toJson(), &error);

@@ -128,7 +128,7 @@ private slots:
             ChatClient client(options());
             QSignalSpy rejected(&client, &ChatClient::certificateRejected);
             QSignalSpy failed(&client, &ChatClient::loginFailed);
-            client.login(u"carol"_s, u"correct horse"_s, true);
+            client.login(u"carol"_s, u"correct horse"_s, ChatClient::Account::NewOrExisting);
             QVERIFY(failed.wait(15000));
             QCOMPARE(rejected.size(), 1);
             const auto problem = rejected.first().at(0).value<CertificateProblem>();
@@ -140,7 +140,7 @@ private slots:
         }
         ChatClient client(options()); // a later run: the decision was remembered
         QSignalSpy started(&client, &ChatClient::sessionStarted);
-        client.login(u"carol"_s, u"correct horse"_s, true);
+        client.login(u"carol"_s, u"correct horse"_s, ChatClient::Account::NewOrExisting);
         QVERIFY(started.wait(15000));
         QTRY_COMPARE_WITH_TIMEOUT(client.connection()->state(), ChatConnection::State::Connected, 15000);
         client.openRoom(u"general"_s);
@@ -155,7 +155,7 @@ private slots:
         ChatClient client(options());
         QSignalSpy rejected(&client, &ChatClient::certificateRejected);
         QSignalSpy failed(&client, &ChatClient::loginFailed);
-        client.login(u"carol"_s, u"correct horse"_s, false);
+        client.login(u"carol"_s, u"correct horse"_s, ChatClient::Account::Existing);
         QVERIFY(failed.wait(15000));
         QCOMPARE(rejected.size(), 1);
         QCOMPARE(CertificateTrust::fingerprint(rejected.first().at(0).value<CertificateProblem>().certificate),

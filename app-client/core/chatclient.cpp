@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "chatclient.h"
 
+#include "validation.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QLoggingCategory>
@@ -16,10 +18,27 @@ bool isTransient(const QString &code)
 {
     return code == "rate_limited"_L1 || code == "internal"_L1 || code == "busy"_L1;
 }
+
+// Why the server refused a message, for the person who wrote it.
+QString refusalText(const QString &code, const QString &serverMessage)
+{
+    if (code == "body_too_long"_L1)
+        return ChatClient::tr("too long for this server");
+    if (code == "forbidden"_L1)
+        return ChatClient::tr("you are not a member of this room");
+    if (code == "room_not_found"_L1)
+        return ChatClient::tr("this room does not exist any more");
+    if (code == "empty_body"_L1 || code == "invalid_body"_L1)
+        return ChatClient::tr("the text is empty or not valid");
+    return serverMessage;
+}
 } // namespace
 
 ChatClient::ChatClient(const Options &options, QObject *parent)
-    : QObject(parent), m_options(options), m_trust(options.trustFile)
+    : QObject(parent),
+      m_options(options),
+      m_trust(options.trustFile),
+      m_maxBodyBytes(Validation::kDefaultMaxBodyBytes)
 {
     m_api.setServer(options.server);
     m_api.setCertificateTrust(&m_trust);
@@ -41,6 +60,13 @@ ChatClient::ChatClient(const Options &options, QObject *parent)
     connect(&m_connection, &ChatConnection::ackReceived, this, &ChatClient::onAck);
     connect(&m_connection, &ChatConnection::errorReceived, this, &ChatClient::onError);
     connect(&m_connection, &ChatConnection::epochChanged, this, &ChatClient::onEpochChanged);
+    connect(&m_connection, &ChatConnection::roomChanged, this, &ChatClient::onRoomChanged);
+    connect(&m_connection, &ChatConnection::limitsReceived, this, [this](int maxBodyBytes) {
+        m_maxBodyBytes = maxBodyBytes;
+        emit limitsChanged(maxBodyBytes);
+    });
+    connect(&m_rooms, &RoomListModel::readMarkerChanged, this,
+            [this](const QString &room, qint64 seq) { m_readMarkers.set(room, seq); });
     connect(&m_connection, &ChatConnection::unauthorized, this, [this] {
         endSession();
         emit sessionExpired();
@@ -84,12 +110,13 @@ void ChatClient::onReady()
     // The link is (back) up: refresh what may have changed meanwhile, then send what waits.
     reloadRooms();
     const QString current = m_rooms.currentRoom();
-    if (!current.isEmpty() && !m_historyLoaded.contains(current))
+    const bool readable = m_rooms.rowOf(current) < 0 || m_rooms.isMember(current); // unknown: try
+    if (!current.isEmpty() && readable && !m_historyLoaded.contains(current))
         loadHistory(current, std::nullopt);
     flushOutbox();
 }
 
-void ChatClient::login(const QString &user, const QString &password, bool createAccount)
+void ChatClient::login(const QString &user, const QString &password, Account account)
 {
     const Credentials credentials{user, password};
     auto done = [this](const ApiFailure &failure, const AuthResult &result) {
@@ -99,17 +126,23 @@ void ChatClient::login(const QString &user, const QString &password, bool create
         }
         startSession(result.user, result.token);
     };
-    if (!createAccount) {
+    if (account == Account::Existing) {
         m_api.login(credentials, this, done);
         return;
     }
-    m_api.registerUser(credentials, this, [this, credentials, done](const ApiFailure &failure,
-                                                                    const AuthResult &result) {
-        // An existing account is fine: log in to it.
-        if (failure.kind == ApiFailure::Kind::Conflict)
-            m_api.login(credentials, this, done);
-        else
+    m_api.registerUser(credentials, this, [this, credentials, account, done](
+                                                  const ApiFailure &failure, const AuthResult &result) {
+        if (failure.kind != ApiFailure::Kind::Conflict) {
             done(failure, result);
+        } else if (account == Account::NewOrExisting) {
+            m_api.login(credentials, this, done);
+        } else {
+            ApiFailure taken = failure;
+            taken.message = tr("The name \u201c%1\u201d is already taken. Choose another one, or "
+                               "untick \u201cCreate a new account\u201d to log in.")
+                                    .arg(credentials.username);
+            done(taken, result);
+        }
     });
 }
 
@@ -134,7 +167,10 @@ void ChatClient::startSession(const QString &user, const QString &token)
             : m_options.dataDir;
     QString error;
     if (!m_outbox.open(QDir(dir).filePath(u"outbox/%1.db"_s.arg(QString::fromLatin1(key))), &error))
-        emit errorOccurred(u"Cannot open the local outbox: %1"_s.arg(error));
+        emit errorOccurred(tr("Messages you write cannot be kept on this computer until they are "
+                              "sent (%1).").arg(error));
+    m_readMarkers.open(QDir(dir).filePath(u"state/%1.ini"_s.arg(QString::fromLatin1(key))));
+    m_rooms.setReadMarkers(m_readMarkers.all());
     // What was typed before a restart is shown again and sent once the link is up.
     for (const Outbox::Item &item : m_outbox.items()) {
         m_outboxRoom.insert(item.clientId, item.room);
@@ -148,9 +184,7 @@ void ChatClient::startSession(const QString &user, const QString &token)
         if (failure.kind == ApiFailure::Kind::Unauthorized)
             return; // sessionExpired is on its way
         if (failure.ok()) {
-            m_rooms.setRooms(rooms);
-            for (const QString &room : m_rooms.memberRooms())
-                m_connection.subscribe(room);
+            setRoomList(rooms);
         } else {
             // Server unreachable: work offline with what is known (queued messages show, new
             // ones queue) and catch up once the link is there.
@@ -171,6 +205,7 @@ void ChatClient::endSession()
     m_retryTimer.stop();
     m_inFlight.clear();
     m_outbox.close();
+    m_readMarkers.close();
 }
 
 void ChatClient::logout()
@@ -191,7 +226,10 @@ void ChatClient::logout()
 void ChatClient::openRoom(const QString &room)
 {
     m_rooms.setCurrentRoom(room);
-    if (!m_historyLoaded.contains(room))
+    // Not a member yet: the history is only readable after the join (which loads it).
+    if (m_rooms.rowOf(room) >= 0 && !m_rooms.isMember(room))
+        joinRoom(room);
+    else if (!m_historyLoaded.contains(room))
         loadHistory(room, std::nullopt);
 }
 
@@ -237,7 +275,8 @@ void ChatClient::joinRoom(const QString &room)
         }
         m_rooms.setMember(room, true);
         m_connection.subscribe(room);
-        openRoom(room);
+        if (!m_historyLoaded.contains(room))
+            loadHistory(room, std::nullopt);
     });
 }
 
@@ -256,16 +295,41 @@ void ChatClient::createRoom(const QString &name, bool isPrivate)
 void ChatClient::reloadRooms()
 {
     m_api.rooms(this, [this](const ApiFailure &failure, const QList<RoomInfo> &rooms) {
-        if (!failure.ok())
-            return;
-        m_rooms.setRooms(rooms);
-        for (const QString &room : m_rooms.memberRooms())
-            m_connection.subscribe(room);
+        if (failure.ok())
+            setRoomList(rooms);
     });
+}
+
+void ChatClient::setRoomList(const QList<RoomInfo> &rooms)
+{
+    m_rooms.setRooms(rooms);
+    for (const QString &room : m_rooms.memberRooms())
+        m_connection.subscribe(room);
+}
+
+void ChatClient::onRoomChanged(const QString &room, const QString &change, const QString &by)
+{
+    if (change == "invited"_L1)
+        emit noticed(tr("%1 added you to the room #%2.").arg(by, room));
+    else if (change == "created"_L1 && by != m_user)
+        emit noticed(tr("%1 created the room #%2.").arg(by, room));
+    reloadRooms(); // the list as the server sees it for this user, subscriptions included
 }
 
 QString ChatClient::sendMessage(const QString &room, const QString &body)
 {
+    const QString problem = Validation::bodyError(body, m_maxBodyBytes);
+    if (problem == "body_too_long"_L1) {
+        emit errorOccurred(tr("This message is too long: %1 bytes, the server takes at most %2.")
+                                   .arg(body.toUtf8().size())
+                                   .arg(m_maxBodyBytes));
+        return {};
+    }
+    if (!problem.isEmpty()) {
+        emit errorOccurred(tr("This message cannot be sent: it is empty or contains characters "
+                              "that are not text."));
+        return {};
+    }
     const Outbox::Item item = m_outbox.enqueue(room, body);
     m_outboxRoom.insert(item.clientId, room);
     messages(room)->addPending(item.clientId, body, item.typedAt);
@@ -273,14 +337,26 @@ QString ChatClient::sendMessage(const QString &room, const QString &body)
     return item.clientId;
 }
 
-void ChatClient::retry(const QString &clientId)
+QString ChatClient::takeBack(const QString &clientId)
+{
+    QString body;
+    for (const Outbox::Item &item : m_outbox.items()) {
+        if (item.clientId == clientId && item.failed)
+            body = item.body;
+    }
+    if (!body.isNull())
+        discard(clientId);
+    return body;
+}
+
+void ChatClient::discard(const QString &clientId)
 {
     const QString room = m_outboxRoom.value(clientId);
-    if (room.isEmpty())
-        return;
-    m_outbox.markPending(clientId);
-    messages(room)->markPending(clientId);
-    flushOutbox();
+    if (room.isEmpty() || m_inFlight.contains(clientId))
+        return; // unknown, or on the wire right now: its answer decides
+    m_outbox.remove(clientId);
+    m_outboxRoom.remove(clientId);
+    messages(room)->removePending(clientId);
 }
 
 void ChatClient::trySend(const Outbox::Item &item)
@@ -321,9 +397,12 @@ void ChatClient::onError(const QString &code, const QString &message, const QStr
             m_retryTimer.start(m_options.retryDelayMs);
         return;
     }
+    // Refused for good: sending it again cannot help. It stays, marked, until the user takes
+    // the text back or discards it.
     qCInfo(lcClient) << "message" << clientId << "refused:" << code << message;
-    m_outbox.markFailed(clientId, message);
-    messages(m_outboxRoom.value(clientId))->markFailed(clientId, message);
+    const QString reason = refusalText(code, message);
+    m_outbox.markFailed(clientId, reason);
+    messages(m_outboxRoom.value(clientId))->markFailed(clientId, reason);
 }
 
 void ChatClient::onMessage(const ChatMessage &message)
@@ -346,6 +425,8 @@ void ChatClient::onEpochChanged()
     m_hasOlder.clear();
     // The room list (and its seqs) described the old database: forget it, keeping the selection.
     const QString current = m_rooms.currentRoom();
+    m_readMarkers.clear();
+    m_rooms.setReadMarkers({});
     m_rooms.setRooms({});
     m_rooms.setCurrentRoom(current);
     // onReady() follows at once: it reloads the room list and the current room's history.

@@ -5,6 +5,7 @@
 #include "chatconnection.h"
 #include "messagelistmodel.h"
 #include "outbox.h"
+#include "readmarkers.h"
 #include "roomlistmodel.h"
 
 #include <QHash>
@@ -32,11 +33,15 @@ public:
         QString trustFile;       // trusted certificates; empty = the application's QSettings
     };
 
+    // Which account login() uses: an existing one, a new one (a taken name fails), or a new one
+    // unless the name exists, then that one (scripts and the demo).
+    enum class Account { Existing, New, NewOrExisting };
+
     explicit ChatClient(const Options &options, QObject *parent = nullptr);
     ~ChatClient() override;
 
     // Logs in (or registers first) and starts the session; sessionStarted or loginFailed follows.
-    void login(const QString &user, const QString &password, bool createAccount);
+    void login(const QString &user, const QString &password, Account account);
     // Starts a session with a token kept from before; sessionExpired follows if it is dead.
     void resume(const QString &user, const QString &token);
     void logout();
@@ -49,8 +54,12 @@ public:
     MessageListModel *messages(const QString &room); // created on first use
     Outbox *outbox() { return &m_outbox; }
     CertificateTrust *certificateTrust() { return &m_trust; }
+    // The longest message body the server takes, in UTF-8 bytes (its hello says; the protocol's
+    // default until then).
+    int maxBodyBytes() const { return m_maxBodyBytes; }
 
-    void openRoom(const QString &room);   // shows it: loads history the first time
+    // Shows it: joins it first if the user is not a member yet, loads history the first time.
+    void openRoom(const QString &room);
     void loadOlder(const QString &room);  // the page before the oldest loaded message
     bool hasOlder(const QString &room) const { return m_hasOlder.value(room, true); }
     bool isLoadingHistory(const QString &room) const { return m_loading.contains(room); }
@@ -59,8 +68,13 @@ public:
     void reloadRooms();
 
     // Queues a message: shown at once as pending, sent now or as soon as the link is back.
+    // A body the server would refuse (empty, too long) is not queued: errorOccurred says why
+    // and the result is empty.
     QString sendMessage(const QString &room, const QString &body);
-    void retry(const QString &clientId); // a failed message, again
+    // A message the server refused for good stays (shown, and on disk) until the user takes it
+    // back (its text is returned, e.g. for the composer) or discards it.
+    QString takeBack(const QString &clientId);
+    void discard(const QString &clientId);
 
 signals:
     void sessionStarted(const QString &user, const QString &token);
@@ -69,6 +83,9 @@ signals:
     void historyLoading(const QString &room, bool loading);
     void messageArrived(const ChatMessage &message, bool own);
     void errorOccurred(const QString &message);
+    void limitsChanged(int maxBodyBytes);
+    // Something the user should hear about that is not an error (a room appeared, an invite).
+    void noticed(const QString &message);
     void certificateRejected(const CertificateProblem &problem);
 
 private:
@@ -80,6 +97,8 @@ private:
     void onError(const QString &code, const QString &message, const QString &clientId);
     void onMessage(const ChatMessage &message);
     void onEpochChanged();
+    void onRoomChanged(const QString &room, const QString &change, const QString &by);
+    void setRoomList(const QList<RoomInfo> &rooms);
     void endSession();
     std::optional<qint64> cursor(const QString &room);
     void onReady();
@@ -98,4 +117,6 @@ private:
     QHash<QString, QString> m_outboxRoom; // clientId -> room, for acks and errors
     QTimer m_retryTimer;
     QString m_user;
+    ReadMarkers m_readMarkers;
+    int m_maxBodyBytes;
 };

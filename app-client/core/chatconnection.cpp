@@ -173,6 +173,10 @@ void ChatConnection::onTextMessage(const QString &text)
         m_user = frame->user;
         const QString old = m_epoch;
         m_epoch = frame->epoch;
+        if (frame->maxBodyBytes > 0 && frame->maxBodyBytes != m_maxBodyBytes) {
+            m_maxBodyBytes = frame->maxBodyBytes;
+            emit limitsReceived(m_maxBodyBytes);
+        }
         if (!old.isEmpty() && old != m_epoch)
             emit epochChanged(old, m_epoch); // cursors are void: the provider forgets them now
         for (const QString &room : std::as_const(m_rooms))
@@ -196,6 +200,9 @@ void ChatConnection::onTextMessage(const QString &text)
             emit unauthorized();
         }
         emit errorReceived(frame->code, frame->text, frame->clientId);
+        break;
+    case ServerFrame::Type::Room:
+        emit roomChanged(frame->room, frame->change, frame->user);
         break;
     case ServerFrame::Type::Pong:
         break;

@@ -55,6 +55,7 @@ public:
     int msecsUntilReconnect() const;
     QString epoch() const { return m_epoch; }
     QString user() const { return m_user; }
+    int maxBodyBytes() const { return m_maxBodyBytes; } // from hello; 0 until the server said
 
     // Rooms stay subscribed across reconnects.
     void subscribe(const QString &room);
@@ -71,6 +72,9 @@ signals:
     void ackReceived(const QString &clientId, const QString &room, qint64 seq, const QString &id);
     void errorReceived(const QString &code, const QString &message, const QString &clientId);
     void subscribed(const QString &room, qint64 lastSeq);
+    void limitsReceived(int maxBodyBytes);
+    // A room appeared in the user's list: change is "created" or "invited", by who did it.
+    void roomChanged(const QString &room, const QString &change, const QString &by);
     void unauthorized(); // the server refused the token: reconnecting will not help
     void certificateRejected(const CertificateProblem &problem);
 
@@ -104,5 +108,6 @@ private:
     bool m_pingOutstanding = false;
     QString m_epoch;
     QString m_user;
+    int m_maxBodyBytes = 0;
     QStringList m_rooms; // in subscription order
 };

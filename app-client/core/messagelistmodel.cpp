@@ -40,64 +40,102 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
             {DeliveryRole, "delivery"}, {OwnRole, "own"},         {ErrorRole, "error"}};
 }
 
-int MessageListModel::pendingRow(const QString &clientId) const
+int MessageListModel::unconfirmedRow(const QString &clientId) const
 {
     if (clientId.isEmpty())
         return -1;
-    for (int i = m_confirmed; i < m_rows.size(); ++i) {
-        if (m_rows.at(i).message.clientId == clientId)
+    for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
+        if (i < m_ordered && m_failed == 0)
+            break;
+        const Row &r = m_rows.at(i);
+        if (r.delivery != Delivery::Sent && r.message.clientId == clientId)
             return i;
     }
     return -1;
 }
 
-int MessageListModel::insertPosition(qint64 seq) const
+int MessageListModel::insertPosition(qint64 order) const
 {
     const auto begin = m_rows.cbegin();
-    const auto it = std::upper_bound(begin, begin + m_confirmed, seq,
-                                     [](qint64 s, const Row &r) { return s < r.message.seq; });
+    const auto it = std::upper_bound(begin, begin + m_ordered, order,
+                                     [](qint64 o, const Row &r) { return o < r.order; });
     return int(it - begin);
 }
 
 qint64 MessageListModel::lastSeq() const
 {
-    return m_confirmed > 0 ? m_rows.at(m_confirmed - 1).message.seq : 0;
+    for (int i = m_ordered - 1; i >= 0; --i) {
+        if (m_rows.at(i).delivery == Delivery::Sent)
+            return m_rows.at(i).message.seq;
+    }
+    return 0;
 }
 
 qint64 MessageListModel::firstSeq() const
 {
-    return m_confirmed > 0 ? m_rows.at(0).message.seq : 0;
+    for (int i = 0; i < m_ordered; ++i) {
+        if (m_rows.at(i).delivery == Delivery::Sent)
+            return m_rows.at(i).message.seq;
+    }
+    return 0;
 }
 
 QList<ChatMessage> MessageListModel::confirmedMessages() const
 {
     QList<ChatMessage> out;
-    for (int i = 0; i < m_confirmed; ++i)
-        out.append(m_rows.at(i).message);
+    for (int i = 0; i < m_ordered; ++i) {
+        if (m_rows.at(i).delivery == Delivery::Sent)
+            out.append(m_rows.at(i).message);
+    }
     return out;
+}
+
+void MessageListModel::moveRow(int from, int to)
+{
+    if (from == to)
+        return;
+    // beginMoveRows wants the destination in terms of the list before the move.
+    beginMoveRows({}, from, from, {}, to > from ? to + 1 : to);
+    m_rows.move(from, to);
+    endMoveRows();
 }
 
 void MessageListModel::confirm(int row, const ChatMessage &message)
 {
-    // A pending row (at row >= m_confirmed) becomes confirmed: move it into seq order.
-    Row updated = m_rows.at(row);
-    updated.message = message;
-    updated.delivery = Delivery::Sent;
-    updated.error.clear();
-    const int target = insertPosition(message.seq);
-    if (target != row) {
-        beginMoveRows({}, row, row, {}, target);
-        m_rows.removeAt(row);
-        m_rows.insert(target, updated);
-        ++m_confirmed;
-        endMoveRows();
-    } else {
-        m_rows[row] = updated;
-        ++m_confirmed;
+    // An unconfirmed row (pending, or failed) becomes confirmed: move it into seq order.
+    if (m_rows.at(row).delivery == Delivery::Failed) {
+        --m_failed;
+        --m_ordered; // taken out of the ordered part for the insertPosition below
     }
+    Row &r = m_rows[row];
+    r.message = message;
+    r.delivery = Delivery::Sent;
+    r.error.clear();
+    r.order = message.seq;
+    const int before = row < m_ordered ? row : -1; // failed rows sit inside the ordered part
+    if (before >= 0) {
+        // Make the ordered part contiguous without this row while finding its place.
+        moveRow(row, m_ordered);
+        row = m_ordered;
+    }
+    const int target = insertPosition(message.seq);
+    moveRow(row, target);
+    ++m_ordered;
     m_ids.insert(message.id, message.seq);
     const QModelIndex changed = index(target);
     emit dataChanged(changed, changed);
+    placeFailedRows();
+}
+
+void MessageListModel::insertOrdered(int at, const QList<Row> &rows)
+{
+    beginInsertRows({}, at, at + int(rows.size()) - 1);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        m_rows.insert(at + i, rows.at(i));
+        m_ids.insert(rows.at(i).message.id, rows.at(i).message.seq);
+    }
+    m_ordered += int(rows.size());
+    endInsertRows();
 }
 
 void MessageListModel::addMessage(const ChatMessage &message)
@@ -107,8 +145,8 @@ void MessageListModel::addMessage(const ChatMessage &message)
     if (m_ids.contains(message.id)) {
         // Known already (e.g. an ack came first and the row has the local typing time): take the
         // server's copy, which has the stored timestamp.
-        for (int i = m_confirmed - 1; i >= 0; --i) {
-            if (m_rows.at(i).message.id == message.id) {
+        for (int i = m_ordered - 1; i >= 0; --i) {
+            if (m_rows.at(i).delivery == Delivery::Sent && m_rows.at(i).message.id == message.id) {
                 if (!(m_rows.at(i).message == message)) {
                     m_rows[i].message = message;
                     emit dataChanged(index(i), index(i));
@@ -119,17 +157,13 @@ void MessageListModel::addMessage(const ChatMessage &message)
         return;
     }
     if (message.sender == m_ownUser) {
-        if (const int row = pendingRow(message.clientId); row >= 0) {
+        if (const int row = unconfirmedRow(message.clientId); row >= 0) {
             confirm(row, message);
             return;
         }
     }
-    const int at = insertPosition(message.seq);
-    beginInsertRows({}, at, at);
-    m_rows.insert(at, Row{message, Delivery::Sent, {}});
-    ++m_confirmed;
-    m_ids.insert(message.id, message.seq);
-    endInsertRows();
+    insertOrdered(insertPosition(message.seq), {Row{message, Delivery::Sent, {}, message.seq}});
+    placeFailedRows();
 }
 
 void MessageListModel::addPage(const QList<ChatMessage> &page)
@@ -138,8 +172,8 @@ void MessageListModel::addPage(const QList<ChatMessage> &page)
     for (const ChatMessage &m : page) {
         if (m.room != m_room || m_ids.contains(m.id))
             continue;
-        if (m.sender == m_ownUser && pendingRow(m.clientId) >= 0) {
-            confirm(pendingRow(m.clientId), m);
+        if (m.sender == m_ownUser && unconfirmedRow(m.clientId) >= 0) {
+            confirm(unconfirmedRow(m.clientId), m);
             continue;
         }
         fresh.append(m);
@@ -148,17 +182,21 @@ void MessageListModel::addPage(const QList<ChatMessage> &page)
         return;
     std::sort(fresh.begin(), fresh.end(),
               [](const ChatMessage &a, const ChatMessage &b) { return a.seq < b.seq; });
-    const bool before = m_confirmed == 0 || fresh.last().seq < firstSeq();
-    const bool after = m_confirmed > 0 && fresh.first().seq > lastSeq();
+    const qint64 first = firstSeq();
+    const qint64 last = lastSeq();
+    const bool confirmed = m_ordered > m_failed;
+    const bool before = !confirmed || fresh.last().seq < first;
+    const bool after = confirmed && fresh.first().seq > last;
     if (before || after) {
-        const int at = before ? 0 : m_confirmed;
-        beginInsertRows({}, at, at + int(fresh.size()) - 1);
-        for (qsizetype i = 0; i < fresh.size(); ++i) {
-            m_rows.insert(at + i, Row{fresh.at(i), Delivery::Sent, {}});
-            m_ids.insert(fresh.at(i).id, fresh.at(i).seq);
-        }
-        m_confirmed += int(fresh.size());
-        endInsertRows();
+        // One insert for the page, where its seqs belong; failed rows written after some of
+        // its messages are moved behind them next.
+        const int at = insertPosition(fresh.first().seq);
+        QList<Row> rows;
+        rows.reserve(fresh.size());
+        for (const ChatMessage &m : std::as_const(fresh))
+            rows.append(Row{m, Delivery::Sent, {}, m.seq});
+        insertOrdered(at, rows);
+        placeFailedRows();
         return;
     }
     for (const ChatMessage &m : std::as_const(fresh)) // interleaved: rare, one by one
@@ -168,7 +206,7 @@ void MessageListModel::addPage(const QList<ChatMessage> &page)
 void MessageListModel::addPending(const QString &clientId, const QString &body,
                                   const QDateTime &typedAt)
 {
-    if (pendingRow(clientId) >= 0)
+    if (unconfirmedRow(clientId) >= 0)
         return;
     Row row;
     row.message.room = m_room;
@@ -185,7 +223,7 @@ void MessageListModel::addPending(const QString &clientId, const QString &body,
 
 void MessageListModel::markAcked(const QString &clientId, qint64 seq, const QString &id)
 {
-    const int row = pendingRow(clientId);
+    const int row = unconfirmedRow(clientId);
     if (row < 0 || m_ids.contains(id))
         return; // unknown here, or its message already confirmed it
     ChatMessage m = m_rows.at(row).message;
@@ -194,32 +232,89 @@ void MessageListModel::markAcked(const QString &clientId, qint64 seq, const QStr
     confirm(row, m);
 }
 
+qint64 MessageListModel::anchorFor(const QDateTime &typedAt) const
+{
+    qint64 anchor = 0;
+    for (int i = 0; i < m_ordered; ++i) {
+        const Row &r = m_rows.at(i);
+        if (r.delivery == Delivery::Sent && r.message.ts <= typedAt)
+            anchor = r.order;
+    }
+    return anchor;
+}
+
 void MessageListModel::markFailed(const QString &clientId, const QString &reason)
 {
-    const int row = pendingRow(clientId);
+    int row = unconfirmedRow(clientId);
     if (row < 0)
         return;
-    m_rows[row].delivery = Delivery::Failed;
+    if (m_rows.at(row).delivery == Delivery::Pending) {
+        // Out of the pending tail, into the ordered part where it was written.
+        Row &r = m_rows[row];
+        r.delivery = Delivery::Failed;
+        r.order = anchorFor(r.message.ts);
+        const int target = insertPosition(r.order);
+        moveRow(row, target);
+        row = target;
+        ++m_ordered;
+        ++m_failed;
+    }
     m_rows[row].error = reason;
     emit dataChanged(index(row), index(row));
 }
 
-void MessageListModel::markPending(const QString &clientId)
+void MessageListModel::placeFailedRows()
 {
-    const int row = pendingRow(clientId);
+    if (m_failed == 0)
+        return;
+    // Few rows fail; each is checked against the confirmed ones around it.
+    for (int i = 0; i < m_ordered; ++i) {
+        if (m_rows.at(i).delivery != Delivery::Failed)
+            continue;
+        const qint64 anchor = anchorFor(m_rows.at(i).message.ts);
+        if (anchor == m_rows.at(i).order)
+            continue;
+        m_rows[i].order = anchor;
+        // Take it out of the ordered part's order, then put it back after its anchor.
+        moveRow(i, m_ordered - 1);
+        --m_ordered;
+        const int target = insertPosition(anchor);
+        moveRow(m_ordered, target);
+        ++m_ordered;
+        i = -1; // rows moved: start over (there are only a few failed ones)
+    }
+}
+
+void MessageListModel::removePending(const QString &clientId)
+{
+    const int row = unconfirmedRow(clientId);
     if (row < 0)
         return;
-    m_rows[row].delivery = Delivery::Pending;
-    m_rows[row].error.clear();
-    emit dataChanged(index(row), index(row));
+    beginRemoveRows({}, row, row);
+    if (m_rows.at(row).delivery == Delivery::Failed) {
+        --m_failed;
+        --m_ordered;
+    }
+    m_rows.removeAt(row);
+    endRemoveRows();
 }
 
 void MessageListModel::clear()
 {
-    // Keep what the user typed and the server never confirmed: it is sent again.
+    // Keep what the user typed and the server never confirmed: pending rows are sent again,
+    // failed ones stay until the user deals with them (at the top: no seq is known any more).
     beginResetModel();
-    m_rows.remove(0, m_confirmed);
-    m_confirmed = 0;
+    QList<Row> kept;
+    for (Row &r : m_rows) {
+        if (r.delivery == Delivery::Sent)
+            continue;
+        r.order = 0;
+        kept.append(r);
+    }
+    std::stable_partition(kept.begin(), kept.end(),
+                          [](const Row &r) { return r.delivery == Delivery::Failed; });
+    m_rows = kept;
+    m_ordered = m_failed;
     m_ids.clear();
     endResetModel();
 }

@@ -9,7 +9,9 @@
 // The messages of one room, for a QListView. Confirmed messages are ordered by seq and unique by
 // id; the user's own unconfirmed messages follow them, in the order they were typed. A pending row
 // is identified by its clientId: when its ack or its message arrives, that same row becomes the
-// confirmed one (dataChanged, moved into seq order if needed), never a second row.
+// confirmed one (dataChanged, moved into seq order if needed), never a second row. A message the
+// server refused for good (Failed) stands where it was written: after the confirmed messages
+// that were there before it (by timestamp), not pinned below everything that came later.
 class MessageListModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -46,13 +48,13 @@ public:
     void addPending(const QString &clientId, const QString &body, const QDateTime &typedAt);
     void markAcked(const QString &clientId, qint64 seq, const QString &id);
     void markFailed(const QString &clientId, const QString &reason);
-    void markPending(const QString &clientId); // a failed one is tried again
+    void removePending(const QString &clientId); // a pending or failed row, given up
     void clear(); // the epoch changed: nothing here is valid any more
 
     qint64 lastSeq() const;  // newest confirmed seq, 0 when none
     qint64 firstSeq() const; // oldest confirmed seq, 0 when none
     bool containsId(const QString &id) const { return m_ids.contains(id); }
-    int confirmedCount() const { return m_confirmed; }
+    int confirmedCount() const { return m_ordered - m_failed; }
     QList<ChatMessage> confirmedMessages() const;
 
 private:
@@ -61,15 +63,22 @@ private:
         ChatMessage message;
         Delivery delivery = Delivery::Sent;
         QString error;
+        qint64 order = 0; // the seq for confirmed rows; for failed ones the seq they follow
     };
     bool isOwn(const Row &row) const { return row.message.sender == m_ownUser; }
-    int pendingRow(const QString &clientId) const;
-    int insertPosition(qint64 seq) const; // among confirmed rows
+    int unconfirmedRow(const QString &clientId) const; // pending or failed
+    int insertPosition(qint64 order) const; // in the ordered part
     void confirm(int row, const ChatMessage &message);
+    void insertOrdered(int at, const QList<Row> &rows);
+    qint64 anchorFor(const QDateTime &typedAt) const; // the seq a failed row follows
+    void placeFailedRows(); // after confirmed rows came in: failed ones where they belong
+    void moveRow(int from, int to); // to: index in the list without the moved row
 
     QString m_room;
     QString m_ownUser;
-    QList<Row> m_rows;       // [0, m_confirmed) confirmed by seq, then pending/failed
-    int m_confirmed = 0;
+    // [0, m_ordered): confirmed and failed rows by `order`; then pending rows in typing order.
+    QList<Row> m_rows;
+    int m_ordered = 0;
+    int m_failed = 0; // failed rows within the ordered part
     QHash<QString, qint64> m_ids; // confirmed message ids
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "outbox.h"
 
+#include "privatefiles.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -38,7 +40,15 @@ Outbox::~Outbox()
 bool Outbox::open(const QString &path, QString *error)
 {
     close();
-    QDir().mkpath(QFileInfo(path).absolutePath());
+    // Unsent messages are private: an owner-only folder, and an owner-only file before SQLite
+    // opens it (it gives the -wal and -shm files the database file's mode).
+    const QString dir = QFileInfo(path).absolutePath();
+    if (!PrivateFiles::makeDir(dir) || !PrivateFiles::makeFile(path)) {
+        *error = u"cannot create %1"_s.arg(path);
+        return false;
+    }
+    for (const char *suffix : {"-wal", "-shm", "-journal"}) // from an earlier version
+        PrivateFiles::restrict(path + QLatin1StringView(suffix));
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connection);
     m_db.setDatabaseName(path);
     if (!m_db.open()) {

@@ -21,7 +21,8 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return row.unread > 0 ? u"%1 (%2)"_s.arg(row.info.name).arg(row.unread) : row.info.name;
     case Qt::ToolTipRole:
-        return row.info.member ? QString() : u"Not joined yet: double-click to join"_s;
+        return row.info.member ? QString() : u"Not joined yet: click to join"_s;
+    case CurrentRole: return row.info.name == m_current;
     case NameRole: return row.info.name;
     case UnreadRole: return row.unread;
     case PrivateRole: return row.info.isPrivate;
@@ -34,23 +35,55 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> RoomListModel::roleNames() const
 {
     return {{NameRole, "name"}, {UnreadRole, "unread"}, {PrivateRole, "private"},
-            {MemberRole, "member"}, {LastSeqRole, "lastSeq"}};
+            {MemberRole, "member"}, {LastSeqRole, "lastSeq"}, {CurrentRole, "current"}};
+}
+
+void RoomListModel::setReadMarkers(const QHash<QString, qint64> &markers)
+{
+    m_readUpTo = markers;
+}
+
+void RoomListModel::markRead(const QString &room, qint64 seq)
+{
+    auto it = m_readUpTo.find(room);
+    if (it != m_readUpTo.end() && *it >= seq)
+        return;
+    m_readUpTo.insert(room, seq);
+    emit readMarkerChanged(room, seq);
 }
 
 void RoomListModel::setRooms(const QList<RoomInfo> &rooms)
 {
-    QHash<QString, int> unread;
+    QHash<QString, Row> before;
     for (const Row &r : std::as_const(m_rows))
-        unread.insert(r.info.name, r.unread);
+        before.insert(r.info.name, r);
+    QList<std::pair<QString, qint64>> read;
     beginResetModel();
     m_rows.clear();
     for (const RoomInfo &info : rooms) {
-        Row row{info, unread.value(info.name)};
+        Row row{info, 0};
+        const auto old = before.constFind(info.name);
+        if (old != before.cend()) {
+            // Live counts stay; seqs the list knows and no message has reported yet (they
+            // arrived while the link was down and their catch-up is still on its way) count too.
+            row.unread = old->unread;
+            if (info.member && info.name != m_current && info.lastSeq > old->info.lastSeq)
+                row.unread += int(info.lastSeq - old->info.lastSeq);
+        } else if (m_readUpTo.contains(info.name)) {
+            if (info.member && info.name != m_current)
+                row.unread = int(std::max<qint64>(0, info.lastSeq - m_readUpTo.value(info.name)));
+        }
+        if (!info.member)
+            row.unread = 0;
+        if (!m_readUpTo.contains(info.name) || info.name == m_current)
+            read.append({info.name, info.lastSeq}); // first seen (nothing is new) or in view
         m_rows.append(row);
     }
     std::sort(m_rows.begin(), m_rows.end(),
               [](const Row &a, const Row &b) { return a.info.name < b.info.name; });
     endResetModel();
+    for (const auto &[room, seq] : read)
+        markRead(room, seq);
 }
 
 int RoomListModel::rowOf(const QString &room) const
@@ -64,12 +97,16 @@ int RoomListModel::rowOf(const QString &room) const
 
 void RoomListModel::setCurrentRoom(const QString &room)
 {
+    const int previous = rowOf(m_current);
     m_current = room;
     const int row = rowOf(room);
-    if (row >= 0 && m_rows.at(row).unread != 0) {
+    if (row >= 0) {
         m_rows[row].unread = 0;
+        markRead(room, m_rows.at(row).info.lastSeq);
         emit dataChanged(index(row), index(row));
     }
+    if (previous >= 0 && previous != row)
+        emit dataChanged(index(previous), index(previous));
 }
 
 void RoomListModel::noteMessage(const QString &room, qint64 seq, bool countsAsUnread)
@@ -81,8 +118,11 @@ void RoomListModel::noteMessage(const QString &room, qint64 seq, bool countsAsUn
     if (seq <= r.info.lastSeq)
         return; // already known (history, a catch-up repeat)
     r.info.lastSeq = seq;
-    if (room != m_current && countsAsUnread)
+    if (room != m_current && countsAsUnread && r.info.member)
         ++r.unread;
+    // Seen: in view, or the user's own message with nothing unread before it.
+    if (room == m_current || (!countsAsUnread && r.unread == 0))
+        markRead(room, seq);
     emit dataChanged(index(row), index(row));
 }
 

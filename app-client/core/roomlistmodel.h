@@ -4,13 +4,17 @@
 #include "roominfo.h"
 
 #include <QAbstractListModel>
+#include <QHash>
 
-// The rooms the user can see, with unread counts for rooms not in view.
+// The rooms the user can see, with unread counts for rooms not in view. Counts are live while
+// the client runs; what arrived while it was closed is counted from the read markers (the last
+// seq the user had in view per room), which the owner keeps on disk (readMarkerChanged).
 class RoomListModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Roles { NameRole = Qt::UserRole + 1, UnreadRole, PrivateRole, MemberRole, LastSeqRole };
+    enum Roles { NameRole = Qt::UserRole + 1, UnreadRole, PrivateRole, MemberRole, LastSeqRole,
+                 CurrentRole };
 
     explicit RoomListModel(QObject *parent = nullptr);
 
@@ -25,6 +29,10 @@ public:
     // user's own.
     void noteMessage(const QString &room, qint64 seq, bool countsAsUnread = true);
     void setMember(const QString &room, bool member);
+    // Markers kept from an earlier run: rooms first listed after this start with
+    // lastSeq - marker unread. A room without a marker starts as read.
+    void setReadMarkers(const QHash<QString, qint64> &markers);
+    qint64 readMarker(const QString &room) const { return m_readUpTo.value(room); }
 
     int unread(const QString &room) const;
     qint64 lastSeq(const QString &room) const;
@@ -32,7 +40,12 @@ public:
     QStringList memberRooms() const;
     int rowOf(const QString &room) const;
 
+signals:
+    void readMarkerChanged(const QString &room, qint64 seq);
+
 private:
+    void markRead(const QString &room, qint64 seq);
+
     struct Row
     {
         RoomInfo info;
@@ -40,4 +53,5 @@ private:
     };
     QList<Row> m_rows; // by name
     QString m_current;
+    QHash<QString, qint64> m_readUpTo; // room -> last seq the user had in view
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "tokenstore.h"
 
+#include "privatefiles.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -109,10 +111,8 @@ QString TokenStore::readFile(const QString &key) const
 
 void TokenStore::writeFile(const QString &key, const QString &token)
 {
-    const QString dir = QFileInfo(fallbackFile()).absolutePath();
-    QDir().mkpath(dir);
     // The directory is what keeps others out, also while the file is being replaced.
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    PrivateFiles::makeDir(QFileInfo(fallbackFile()).absolutePath());
     QJsonObject all;
     {
         QFile file(fallbackFile());
@@ -130,5 +130,5 @@ void TokenStore::writeFile(const QString &key, const QString &token)
     }
     out.write(QJsonDocument(all).toJson());
     if (out.commit())
-        QFile::setPermissions(fallbackFile(), QFile::ReadOwner | QFile::WriteOwner);
+        PrivateFiles::restrict(fallbackFile());
 }

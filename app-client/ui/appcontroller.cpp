@@ -19,10 +19,14 @@ AppController::~AppController()
 
 void AppController::start(const StartOptions &options)
 {
+    // The command line wins over what was remembered, also in the login dialog.
+    m_startServer = options.server;
+    m_startUser = options.user;
     const QUrl server = options.server.isEmpty() ? m_settings.server() : options.server;
     const QString user = options.user.isEmpty() ? m_settings.user() : options.user;
     if (!options.password.isEmpty() && !user.isEmpty()) {
-        login(server, user, options.password, options.createAccount);
+        login(server, user, options.password,
+              options.createAccount ? ChatClient::Account::NewOrExisting : ChatClient::Account::Existing);
         return;
     }
     if (user.isEmpty()) {
@@ -40,7 +44,7 @@ void AppController::start(const StartOptions &options)
 
 void AppController::newClient(const QUrl &server)
 {
-    m_window.reset();
+    dropWindow();
     ChatClient::Options options;
     options.server = server;
     m_client = std::make_unique<ChatClient>(options);
@@ -64,8 +68,10 @@ void AppController::newClient(const QUrl &server)
 }
 
 void AppController::login(const QUrl &server, const QString &user, const QString &password,
-                          bool create)
+                          ChatClient::Account account)
 {
+    m_startServer.clear(); // from now on the dialog shows what was last used
+    m_startUser.clear();
     const bool trust = m_dialog && m_dialog->trustsCertificate() && m_certificateProblem;
     newClient(server);
     if (trust)
@@ -73,19 +79,33 @@ void AppController::login(const QUrl &server, const QString &user, const QString
     m_certificateProblem.reset();
     m_settings.setServer(server);
     m_settings.setUser(user);
-    m_client->login(user, password, create);
+    m_client->login(user, password, account);
+}
+
+void AppController::dropWindow()
+{
+    // Never destroyed at once: this may run inside one of the window's own menu actions (Log
+    // out), which still uses the window when the handler returns.
+    if (MainWindow *window = m_window.release()) {
+        window->hide();
+        window->deleteLater();
+    }
 }
 
 void AppController::showLogin(const QString &error)
 {
-    m_window.reset();
+    dropWindow();
     if (!m_dialog) {
         m_dialog = std::make_unique<LoginDialog>();
-        connect(m_dialog.get(), &LoginDialog::loginRequested, this, &AppController::login);
+        connect(m_dialog.get(), &LoginDialog::loginRequested, this,
+                [this](const QUrl &server, const QString &user, const QString &password, bool create) {
+                    login(server, user, password,
+                          create ? ChatClient::Account::New : ChatClient::Account::Existing);
+                });
         connect(m_dialog.get(), &QDialog::rejected, qApp, &QApplication::quit);
     }
-    m_dialog->setServer(m_settings.server());
-    m_dialog->setUser(m_settings.user());
+    m_dialog->setServer(m_startServer.isEmpty() ? m_settings.server() : m_startServer);
+    m_dialog->setUser(m_startUser.isEmpty() ? m_settings.user() : m_startUser);
     m_dialog->setBusy(false);
     m_dialog->setError(error);
     m_dialog->show();

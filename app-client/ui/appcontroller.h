@@ -2,6 +2,7 @@
 #pragma once
 
 #include "certificatetrust.h"
+#include "chatclient.h"
 #include "clientsettings.h"
 #include "tokenstore.h"
 
@@ -10,7 +11,6 @@
 
 #include <memory>
 
-class ChatClient;
 class LoginDialog;
 class MainWindow;
 
@@ -25,7 +25,7 @@ public:
         QUrl server;       // empty = the remembered one
         QString user;      // empty = the remembered one
         QString password;  // set (from CHAT_PASSWORD): log in without the dialog
-        bool createAccount = false;
+        bool createAccount = false; // with password: create it unless it exists
     };
 
     explicit AppController(QObject *parent = nullptr);
@@ -34,10 +34,13 @@ public:
     void start(const StartOptions &options);
     MainWindow *mainWindow() const { return m_window.get(); }
     ChatClient *client() const { return m_client.get(); }
+    LoginDialog *loginDialog() const { return m_dialog.get(); }
 
 private:
     void newClient(const QUrl &server);
-    void login(const QUrl &server, const QString &user, const QString &password, bool create);
+    void login(const QUrl &server, const QString &user, const QString &password,
+               ChatClient::Account account);
+    void dropWindow();
     void showLogin(const QString &error = {});
     void onSessionStarted(const QString &user, const QString &token);
     void onSessionEnded();
@@ -48,4 +51,7 @@ private:
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<LoginDialog> m_dialog;
     std::optional<CertificateProblem> m_certificateProblem; // offered in the dialog
+    // From the command line: what the login dialog shows until the user logs in once.
+    QUrl m_startServer;
+    QString m_startUser;
 };

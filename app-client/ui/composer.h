@@ -3,16 +3,33 @@
 
 #include <QPlainTextEdit>
 
-// The message editor: Enter sends, Shift+Enter starts a new line. Plain text only.
+// The message editor: Enter sends, Shift+Enter starts a new line. Plain text only, sent exactly
+// as typed (leading spaces of indented code included); text that is only whitespace is not sent.
+// Knows the server's size limit: says how close the text is to it, and does not send past it.
 class Composer : public QPlainTextEdit
 {
     Q_OBJECT
 public:
     explicit Composer(QWidget *parent = nullptr);
 
+    void setMaxBytes(int maxBytes);
+    int maxBytes() const { return m_maxBytes; }
+    int textBytes() const; // UTF-8 bytes of what is typed
+    // "" while well within the limit, else e.g. "3 900 / 4 096 bytes" (or why it cannot be sent)
+    QString limitText() const;
+    bool isTooLong() const { return textBytes() > m_maxBytes; }
+    void appendText(const QString &text); // a message taken back: added, never replacing
+
 signals:
     void submitted(const QString &text);
+    void limitTextChanged(const QString &text, bool tooLong);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    void updateLimit();
+
+    int m_maxBytes;
+    QString m_limitText;
 };

@@ -16,6 +16,8 @@ LoginDialog::LoginDialog(QWidget *parent)
       m_server(new QLineEdit(this)),
       m_user(new QLineEdit(this)),
       m_password(new QLineEdit(this)),
+      m_repeat(new QLineEdit(this)),
+      m_repeatLabel(new QLabel(tr("Repeat password"), this)),
       m_create(new QCheckBox(tr("Create a new account"), this)),
       m_trust(new QCheckBox(tr("Trust this certificate for this server from now on"), this)),
       m_error(new QLabel(this))
@@ -23,6 +25,9 @@ LoginDialog::LoginDialog(QWidget *parent)
     setWindowTitle(tr("Log in to a chat server"));
     m_server->setPlaceholderText(QStringLiteral("http://chat.example.org:8080"));
     m_password->setEchoMode(QLineEdit::Password);
+    m_repeat->setEchoMode(QLineEdit::Password);
+    m_repeat->hide();
+    m_repeatLabel->hide();
     m_error->setTextFormat(Qt::PlainText); // server messages are never markup
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -33,13 +38,19 @@ LoginDialog::LoginDialog(QWidget *parent)
     form->addRow(tr("Server"), m_server);
     form->addRow(tr("User name"), m_user);
     form->addRow(tr("Password"), m_password);
+    form->addRow(m_repeatLabel, m_repeat);
     form->addRow(QString(), m_create);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_login = buttons->addButton(tr("Log in"), QDialogButtonBox::AcceptRole);
     m_login->setDefault(true);
-    connect(m_create, &QCheckBox::toggled, this,
-            [this](bool on) { m_login->setText(on ? tr("Create account") : tr("Log in")); });
+    connect(m_create, &QCheckBox::toggled, this, [this](bool on) {
+        m_login->setText(on ? tr("Create account") : tr("Log in"));
+        m_repeat->setVisible(on);
+        m_repeatLabel->setVisible(on);
+        if (!on)
+            m_repeat->clear();
+    });
     connect(buttons, &QDialogButtonBox::accepted, this, &LoginDialog::submit);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
@@ -110,7 +121,14 @@ void LoginDialog::submit()
     if (m_create->isChecked()) {
         const QString why = Validation::passwordError(m_password->text());
         if (!why.isEmpty()) {
-            setError(why);
+            setError(tr("The password must have at least %1 characters.")
+                             .arg(Validation::kMinPasswordLength));
+            return;
+        }
+        if (m_repeat->text() != m_password->text()) {
+            setError(tr("The two passwords are not the same."));
+            m_repeat->setFocus();
+            m_repeat->selectAll();
             return;
         }
     }

@@ -25,6 +25,9 @@ public:
     void offerCertificate(const QString &description);
     bool trustsCertificate() const;
     QString errorText() const;
+    QLineEdit *passwordField() const { return m_password; }
+    QLineEdit *repeatField() const { return m_repeat; }
+    QCheckBox *createBox() const { return m_create; }
 
 signals:
     void loginRequested(const QUrl &server, const QString &user, const QString &password,
@@ -36,6 +39,8 @@ private:
     QLineEdit *m_server;
     QLineEdit *m_user;
     QLineEdit *m_password;
+    QLineEdit *m_repeat; // creating an account: the password once more
+    QLabel *m_repeatLabel;
     QCheckBox *m_create;
     QCheckBox *m_trust;
     QLabel *m_error;

@@ -8,7 +8,12 @@
 #include "messagedelegate.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
+#include <QCursor>
+#include <QLabel>
+#include <QMenu>
+#include <QStyledItemDelegate>
 #include <QInputDialog>
 #include <QListView>
 #include <QMenuBar>
@@ -20,6 +25,28 @@
 #include <QSystemTrayIcon>
 #include <QVBoxLayout>
 
+using namespace Qt::StringLiterals;
+
+namespace {
+// The open room, and rooms with something new, in bold.
+class RoomDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(RoomListModel::CurrentRole).toBool()
+            || index.data(RoomListModel::UnreadRole).toInt() > 0)
+            option->font.setBold(true);
+        if (!index.data(RoomListModel::MemberRole).toBool())
+            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+    }
+};
+} // namespace
+
 MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *parent)
     : QMainWindow(parent),
       m_client(client),
@@ -27,6 +54,8 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
       m_splitter(new QSplitter(this)),
       m_rooms(new QListView(m_splitter)),
       m_view(new QListView),
+      m_header(new QLabel),
+      m_limit(new QLabel),
       m_delegate(new MessageDelegate(m_view)),
       m_loading(new QProgressBar),
       m_composer(new Composer),
@@ -36,6 +65,17 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     m_rooms->setModel(client->rooms());
     m_rooms->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_rooms->setMinimumWidth(140);
+    m_rooms->setItemDelegate(new RoomDelegate(m_rooms));
+    m_header->setTextFormat(Qt::PlainText);
+    QFont headerFont = m_header->font();
+    headerFont.setBold(true);
+    headerFont.setPointSizeF(headerFont.pointSizeF() * 1.25);
+    m_header->setFont(headerFont);
+    m_header->setContentsMargins(8, 6, 8, 6);
+    m_limit->setTextFormat(Qt::PlainText);
+    m_limit->setAlignment(Qt::AlignRight);
+    m_limit->hide();
+    m_composer->setMaxBytes(client->maxBodyBytes());
 
     m_view->setItemDelegate(m_delegate);
     m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
@@ -53,9 +93,11 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     auto *layout = new QVBoxLayout(conversation);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
+    layout->addWidget(m_header);
     layout->addWidget(m_loading);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_composer);
+    layout->addWidget(m_limit);
     m_splitter->addWidget(m_rooms);
     m_splitter->addWidget(conversation);
     m_splitter->setStretchFactor(1, 1);
@@ -85,10 +127,18 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
             m_client->sendMessage(m_room, text);
     });
     connect(m_view, &QListView::clicked, this, [this](const QModelIndex &index) {
-        if (m_client && index.data(MessageListModel::DeliveryRole).value<MessageListModel::Delivery>()
-                    == MessageListModel::Delivery::Failed)
-            m_client->retry(index.data(MessageListModel::ClientIdRole).toString());
+        if (QMenu *menu = refusedMessageMenu(index))
+            menu->popup(QCursor::pos());
     });
+    connect(m_composer, &Composer::limitTextChanged, this, [this](const QString &text, bool tooLong) {
+        m_limit->setText(text);
+        m_limit->setStyleSheet(tooLong ? QStringLiteral("color: #b00020") : QString());
+        m_limit->setVisible(!text.isEmpty());
+    });
+    connect(client, &ChatClient::limitsChanged, m_composer, &Composer::setMaxBytes);
+    // A reload of the list (start, reconnect, a new room) resets it: keep the open room marked.
+    connect(client->rooms(), &QAbstractItemModel::modelReset, this, &MainWindow::showCurrentRoomSelected);
+    connect(client->rooms(), &QAbstractItemModel::rowsInserted, this, &MainWindow::showCurrentRoomSelected);
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, &MainWindow::onScrolled);
     connect(client, &ChatClient::historyLoading, this, [this](const QString &room, bool loading) {
         if (room == m_room)
@@ -96,6 +146,8 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     });
     connect(client, &ChatClient::messageArrived, this, &MainWindow::onMessageArrived);
     connect(client, &ChatClient::errorOccurred, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    connect(client, &ChatClient::noticed, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });
 
     if (!m_settings->geometry(client->user()).isEmpty())
@@ -138,9 +190,6 @@ void MainWindow::showRoom(const QString &room)
     if (!m_client)
         return;
     const int row = m_client->rooms()->rowOf(room);
-    if (row >= 0 && !m_client->rooms()->isMember(room)) {
-        m_client->joinRoom(room); // joining opens it; show it now
-    }
     if (QAbstractItemModel *old = m_view->model())
         old->disconnect(this);
     m_room = room;
@@ -152,14 +201,47 @@ void MainWindow::showRoom(const QString &room)
         QScrollBar *bar = m_view->verticalScrollBar();
         m_distanceFromBottom = first == 0 ? bar->maximum() - bar->value() : -1;
     });
-    if (row >= 0)
-        m_rooms->setCurrentIndex(m_client->rooms()->index(row));
-    m_client->openRoom(room);
+    m_header->setText(u"# "_s + room);
+    m_client->openRoom(room); // joins first when needed
+    showCurrentRoomSelected();
     m_loading->setVisible(m_client->isLoadingHistory(room));
     m_composer->setEnabled(true);
     m_composer->setFocus();
     m_settings->setLastRoom(room);
     m_view->scrollToBottom();
+}
+
+void MainWindow::showCurrentRoomSelected()
+{
+    if (!m_client || m_room.isEmpty())
+        return;
+    const int row = m_client->rooms()->rowOf(m_room);
+    if (row >= 0)
+        m_rooms->setCurrentIndex(m_client->rooms()->index(row));
+}
+
+QMenu *MainWindow::refusedMessageMenu(const QModelIndex &index)
+{
+    if (!m_client || index.data(MessageListModel::DeliveryRole).value<MessageListModel::Delivery>()
+                != MessageListModel::Delivery::Failed)
+        return nullptr;
+    const QString clientId = index.data(MessageListModel::ClientIdRole).toString();
+    const QString body = index.data(MessageListModel::BodyRole).toString();
+    auto *menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(tr("Edit in the composer"), this, [this, clientId] {
+        const QString text = m_client ? m_client->takeBack(clientId) : QString();
+        if (text.isNull())
+            return;
+        m_composer->appendText(text);
+        m_composer->setFocus();
+    });
+    menu->addAction(tr("Copy text"), this, [body] { QApplication::clipboard()->setText(body); });
+    menu->addAction(tr("Discard"), this, [this, clientId] {
+        if (m_client)
+            m_client->discard(clientId);
+    });
+    return menu;
 }
 
 void MainWindow::onRoomActivated(const QModelIndex &index)
@@ -196,8 +278,17 @@ void MainWindow::onScrolled(int value)
 
 void MainWindow::onMessageArrived(const ChatMessage &message, bool own)
 {
-    if (own || isActiveWindow() || !m_tray)
+    if (own || isActiveWindow())
         return;
+    notify(message);
+}
+
+void MainWindow::notify(const ChatMessage &message)
+{
+    if (!m_tray) {
+        QApplication::alert(this); // no system tray: the taskbar entry asks for attention
+        return;
+    }
     // A plain-text balloon: the body is never interpreted.
     const QString body = message.body.size() > 200 ? message.body.left(200) + QStringLiteral("…")
                                                    : message.body;

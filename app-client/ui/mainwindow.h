@@ -9,7 +9,9 @@ class ClientSettings;
 class Composer;
 class ConnectionIndicator;
 class MessageDelegate;
+class QLabel;
 class QListView;
+class QMenu;
 class QProgressBar;
 class QSplitter;
 class QSystemTrayIcon;
@@ -29,6 +31,10 @@ public:
     QListView *conversationView() const { return m_view; }
     QListView *roomView() const { return m_rooms; }
     Composer *composer() const { return m_composer; }
+    QLabel *roomHeader() const { return m_header; }
+    QLabel *limitLabel() const { return m_limit; }
+    // What clicking a message the server refused offers: edit in the composer, copy, discard.
+    QMenu *refusedMessageMenu(const QModelIndex &index);
     ConnectionIndicator *indicator() const { return m_indicator; }
 
 signals:
@@ -44,12 +50,16 @@ private:
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onScrolled(int value);
     void newRoom();
+    void showCurrentRoomSelected();
+    void notify(const ChatMessage &message);
 
     QPointer<ChatClient> m_client;
     ClientSettings *m_settings;
     QSplitter *m_splitter;
     QListView *m_rooms;
     QListView *m_view;
+    QLabel *m_header;
+    QLabel *m_limit;
     MessageDelegate *m_delegate;
     QProgressBar *m_loading;
     Composer *m_composer;

@@ -58,7 +58,7 @@ QString MessageDelegate::statusText(const QModelIndex &index)
     case Delivery::Pending:
         return tr("sending…");
     case Delivery::Failed:
-        return tr("not sent: %1 (click to try again)")
+        return tr("not sent: %1 \u2014 click to edit, copy or discard")
                 .arg(index.data(MessageListModel::ErrorRole).toString());
     case Delivery::Sent:
         break;

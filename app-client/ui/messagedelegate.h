@@ -20,7 +20,7 @@ public:
                const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
-    static QString statusText(const QModelIndex &index); // "sending…", "not sent: … (click to retry)"
+    static QString statusText(const QModelIndex &index); // "sending…", "not sent: … — click to edit, copy or discard"
     static bool startsNewDay(const QModelIndex &index);
     void clearCache() { m_sizes.clear(); }
 

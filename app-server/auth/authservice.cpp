@@ -92,7 +92,6 @@ void AuthService::registerUser(const Credentials &credentials, QObject *context,
                               } else if (created.first != StoreStatus::Ok) {
                                   done({Outcome::Status::Error, {}, {}});
                               } else {
-                                  qCInfo(lcAuth) << "registered" << created.second.name;
                                   issueToken({created.second.id, created.second.name}, context,
                                              done);
                               }

@@ -10,6 +10,7 @@
 #include "serverconfig.h"
 #include "store/storeservice.h"
 #include "validation.h"
+#include "ws/hub.h"
 
 #include <QHttpServer>
 #include <QJsonArray>
@@ -142,6 +143,28 @@ void HttpApi::withUser(const QHttpServerRequest &request, const HttpReplyPtr &re
 }
 
 namespace {
+// One info line per login or registration attempt: who, from where, how it ended (never the
+// password or the token).
+void logAuth(const char *what, const QString &name, const QString &peer,
+             const AuthService::Outcome &outcome)
+{
+    using S = AuthService::Outcome::Status;
+    switch (outcome.status) {
+    case S::Ok:
+        qCInfo(lcAuth).noquote() << what << "of" << outcome.result.user << "from" << peer;
+        break;
+    case S::NameTaken:
+        qCInfo(lcAuth).noquote() << what << "refused from" << peer << ": name" << name << "is taken";
+        break;
+    case S::BadCredentials:
+        qCInfo(lcAuth).noquote() << what << "refused from" << peer << ": wrong password or unknown user" << name;
+        break;
+    default:
+        qCInfo(lcAuth).noquote() << what << "of" << name << "from" << peer << "failed";
+        break;
+    }
+}
+
 // Turns a register/login outcome into the HTTP answer.
 void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status success)
 {
@@ -183,8 +206,10 @@ void HttpApi::registerUser(const QHttpServerRequest &request, const HttpReplyPtr
     const Credentials *credentials = parsedOrReply(parsed, *reply);
     if (!credentials)
         return;
+    const QString peer = request.remoteAddress().toString();
     m_services.auth->registerUser(*credentials, this,
-                                  [reply](const AuthService::Outcome &outcome) {
+                                  [reply, peer, name = credentials->username](const AuthService::Outcome &outcome) {
+                                      logAuth("registration", name, peer, outcome);
                                       replyAuth(*reply, outcome, Status::Created);
                                   });
 }
@@ -195,9 +220,12 @@ void HttpApi::login(const QHttpServerRequest &request, const HttpReplyPtr &reply
     const Credentials *credentials = parsedOrReply(parsed, *reply);
     if (!credentials)
         return;
-    m_services.auth->login(*credentials, this, [reply](const AuthService::Outcome &outcome) {
-        replyAuth(*reply, outcome, Status::Ok);
-    });
+    const QString peer = request.remoteAddress().toString();
+    m_services.auth->login(*credentials, this,
+                           [reply, peer, name = credentials->username](const AuthService::Outcome &outcome) {
+                               logAuth("login", name, peer, outcome);
+                               replyAuth(*reply, outcome, Status::Ok);
+                           });
 }
 
 void HttpApi::logout(const QHttpServerRequest &request, const HttpReplyPtr &reply)
@@ -235,11 +263,14 @@ void HttpApi::createRoom(const QHttpServerRequest &request, const HttpReplyPtr &
                 [create, id = user.id](ChatStore &store) {
                     return store.createRoom(create.name, create.isPrivate, id);
                 },
-                [reply, create](StoreStatus status) {
+                [this, reply, create, user](StoreStatus status) {
                     if (status != StoreStatus::Ok) {
                         replyStoreError(*reply, status, create.name);
                         return;
                     }
+                    qCInfo(lcServer).noquote() << (create.isPrivate ? "private" : "public")
+                                               << "room" << create.name << "created by" << user.name;
+                    m_services.hub->roomCreated(create.name, create.isPrivate, user.id, user.name);
                     reply->json(Status::Created,
                                 RoomInfo{create.name, 0, create.isPrivate, true}.toJson());
                 });
@@ -278,9 +309,11 @@ void HttpApi::invite(const QString &room, const QHttpServerRequest &request,
                 [room, invitee, id = user.id](ChatStore &store) {
                     return store.invite(room, id, invitee);
                 },
-                [reply, room](StoreStatus status) {
-                    if (status == StoreStatus::Ok)
+                [this, reply, room, invitee, by = user.name](StoreStatus status) {
+                    if (status == StoreStatus::Ok) {
                         reply->noContent();
+                        m_services.hub->userInvited(room, invitee, by);
+                    }
                     else
                         replyStoreError(*reply, status, room);
                 });

@@ -2,10 +2,13 @@
 #include "hub.h"
 
 #include "protocol.h"
+#include "store/chatstore.h"
 #include "wssession.h"
 
 #include <QAbstractEventDispatcher>
 #include <QDeadlineTimer>
+
+using namespace Qt::StringLiterals;
 
 Hub::Hub(int pingIntervalSecs, int corkMs, QObject *parent)
     : QObject(parent), m_corkMs(corkMs), m_pingIntervalMs(qint64(pingIntervalSecs) * 1000)
@@ -102,6 +105,30 @@ void Hub::deliver(const QList<ChatMessage> &messages)
             if (s->deliver(m.room, m.seq, frame))
                 m_unflushed.append(s);
         }
+    }
+}
+
+void Hub::roomCreated(const QString &room, bool isPrivate, qint64 creatorId, const QString &creator)
+{
+    const QString frame = QString::fromUtf8(
+            ServerFrame::roomChanged(room, u"created"_s, isPrivate, creator).toJson());
+    push(frame, [isPrivate, creatorId](const AuthUser &user) {
+        return !isPrivate || user.id == creatorId;
+    });
+}
+
+void Hub::userInvited(const QString &room, const QString &user, const QString &by)
+{
+    const QString frame =
+            QString::fromUtf8(ServerFrame::roomChanged(room, u"invited"_s, true, by).toJson());
+    push(frame, [user](const AuthUser &u) { return u.name.compare(user, Qt::CaseInsensitive) == 0; });
+}
+
+void Hub::push(const QString &frame, const std::function<bool(const AuthUser &)> &to)
+{
+    for (WsSession *s : std::as_const(m_sessions)) {
+        if (const AuthUser *user = s->user(); user && to(*user))
+            s->push(frame);
     }
 }
 

@@ -10,6 +10,9 @@
 #include <QTimer>
 #include <QWebSocketProtocol>
 
+#include <functional>
+
+struct AuthUser;
 class WsSession;
 
 // Who is connected and who listens to which room. Broadcasts each committed message once
@@ -27,6 +30,10 @@ public:
     void unsubscribe(const QString &room, WsSession *session);
 
     void broadcast(const QList<ChatMessage> &messages);
+    // Tells connected users about a room they can now see: a public room to everyone, a private
+    // one to its creator's other sessions; an invite to the invited user's sessions.
+    void roomCreated(const QString &room, bool isPrivate, qint64 creatorId, const QString &creator);
+    void userInvited(const QString &room, const QString &user, const QString &by);
     void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
     qsizetype sessionCount() const { return m_sessions.size(); }
 
@@ -38,6 +45,7 @@ private:
     void flushPending();
     void deliver(const QList<ChatMessage> &messages);
     void flushUnflushed();
+    void push(const QString &frame, const std::function<bool(const AuthUser &)> &to);
 
     QSet<WsSession *> m_sessions;
     QHash<QString, QSet<WsSession *>> m_rooms;

@@ -56,6 +56,9 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &s
     connect(m_socket.get(), &QWebSocket::pong, this,
             [this] { m_lastSeenMs = QDeadlineTimer::current().deadline(); });
     connect(m_socket.get(), &QWebSocket::disconnected, this, [this] {
+        if (m_user)
+            qCInfo(lcWs).noquote() << "disconnected" << m_user->name << "from"
+                                   << m_socket->peerAddress().toString();
         m_services.hub->removeSession(this);
         deleteLater();
     });
@@ -87,8 +90,9 @@ void WsSession::onAuthenticated(const std::optional<AuthUser> &user)
         return;
     }
     m_user = user;
-    qCDebug(lcWs) << "connected" << user->name;
-    sendFrame(ServerFrame::hello(user->name, m_services.store->epoch()));
+    qCInfo(lcWs).noquote() << "connection of" << user->name << "from"
+                           << m_socket->peerAddress().toString();
+    sendFrame(ServerFrame::hello(user->name, m_services.store->epoch(), m_services.config->maxBodyBytes));
     const QStringList early = std::exchange(m_early, {});
     for (const QString &text : early)
         onTextMessage(text);
@@ -256,6 +260,13 @@ void WsSession::send(const ClientFrame &frame)
             sendError(statusErrorCode(result.status), statusErrorText(result.status, room),
                       clientId);
     });
+}
+
+void WsSession::push(const QString &frame)
+{
+    if (!m_user || m_closing)
+        return;
+    sendText(frame);
 }
 
 void WsSession::sendFrame(const ServerFrame &frame)

@@ -35,6 +35,10 @@ public:
     // data after a flush(): the caller then owes this session one flush().
     bool deliver(const QString &room, qint64 seq, const QString &frame);
     void flush();
+    // A frame that is not a room's message (e.g. a room-list change) for this session's user;
+    // dropped before authentication.
+    void push(const QString &frame);
+    const AuthUser *user() const { return m_user ? &*m_user : nullptr; }
     void keepAlive(qint64 nowMs, qint64 intervalMs);
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
 

@@ -6,6 +6,8 @@
 #include "testserver.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFileInfo>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -353,6 +355,113 @@ private slots:
         QSignalSpy expired(&client, &ChatClient::sessionExpired);
         client.resume(u"ghost"_s, QString(43, u'x'));
         QVERIFY(expired.wait(15000));
+    }
+
+    void takenNameIsReportedWhenCreatingAnAccount()
+    {
+        HttpClient(m_server->http()).registerUser(u"alice"_s);
+        ChatClient client(options(u"Alice"_s));
+        QSignalSpy failed(&client, &ChatClient::loginFailed);
+        QSignalSpy started(&client, &ChatClient::sessionStarted);
+        client.login(u"Alice"_s, u"another password"_s, ChatClient::Account::New);
+        QVERIFY(failed.wait(15000));
+        QVERIFY2(failed.first().at(0).toString().contains(u"already taken"_s),
+                 qPrintable(failed.first().at(0).toString()));
+        QCOMPARE(started.size(), 0);
+    }
+
+    void unreadCountsIncludeWhatArrivedWhileClosed()
+    {
+        HttpClient http(m_server->http());
+        const QString bob = http.registerUser(u"bob"_s);
+        {
+            auto alice = loggedIn(u"alice"_s);
+            alice->openRoom(u"general"_s);
+            http.post(u"/api/v1/rooms/general/messages"_s, {{"clientId"_L1, u"seen"_s}, {"body"_L1, u"seen"_s}}, bob);
+            QTRY_COMPARE_WITH_TIMEOUT(alice->messages(u"general"_s)->confirmedCount(), 1, 10000);
+            QCOMPARE(alice->rooms()->unread(u"general"_s), 0);
+        }
+        for (int i = 1; i <= 3; ++i)
+            http.post(u"/api/v1/rooms/general/messages"_s,
+                      {{"clientId"_L1, u"w%1"_s.arg(i)}, {"body"_L1, u"while closed %1"_s.arg(i)}}, bob);
+        auto again = loggedIn(u"alice"_s);
+        QCOMPARE(again->rooms()->unread(u"general"_s), 3);
+        again->openRoom(u"general"_s);
+        QCOMPARE(again->rooms()->unread(u"general"_s), 0);
+    }
+
+    void roomsAppearWhenCreatedOrInvitedTo()
+    {
+        auto alice = loggedIn(u"alice"_s);
+        QVERIFY(waitConnected(*alice));
+        HttpClient http(m_server->http());
+        const QString bob = http.registerUser(u"bob"_s);
+        QSignalSpy notices(alice.get(), &ChatClient::noticed);
+        QCOMPARE(http.post(u"/api/v1/rooms"_s, {{"name"_L1, u"hidden"_s}, {"private"_L1, true}}, bob).status, 201);
+        QCOMPARE(http.post(u"/api/v1/rooms"_s, {{"name"_L1, u"plaza"_s}, {"private"_L1, false}}, bob).status, 201);
+        QTRY_VERIFY_WITH_TIMEOUT(alice->rooms()->rowOf(u"plaza"_s) >= 0, 10000);
+        QCOMPARE(alice->rooms()->rowOf(u"hidden"_s), -1); // private: nothing to see, nothing said
+        QCOMPARE(notices.size(), 1);
+        // An invite to the private room: listed as a member, subscribed (its messages arrive).
+        QCOMPARE(http.post(u"/api/v1/rooms/hidden/invite"_s, {{"user"_L1, u"ALICE"_s}}, bob).status, 204);
+        QTRY_VERIFY_WITH_TIMEOUT(alice->rooms()->isMember(u"hidden"_s), 10000);
+        QTRY_COMPARE(notices.size(), 2);
+        QCOMPARE(notices.last().first().toString(), u"bob added you to the room #hidden."_s);
+        QCOMPARE(http.post(u"/api/v1/rooms/hidden/messages"_s, {{"clientId"_L1, u"s1"_s}, {"body"_L1, u"psst"_s}}, bob).status, 201);
+        QTRY_COMPARE_WITH_TIMEOUT(alice->messages(u"hidden"_s)->confirmedCount(), 1, 10000);
+    }
+
+    void refusedMessagesStayUntilDiscardedAndAreNotResent()
+    {
+        QString clientId;
+        {
+            auto alice = loggedIn(u"alice"_s);
+            QVERIFY(waitConnected(*alice));
+            clientId = alice->sendMessage(u"nowhere"_s, u"to a room that does not exist"_s);
+            QVERIFY(!clientId.isEmpty());
+            MessageListModel *model = alice->messages(u"nowhere"_s);
+            QTRY_COMPARE_WITH_TIMEOUT(model->index(0).data(MessageListModel::DeliveryRole)
+                                              .value<MessageListModel::Delivery>(),
+                                      MessageListModel::Delivery::Failed, 10000);
+            QCOMPARE(model->index(0).data(MessageListModel::ErrorRole).toString(),
+                     u"this room does not exist any more"_s);
+            QCOMPARE(alice->outbox()->size(), 1);
+        }
+        // After a restart it is shown again as refused, and not sent again.
+        auto alice = loggedIn(u"alice"_s);
+        QVERIFY(waitConnected(*alice));
+        MessageListModel *model = alice->messages(u"nowhere"_s);
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->index(0).data(MessageListModel::DeliveryRole).value<MessageListModel::Delivery>(),
+                 MessageListModel::Delivery::Failed);
+        alice->discard(clientId);
+        QCOMPARE(model->rowCount(), 0);
+        QCOMPARE(alice->outbox()->size(), 0);
+
+        // Too long for the server (which said its limit in hello): not queued at all.
+        QSignalSpy errors(alice.get(), &ChatClient::errorOccurred);
+        QCOMPARE(alice->maxBodyBytes(), 4096);
+        QVERIFY(alice->sendMessage(u"general"_s, QString(4097, u'x')).isEmpty());
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(alice->outbox()->size(), 0);
+        QCOMPARE(alice->messages(u"general"_s)->rowCount(), 0);
+    }
+
+    void outboxFilesArePrivate()
+    {
+        auto alice = loggedIn(u"alice"_s);
+        m_server->kill();
+        alice->sendMessage(u"general"_s, u"private until sent"_s);
+        const QDir outbox(QDir(options(u"alice"_s).dataDir).filePath(u"outbox"_s));
+        // (QFile's User bits are the owner's as seen by the owner.)
+        QCOMPARE(QFileInfo(outbox.path()).permissions() & 0x0777,
+                 QFile::ReadUser | QFile::WriteUser | QFile::ExeUser);
+        const QFileInfoList files = outbox.entryInfoList(QDir::Files);
+        QVERIFY(files.size() >= 2); // the database and its write-ahead log at least
+        for (const QFileInfo &file : files) {
+            QVERIFY2((file.permissions() & 0x0777) == (QFile::ReadUser | QFile::WriteUser),
+                     qPrintable(file.fileName()));
+        }
     }
 
     void loginErrorsAreReadable()

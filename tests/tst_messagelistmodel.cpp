@@ -159,6 +159,55 @@ private slots:
         QCOMPARE(model.index(0).data(Qt::DisplayRole).toString(), m.body);
     }
 
+    void refusedMessagesStandWhereTheyWereWritten()
+    {
+        // Messages 1..6 are a second apart; "f" was written between 3 and 4 and refused.
+        MessageListModel model(u"general"_s);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setOwnUser(u"alice"_s);
+        model.addPage(range(2, 3));
+        const QDateTime written = msg(3).ts.addMSecs(500);
+        model.addPending(u"f"_s, u"refused"_s, written);
+        model.addPending(u"p"_s, u"still pending"_s, written.addMSecs(100));
+        model.markFailed(u"f"_s, u"too long for this server"_s);
+        auto rowOf = [&model](const QString &clientId) {
+            for (int i = 0; i < model.rowCount(); ++i) {
+                if (model.index(i).data(MessageListModel::ClientIdRole).toString() == clientId)
+                    return i;
+            }
+            return -1;
+        };
+        QCOMPARE(rowOf(u"f"_s), 2);
+        model.addMessage(msg(4)); // later: below it
+        model.addPage(range(5, 6)); // a newer page: below it too
+        model.addPage(range(1, 1)); // an older page: above it
+        QCOMPARE(rowOf(u"f"_s), 3);
+        QCOMPARE(rowOf(u"c-3"_s), 2);
+        QCOMPARE(rowOf(u"c-4"_s), 4);
+        QCOMPARE(rowOf(u"p"_s), model.rowCount() - 1); // pending ones stay at the end
+        QCOMPARE(model.firstSeq(), 1);
+        QCOMPARE(model.lastSeq(), 6);
+        QCOMPARE(model.confirmedCount(), 6);
+        QCOMPARE(model.confirmedMessages().size(), 6);
+        QCOMPARE(model.index(rowOf(u"f"_s)).data(MessageListModel::DeliveryRole)
+                         .value<MessageListModel::Delivery>(),
+                 MessageListModel::Delivery::Failed);
+
+        // Shown again after a restart before any history: it moves where it belongs once the
+        // history is there.
+        MessageListModel restarted(u"general"_s);
+        QAbstractItemModelTester tester2(&restarted, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        restarted.setOwnUser(u"alice"_s);
+        restarted.addPending(u"f"_s, u"refused"_s, written);
+        restarted.markFailed(u"f"_s, u"too long for this server"_s);
+        restarted.addPage(range(1, 6));
+        QCOMPARE(restarted.index(3).data(MessageListModel::ClientIdRole).toString(), u"f"_s);
+        QCOMPARE(restarted.index(2).data(MessageListModel::SeqRole).toLongLong(), 3);
+        restarted.removePending(u"f"_s);
+        QCOMPARE(restarted.rowCount(), 6);
+        QCOMPARE(seqs(restarted), (QList<qint64>{1, 2, 3, 4, 5, 6}));
+    }
+
     void roomUnreadCounts()
     {
         RoomListModel rooms;

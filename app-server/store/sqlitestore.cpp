@@ -74,6 +74,9 @@ QString lockProblem(const QLockFile &lock, const QString &path)
         return u"cannot open database %1: no permission to create files in %2"_s.arg(path, folder);
     case EROFS:
         return u"cannot open database %1: %2 is on a read-only file system"_s.arg(path, folder);
+    case ENOENT: // the folder is there: its file system takes no new files (/proc, /sys)
+        return u"cannot open database %1: cannot create files in %2 (its file system does not "
+               "allow it)"_s.arg(path, folder);
     case ENOSPC:
     case EDQUOT:
         return u"cannot open database %1: no space left in %2"_s.arg(path, folder);

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+// The real chat-server binary starting, or refusing to: a true message for each database that
+// cannot be opened, no folder created for a mistyped --db, nothing left behind when the port is
+// taken, and log lines with a time and no secrets.
+#include "httpclient.h"
+#include "testserver.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHostInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+
+#include <csignal>
+#include <sys/prctl.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+struct Run
+{
+    int exitCode = -1;
+    QString output; // stdout and stderr
+};
+
+// Runs chat-server with these arguments until it exits (it must refuse to start).
+Run refusedStart(const QStringList &args)
+{
+    QProcess server;
+    server.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(CHAT_SERVER_BINARY), args);
+    Run run;
+    if (!server.waitForFinished(20000)) {
+        server.kill();
+        server.waitForFinished();
+        run.output = u"(still running)"_s;
+        return run;
+    }
+    run.exitCode = server.exitCode();
+    run.output = QString::fromUtf8(server.readAll());
+    return run;
+}
+} // namespace
+
+class TestServerStartup : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void databaseThatCannotBeOpenedIsExplained_data()
+    {
+        QTest::addColumn<QString>("db");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("file system without new files") << u"/proc/chat.db"_s
+                                                      << u"cannot create files in /proc"_s;
+        QTest::newRow("missing folder") << u"%1/no/such/folder/chat.db"_s
+                                        << u"the folder %1/no/such/folder does not exist"_s;
+        QTest::newRow("folder is a file") << u"%1/plain-file/chat.db"_s
+                                          << u"%1/plain-file is not a folder"_s;
+        QTest::newRow("database is a folder") << u"%1"_s << u"it is a folder, not a file"_s;
+    }
+
+    void databaseThatCannotBeOpenedIsExplained()
+    {
+        QFETCH(QString, db);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        QFile plain(dir.filePath(u"plain-file"_s));
+        QVERIFY(plain.open(QIODevice::WriteOnly));
+        plain.close();
+        db.replace(u"%1"_s, dir.path());
+        expected.replace(u"%1"_s, dir.path());
+        const Run run = refusedStart({u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s, db});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.output.contains(expected), qPrintable(run.output));
+        QVERIFY2(!run.output.contains(u"pid 0"_s), qPrintable(run.output));
+        // A mistyped --db creates nothing.
+        QVERIFY(!QFileInfo::exists(dir.filePath(u"no"_s)));
+    }
+
+    void databaseInUseNamesTheProcess()
+    {
+        QTemporaryDir dir;
+        ServerProcess first(dir.filePath(u"chat.db"_s));
+        QVERIFY(first.start());
+        const Run run = refusedStart({u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s, dir.filePath(u"chat.db"_s)});
+        QCOMPARE(run.exitCode, 1);
+        const QString expected = u"is in use by another process (chat-server, pid %1 on host %2)"_s
+                                         .arg(first.pid())
+                                         .arg(QSysInfo::machineHostName());
+        QVERIFY2(run.output.contains(expected), qPrintable(run.output));
+    }
+
+    void takenPortLeavesNoDatabaseBehind()
+    {
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::LocalHost));
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"chat.db"_s);
+        const Run run = refusedStart({u"--listen"_s, u"127.0.0.1:%1"_s.arg(taken.serverPort()),
+                                      u"--db"_s, db});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.output.contains(u"cannot listen on 127.0.0.1:%1"_s.arg(taken.serverPort())),
+                 qPrintable(run.output));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries), QStringList());
+    }
+
+    void unreadableTlsFilesAreNamed()
+    {
+        QTemporaryDir dir;
+        const Run run = refusedStart({u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s, dir.filePath(u"chat.db"_s),
+                                      u"--tls-cert"_s, dir.path(), u"--tls-key"_s, u"/proc/no-such-key.pem"_s});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.output.contains(u"cannot read %1: it is a folder"_s.arg(dir.path())), qPrintable(run.output));
+        QVERIFY(!QFileInfo::exists(dir.filePath(u"chat.db"_s)));
+    }
+
+    void logLinesHaveTimeAndLevelAndNoSecrets_data()
+    {
+        QTest::addColumn<bool>("journal");
+        QTest::newRow("terminal") << false;
+        QTest::newRow("journald") << true;
+    }
+
+    void logLinesHaveTimeAndLevelAndNoSecrets()
+    {
+        QFETCH(bool, journal);
+        QTemporaryDir dir;
+        QProcess server;
+        server.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(u"QT_MESSAGE_PATTERN"_s);
+        env.remove(u"JOURNAL_STREAM"_s);
+        if (journal)
+            env.insert(u"JOURNAL_STREAM"_s, u"8:12345"_s);
+        server.setProcessEnvironment(env);
+        server.start(QStringLiteral(CHAT_SERVER_BINARY),
+                     {u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s, dir.filePath(u"chat.db"_s)});
+        QVERIFY(server.waitForStarted());
+        QByteArray out;
+        static const QRegularExpression listening(u"listening on http://[^:]+:(\\d+)"_s);
+        QRegularExpressionMatch match;
+        QTRY_VERIFY_WITH_TIMEOUT((out += server.readAllStandardOutput(),
+                                  (match = listening.match(QString::fromUtf8(out))).hasMatch()),
+                                 20000);
+        HttpClient http(QUrl(u"http://127.0.0.1:%1"_s.arg(match.captured(1))));
+        const QString token = http.registerUser(u"alice"_s);
+        QVERIFY(!token.isEmpty());
+        const HttpResponse login = http.post(u"/api/v1/login"_s,
+                                             {{"username"_L1, u"alice"_s}, {"password"_L1, HttpClient::password()}});
+        QCOMPARE(login.status, 200);
+        const QString loginToken = login.json.value("token"_L1).toString();
+        QCOMPARE(http.post(u"/api/v1/login"_s, {{"username"_L1, u"alice"_s}, {"password"_L1, u"not the password"_s}}).status, 401);
+        QCOMPARE(http.post(u"/api/v1/rooms"_s, {{"name"_L1, u"ops"_s}}, token).status, 201);
+        {
+            QWebSocket ws;
+            QNetworkRequest request(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(match.captured(1))));
+            request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+            ws.open(request);
+            QSignalSpy hello(&ws, &QWebSocket::textMessageReceived);
+            QVERIFY(hello.wait(10000));
+            ws.close();
+            QTRY_COMPARE(ws.state(), QAbstractSocket::UnconnectedState);
+        }
+        ::kill(pid_t(server.processId()), SIGTERM);
+        QVERIFY(server.waitForFinished(15000));
+        const QString log = QString::fromUtf8(server.readAllStandardError());
+
+        const QStringList expected{u"chat.server.auth: registration of alice from 127.0.0.1"_s,
+                                   u"chat.server.auth: login of alice from 127.0.0.1"_s,
+                                   u"chat.server.auth: login refused from 127.0.0.1 : wrong password or unknown user alice"_s,
+                                   u"chat.server: public room ops created by alice"_s,
+                                   u"chat.server.ws: connection of alice from 127.0.0.1"_s,
+                                   u"chat.server.ws: disconnected alice from 127.0.0.1"_s};
+        for (const QString &line : expected)
+            QVERIFY2(log.contains(line), qPrintable(u"missing \"%1\" in:\n%2"_s.arg(line, log)));
+        static const QRegularExpression timed(
+                u"^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (info|warning|debug|critical) chat\\.server"_s);
+        static const QRegularExpression prioritised(u"^<[2-7]>chat\\.server"_s);
+        const QStringList lines = log.split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY(lines.size() >= expected.size());
+        for (const QString &line : lines)
+            QVERIFY2((journal ? prioritised : timed).match(line).hasMatch(), qPrintable(line));
+        for (const QString &secret : {token, loginToken, HttpClient::password(), u"not the password"_s})
+            QVERIFY2(!log.contains(secret), qPrintable(secret));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerStartup)
+#include "tst_serverstartup.moc"

@@ -34,14 +34,16 @@ void addOptions(QCommandLineParser &parser)
 int main(int argc, char *argv[])
 {
     {
-        // --help, --version and bad options are answered before any window system is needed:
-        // they work over ssh and in scripts, without a display.
+        // --help and --version are answered before any window system is needed: they work
+        // over ssh and in scripts, without a display. (Other errors wait for QApplication, which
+        // first takes out its own options such as -qwindowgeometry.)
         QStringList args;
         for (int i = 0; i < argc; ++i)
             args.append(QString::fromLocal8Bit(argv[i]));
         QCommandLineParser probe;
         addOptions(probe);
-        if (!probe.parse(args) || probe.isSet(u"help"_s) || probe.isSet(u"version"_s)) {
+        probe.parse(args); // known options are read even when others are not known here
+        if (probe.isSet(u"help"_s) || probe.isSet(u"version"_s)) {
             QCoreApplication app(argc, argv);
             describe();
             probe.process(app); // prints and exits

@@ -284,7 +284,7 @@ private slots:
         QTRY_COMPARE(notices.size(), 1);
         QCOMPARE(notices.first().first().toString(), u"bob created the room #project-x."_s);
         QVERIFY(!m_alice->rooms()->isMember(u"project-x"_s));
-        m_bobWindow->showRoom(u"project-x"_s);
+        QTRY_COMPARE(m_bobWindow->currentRoom(), u"project-x"_s); // its creator is taken there
         type(m_bobWindow->composer(), u"welcome to project-x"_s);
         QTRY_VERIFY_WITH_TIMEOUT(m_bob->messages(u"project-x"_s)->confirmedCount() == 1, 10000);
 

@@ -288,7 +288,12 @@ void ChatClient::createRoom(const QString &name, bool isPrivate)
             return;
         }
         m_connection.subscribe(name);
-        reloadRooms();
+        m_api.rooms(this, [this, name](const ApiFailure &failure, const QList<RoomInfo> &rooms) {
+            if (!failure.ok())
+                return;
+            setRoomList(rooms);
+            emit roomCreated(name);
+        });
     });
 }
 

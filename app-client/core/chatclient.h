@@ -84,6 +84,7 @@ signals:
     void messageArrived(const ChatMessage &message, bool own);
     void errorOccurred(const QString &message);
     void limitsChanged(int maxBodyBytes);
+    void roomCreated(const QString &room); // by createRoom(), listed and subscribed
     // Something the user should hear about that is not an error (a room appeared, an invite).
     void noticed(const QString &message);
     void certificateRejected(const CertificateProblem &problem);

@@ -38,7 +38,7 @@ void Composer::updateLimit()
     const int bytes = textBytes();
     QString text;
     if (bytes > m_maxBytes) {
-        text = tr("%1 / %2 bytes \u2014 too long to send, please shorten it")
+        text = tr("%1 / %2 bytes \u2014 too long to send")
                        .arg(QLocale().toString(bytes), QLocale().toString(m_maxBytes));
     } else if (bytes * 10 >= m_maxBytes * 8) {
         text = tr("%1 / %2 bytes").arg(QLocale().toString(bytes), QLocale().toString(m_maxBytes));

@@ -74,6 +74,7 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     m_header->setContentsMargins(8, 6, 8, 6);
     m_limit->setTextFormat(Qt::PlainText);
     m_limit->setAlignment(Qt::AlignRight);
+    m_limit->setWordWrap(true);
     m_limit->hide();
     m_composer->setMaxBytes(client->maxBodyBytes());
 
@@ -147,6 +148,7 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     connect(client, &ChatClient::messageArrived, this, &MainWindow::onMessageArrived);
     connect(client, &ChatClient::errorOccurred, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    connect(client, &ChatClient::roomCreated, this, &MainWindow::showRoom); // by this user: open it
     connect(client, &ChatClient::noticed, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });
 

@@ -43,10 +43,12 @@ int main(int argc, char *argv[])
         QCommandLineParser probe;
         addOptions(probe);
         probe.parse(args); // known options are read even when others are not known here
-        if (probe.isSet(u"help"_s) || probe.isSet(u"version"_s)) {
-            QCoreApplication app(argc, argv);
+        if (probe.isSet(u"version"_s) || probe.isSet(u"help"_s) || probe.isSet(u"help-all"_s)) {
+            QCoreApplication app(argc, argv); // the help text names the program from it
             describe();
-            probe.process(app); // prints and exits
+            if (probe.isSet(u"version"_s))
+                probe.showVersion(); // exits
+            probe.showHelp(0);       // exits
         }
     }
 

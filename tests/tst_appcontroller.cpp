@@ -29,6 +29,16 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<ServerProcess> m_server;
 
+    // As from `chat-client --server URL --user NAME` (CHAT_PASSWORD = password).
+    AppController::StartOptions startOptions(const QString &user, const QString &password = {}) const
+    {
+        AppController::StartOptions options;
+        options.server = m_server->http();
+        options.user = user;
+        options.password = password;
+        return options;
+    }
+
     static QAction *menuAction(MainWindow *window, const QString &menu, const QString &item)
     {
         for (QAction *top : window->menuBar()->actions()) {
@@ -61,10 +71,7 @@ private slots:
         // Nothing saved, no password: the dialog shows what the command line said, ready for
         // the password.
         AppController controller;
-        AppController::StartOptions options;
-        options.server = m_server->http();
-        options.user = u"frank"_s;
-        controller.start(options);
+        controller.start(startOptions(u"frank"_s));
         QTRY_VERIFY(controller.loginDialog() && controller.loginDialog()->isVisible());
         LoginDialog *dialog = controller.loginDialog();
         const auto fields = dialog->findChildren<QLineEdit *>();
@@ -79,10 +86,7 @@ private slots:
     void creatingAnAccountChecksBothPasswordsAndTakenNames()
     {
         AppController controller;
-        AppController::StartOptions options;
-        options.server = m_server->http();
-        options.user = u"Alice"_s;
-        controller.start(options);
+        controller.start(startOptions(u"Alice"_s));
         QTRY_VERIFY(controller.loginDialog() && controller.loginDialog()->isVisible());
         LoginDialog *dialog = controller.loginDialog();
         QVERIFY(!dialog->repeatField()->isVisibleTo(dialog));
@@ -102,11 +106,7 @@ private slots:
     void logOutFromTheMenu()
     {
         AppController controller;
-        AppController::StartOptions options;
-        options.server = m_server->http();
-        options.user = u"alice"_s;
-        options.password = HttpClient::password();
-        controller.start(options);
+        controller.start(startOptions(u"alice"_s, HttpClient::password()));
         QTRY_VERIFY_WITH_TIMEOUT(controller.mainWindow() && controller.mainWindow()->isVisible(), 15000);
         QPointer<MainWindow> window = controller.mainWindow();
 

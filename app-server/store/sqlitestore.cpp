@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "sqlitestore.h"
 
+#include "databasefile.h"
+
 #include "timeordereduuid.h"
 
 #include "logging.h"
 
-#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QDir>
@@ -14,11 +15,6 @@
 #include <QVariant>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -41,49 +37,6 @@ QString findMigration(int version)
             return dir.filePath(name);
     }
     return {};
-}
-
-// Why the lock next to the database could not be taken, in words an operator can act on.
-QString lockProblem(const QLockFile &lock, const QString &path)
-{
-    if (lock.error() == QLockFile::LockFailedError) {
-        qint64 pid = 0;
-        QString host;
-        QString app;
-        if (lock.getLockInfo(&pid, &host, &app) && pid > 0) {
-            return u"database %1 is in use by another process (%2, pid %3 on host %4)"_s
-                    .arg(path, app.isEmpty() ? u"unknown program"_s : app)
-                    .arg(pid)
-                    .arg(host.isEmpty() ? u"unknown"_s : host);
-        }
-        return u"database %1 is locked by another process (lock file %1.lock)"_s.arg(path);
-    }
-    // QLockFile does not say why it could not create the file: try it and ask the system.
-    const QByteArray probe = QFile::encodeName(path + u".probe-%1"_s.arg(QCoreApplication::applicationPid()));
-    const int fd = ::open(probe.constData(), O_RDWR | O_CREAT | O_EXCL, 0600);
-    const int err = errno;
-    if (fd >= 0) {
-        ::close(fd);
-        ::unlink(probe.constData());
-        return u"cannot create the lock file %1.lock"_s.arg(path);
-    }
-    const QString folder = QFileInfo(path).absolutePath();
-    switch (err) {
-    case EACCES:
-    case EPERM:
-        return u"cannot open database %1: no permission to create files in %2"_s.arg(path, folder);
-    case EROFS:
-        return u"cannot open database %1: %2 is on a read-only file system"_s.arg(path, folder);
-    case ENOENT: // the folder is there: its file system takes no new files (/proc, /sys)
-        return u"cannot open database %1: cannot create files in %2 (its file system does not "
-               "allow it)"_s.arg(path, folder);
-    case ENOSPC:
-    case EDQUOT:
-        return u"cannot open database %1: no space left in %2"_s.arg(path, folder);
-    default:
-        return u"cannot open database %1: cannot create files in %2 (%3)"_s.arg(
-                path, folder, QString::fromLocal8Bit(std::strerror(err)));
-    }
 }
 
 ChatMessage messageFromRow(const QSqlQuery &q, const QString &room)
@@ -129,22 +82,8 @@ bool SqliteStore::open(QString *error)
 {
     // The folder must exist: a mistyped --db never creates a tree of directories (the server
     // creates only its default data directory, before this).
-    const QFileInfo info(m_path);
-    const QFileInfo folder(info.absolutePath());
-    if (!folder.exists()) {
-        *error = u"cannot open database %1: the folder %2 does not exist"_s.arg(m_path, folder.filePath());
-        return false;
-    }
-    if (!folder.isDir()) {
-        *error = u"cannot open database %1: %2 is not a folder"_s.arg(m_path, folder.filePath());
-        return false;
-    }
-    if (info.isDir()) {
-        *error = u"cannot open database %1: it is a folder, not a file"_s.arg(m_path);
-        return false;
-    }
-    if (info.exists() && !info.isWritable()) {
-        *error = u"cannot open database %1: the file is read-only"_s.arg(m_path);
+    if (const QString problem = DatabaseFile::problem(m_path); !problem.isEmpty()) {
+        *error = problem;
         return false;
     }
     // Seqs are assigned from an in-memory cache, so a second server on the same file would
@@ -152,7 +91,7 @@ bool SqliteStore::open(QString *error)
     m_lock = std::make_unique<QLockFile>(m_path + u".lock"_s);
     m_lock->setStaleLockTime(0);
     if (!m_lock->tryLock(0)) {
-        *error = lockProblem(*m_lock, m_path);
+        *error = DatabaseFile::lockProblem(*m_lock, m_path);
         m_lock.reset();
         return false;
     }

@@ -119,10 +119,12 @@ void LoginDialog::submit()
         return;
     }
     if (m_create->isChecked()) {
-        const QString why = Validation::passwordError(m_password->text());
-        if (!why.isEmpty()) {
-            setError(tr("The password must have at least %1 characters.")
-                             .arg(Validation::kMinPasswordLength));
+        if (!Validation::passwordError(m_password->text()).isEmpty()) {
+            setError(m_password->text().size() < Validation::kMinPasswordLength
+                             ? tr("The password must have at least %1 characters.")
+                                       .arg(Validation::kMinPasswordLength)
+                             : tr("The password is too long (at most %1 bytes).")
+                                       .arg(Validation::kMaxPasswordBytes));
             return;
         }
         if (m_repeat->text() != m_password->text()) {

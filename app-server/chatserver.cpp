@@ -86,8 +86,7 @@ bool ChatServer::start(QString *error)
         if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
             return;
         HttpReply reply(std::move(r));
-        reply.error(QHttpServerResponder::StatusCode::UpgradeRequired, u"upgrade_required"_s,
-                    u"connect with a WebSocket client"_s);
+        reply.error(ErrorCode::UpgradeRequired);
     });
     connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this,
             &ChatServer::onNewWebSocketConnections);

@@ -19,16 +19,18 @@ bool fail(QString *error, const QString &message)
 
 QJsonObject ApiError::toJson() const
 {
-    return {{"error"_L1, QJsonObject{{"code"_L1, code}, {"message"_L1, message}}}};
+    return {{"error"_L1, QJsonObject{{"code"_L1, Errors::code(code)}, {"message"_L1, message}}}};
 }
 
 std::optional<ApiError> ApiError::fromJson(const QJsonObject &json)
 {
     const QJsonObject inner = json.value("error"_L1).toObject();
     ApiError e;
-    if (!JsonFields::readString(inner, "code"_L1, &e.code, nullptr)
+    QString code;
+    if (!JsonFields::readString(inner, "code"_L1, &code, nullptr)
         || !JsonFields::readString(inner, "message"_L1, &e.message, nullptr))
         return std::nullopt;
+    e.code = Errors::fromCode(code); // Unknown for a code of a newer server
     return e;
 }
 

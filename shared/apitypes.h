@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "errorcode.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -14,7 +15,7 @@
 
 struct ApiError
 {
-    QString code;
+    ErrorCode code = ErrorCode::Unknown;
     QString message;
 
     QJsonObject toJson() const; // {"error":{"code","message"}}

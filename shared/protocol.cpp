@@ -93,20 +93,20 @@ std::optional<ClientFrame> parseClientFrame(const QByteArray &utf8, int maxBodyB
     QJsonObject o;
     QString why;
     if (!parseObject(utf8, &o, &why)) {
-        *error = {Protocol::Error::BadJson, why, {}};
+        *error = {ErrorCode::BadJson, why, {}};
         return std::nullopt;
     }
     ClientFrame f;
     QString type;
     if (!JsonFields::readString(o, kType, &type, &why)) {
-        *error = {Protocol::Error::InvalidFrame, why, {}};
+        *error = {ErrorCode::InvalidFrame, why, {}};
         return std::nullopt;
     }
     // Read clientId first so that every later error can name it.
     if (type == "send"_L1 && o.value("clientId"_L1).isString())
         f.clientId = o.value("clientId"_L1).toString();
 
-    auto invalid = [&](QLatin1StringView code, const QString &message) {
+    auto invalid = [&](ErrorCode code, const QString &message) {
         *error = {code, message, f.clientId};
         return std::nullopt;
     };
@@ -123,41 +123,36 @@ std::optional<ClientFrame> parseClientFrame(const QByteArray &utf8, int maxBodyB
     if (type == "subscribe"_L1) {
         f.type = ClientFrame::Type::Subscribe;
         if (!readRoom())
-            return invalid(Protocol::Error::InvalidFrame, why);
+            return invalid(ErrorCode::InvalidFrame, why);
         if (!JsonFields::readInt64(o, "after"_L1, &f.after, &why, false))
-            return invalid(Protocol::Error::InvalidFrame, why);
+            return invalid(ErrorCode::InvalidFrame, why);
         if (f.after && *f.after < 0)
-            return invalid(Protocol::Error::InvalidFrame, u"field 'after' must be >= 0"_s);
+            return invalid(ErrorCode::InvalidFrame, u"field 'after' must be >= 0"_s);
     } else if (type == "unsubscribe"_L1) {
         f.type = ClientFrame::Type::Unsubscribe;
         if (!readRoom())
-            return invalid(Protocol::Error::InvalidFrame, why);
+            return invalid(ErrorCode::InvalidFrame, why);
     } else if (type == "send"_L1) {
         f.type = ClientFrame::Type::Send;
         if (!JsonFields::readString(o, "clientId"_L1, &f.clientId, &why))
-            return invalid(Protocol::Error::InvalidFrame, why);
+            return invalid(ErrorCode::InvalidFrame, why);
         if (!Validation::isValidClientId(f.clientId)) {
             f.clientId.clear(); // not echoed back: it is not a usable id
-            return invalid(Protocol::Error::InvalidFrame,
+            return invalid(ErrorCode::InvalidFrame,
                            u"clientId must be 1 to 64 characters without control characters"_s);
         }
         if (!readRoom())
-            return invalid(Protocol::Error::InvalidFrame, why);
+            return invalid(ErrorCode::InvalidFrame, why);
         if (!JsonFields::readString(o, "body"_L1, &f.body, &why))
-            return invalid(Protocol::Error::InvalidFrame, why);
-        const QString bodyError = Validation::bodyError(f.body, maxBodyBytes);
-        if (!bodyError.isEmpty()) {
-            *error = {bodyError,
-                      bodyError == Protocol::Error::BodyTooLong
-                              ? u"body is longer than %1 bytes of UTF-8"_s.arg(maxBodyBytes)
-                              : u"body must be non-empty text without NUL characters"_s,
-                      f.clientId};
+            return invalid(ErrorCode::InvalidFrame, why);
+        if (const auto bodyError = Validation::bodyError(f.body, maxBodyBytes)) {
+            *error = {*bodyError, Validation::bodyErrorMessage(*bodyError, maxBodyBytes), f.clientId};
             return std::nullopt;
         }
     } else if (type == "ping"_L1) {
         f.type = ClientFrame::Type::Ping;
     } else {
-        return invalid(Protocol::Error::UnknownType, u"unknown frame type '%1'"_s.arg(type.left(32)));
+        return invalid(ErrorCode::UnknownType, u"unknown frame type '%1'"_s.arg(type.left(32)));
     }
     return f;
 }
@@ -192,7 +187,7 @@ QByteArray ServerFrame::toJson() const
         o.insert("message"_L1, message.toJson());
         break;
     case Type::Error:
-        o.insert("code"_L1, code);
+        o.insert("code"_L1, Errors::code(code));
         o.insert("message"_L1, text);
         if (!clientId.isEmpty())
             o.insert("clientId"_L1, clientId);
@@ -259,10 +254,12 @@ std::optional<ServerFrame> ServerFrame::parse(const QByteArray &utf8, QString *e
         f.message = *message;
     } else if (type == "error"_L1) {
         f.type = Type::Error;
-        if (!JsonFields::readString(o, "code"_L1, &f.code, err)
+        QString code;
+        if (!JsonFields::readString(o, "code"_L1, &code, err)
             || !JsonFields::readString(o, "message"_L1, &f.text, err)
             || !JsonFields::readString(o, "clientId"_L1, &f.clientId, err, false))
             return std::nullopt;
+        f.code = Errors::fromCode(code); // Unknown for a code of a newer server
     } else if (type == "pong"_L1) {
         f.type = Type::Pong;
     } else {
@@ -349,7 +346,7 @@ ServerFrame ServerFrame::messageFrame(const ChatMessage &m)
     return f;
 }
 
-ServerFrame ServerFrame::error(const QString &code, const QString &text, const QString &clientId)
+ServerFrame ServerFrame::error(ErrorCode code, const QString &text, const QString &clientId)
 {
     ServerFrame f;
     f.type = Type::Error;

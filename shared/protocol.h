@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "errorcode.h"
 
 #include <QByteArray>
 #include <QString>
@@ -10,33 +11,6 @@
 
 // The WebSocket wire contract v1 (docs/protocol.md). One place that turns frames into JSON text
 // and back; neither side builds frames by hand.
-namespace Protocol {
-
-// Error codes carried by {"type":"error"} frames and HTTP error bodies.
-namespace Error {
-inline constexpr auto BadJson = QLatin1StringView("bad_json");
-inline constexpr auto UnknownType = QLatin1StringView("unknown_type");
-inline constexpr auto InvalidFrame = QLatin1StringView("invalid_frame");
-inline constexpr auto InvalidRequest = QLatin1StringView("invalid_request");
-inline constexpr auto InvalidRoom = QLatin1StringView("invalid_room");
-inline constexpr auto EmptyBody = QLatin1StringView("empty_body");
-inline constexpr auto InvalidBody = QLatin1StringView("invalid_body");
-inline constexpr auto BodyTooLong = QLatin1StringView("body_too_long");
-inline constexpr auto RoomNotFound = QLatin1StringView("room_not_found");
-inline constexpr auto UserNotFound = QLatin1StringView("user_not_found");
-inline constexpr auto Forbidden = QLatin1StringView("forbidden");
-inline constexpr auto NotSubscribed = QLatin1StringView("not_subscribed");
-inline constexpr auto RateLimited = QLatin1StringView("rate_limited");
-inline constexpr auto Unauthorized = QLatin1StringView("unauthorized");
-inline constexpr auto NameTaken = QLatin1StringView("name_taken");
-inline constexpr auto RegistrationClosed = QLatin1StringView("registration_closed");
-inline constexpr auto PayloadTooLarge = QLatin1StringView("payload_too_large");
-inline constexpr auto NotFound = QLatin1StringView("not_found");
-inline constexpr auto Busy = QLatin1StringView("busy");
-inline constexpr auto Internal = QLatin1StringView("internal");
-} // namespace Error
-
-} // namespace Protocol
 
 // A frame a client sends.
 struct ClientFrame
@@ -59,7 +33,7 @@ struct ClientFrame
 // Why a client frame was refused; clientId is filled when the frame carried one.
 struct FrameError
 {
-    QString code;
+    ErrorCode code = ErrorCode::Unknown;
     QString message;
     QString clientId;
 };
@@ -84,7 +58,7 @@ struct ServerFrame
     qint64 seq = 0;    // ack
     QString id;        // ack
     ChatMessage message; // message
-    QString code;      // error
+    ErrorCode code = ErrorCode::Unknown; // error
     QString text;      // error: human-readable message
 
     QByteArray toJson() const;
@@ -97,6 +71,6 @@ struct ServerFrame
     static ServerFrame subscribed(const QString &room, qint64 lastSeq);
     static ServerFrame ack(const ChatMessage &m);
     static ServerFrame messageFrame(const ChatMessage &m);
-    static ServerFrame error(const QString &code, const QString &text,
+    static ServerFrame error(ErrorCode code, const QString &text,
                              const QString &clientId = {});
 };

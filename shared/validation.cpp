@@ -47,18 +47,25 @@ bool isValidClientId(QStringView id)
     return true;
 }
 
-QString bodyError(QStringView body, int maxBytes)
+std::optional<ErrorCode> bodyError(QStringView body, int maxBytes)
 {
     if (body.isEmpty())
-        return u"empty_body"_s;
+        return ErrorCode::EmptyBody;
     if (!body.isValidUtf16() || body.contains(QChar(0)))
-        return u"invalid_body"_s;
+        return ErrorCode::InvalidBody;
     // UTF-8 needs at least as many bytes as UTF-16 code units; only encode when it could matter.
     if (body.size() > maxBytes || body.size() * 3 > maxBytes) {
         if (body.toUtf8().size() > maxBytes)
-            return u"body_too_long"_s;
+            return ErrorCode::BodyTooLong;
     }
-    return {};
+    return std::nullopt;
+}
+
+QString bodyErrorMessage(ErrorCode error, int maxBytes)
+{
+    return error == ErrorCode::BodyTooLong
+            ? u"body is longer than %1 bytes of UTF-8"_s.arg(maxBytes)
+            : u"body must be non-empty text without NUL characters"_s;
 }
 
 QString passwordError(QStringView password)

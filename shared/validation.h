@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "errorcode.h"
+
 #include <QString>
+
+#include <optional>
 
 // Names and sizes both sides agree on (docs/protocol.md, "Names and limits").
 namespace Validation {
@@ -18,9 +22,9 @@ bool isValidRoomName(QStringView name);   // [a-z0-9_-]{1,64}
 bool isValidClientId(QStringView id);     // 1..64 chars, no control characters
 
 // A message body: non-empty, well-formed UTF-16 (no lone surrogates), no NUL, and at most
-// maxBytes once encoded as UTF-8. Returns an empty string when valid, else an error code
-// ("empty_body", "invalid_body", "body_too_long").
-QString bodyError(QStringView body, int maxBytes);
+// maxBytes once encoded as UTF-8. nullopt when valid, else EmptyBody, InvalidBody or BodyTooLong.
+std::optional<ErrorCode> bodyError(QStringView body, int maxBytes);
+QString bodyErrorMessage(ErrorCode error, int maxBytes); // for the wire
 
 // Returns an empty string when acceptable, else a human-readable reason.
 QString passwordError(QStringView password);

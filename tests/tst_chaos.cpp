@@ -159,8 +159,8 @@ private:
                 m_subscribed.insert(frame->room);
             break;
         case ServerFrame::Type::Error:
-            if (frame->code != "rate_limited"_L1 && frame->code != "internal"_L1)
-                m_violations << u"%1 got error %2: %3"_s.arg(m_name, frame->code, frame->text);
+            if (frame->code != ErrorCode::RateLimited && frame->code != ErrorCode::Internal)
+                m_violations << u"%1 got error %2: %3"_s.arg(m_name, Errors::code(frame->code), frame->text);
             break;
         case ServerFrame::Type::Pong:
             break;

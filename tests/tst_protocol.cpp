@@ -98,7 +98,7 @@ private slots:
         QCOMPARE(auth->toJson(), http.value("auth"_L1).toObject());
         const auto error = ApiError::fromJson(http.value("error"_L1).toObject());
         QVERIFY(error);
-        QCOMPARE(error->code, u"forbidden"_s);
+        QCOMPARE(error->code, ErrorCode::Forbidden);
         QCOMPARE(error->toJson(), http.value("error"_L1).toObject());
     }
 
@@ -167,6 +167,35 @@ private slots:
                                        << u"bad_json"_s << QString();
     }
 
+    void errorCodesAreOneTable()
+    {
+        // Every code round-trips, is unique, has a 4xx/5xx status and a message, and is
+        // documented in docs/protocol.md; a code from a newer peer reads as Unknown.
+        QFile doc(QStringLiteral(CHAT_SOURCE_DIR "/docs/protocol.md"));
+        QVERIFY(doc.open(QIODevice::ReadOnly));
+        const QString docs = QString::fromUtf8(doc.readAll());
+        QSet<QString> seen;
+        const QList<ErrorCode> all{
+#define CHAT_ERROR_ITEM(name, code, status, message) ErrorCode::name,
+            CHAT_ERROR_CODES(CHAT_ERROR_ITEM)
+#undef CHAT_ERROR_ITEM
+        };
+        QCOMPARE(all.size(), 22);
+        for (ErrorCode error : all) {
+            const QString code = Errors::code(error);
+            QVERIFY2(!seen.contains(code), qPrintable(code));
+            seen.insert(code);
+            QCOMPARE(Errors::fromCode(code), error);
+            QVERIFY(Errors::httpStatus(error) >= 400 && Errors::httpStatus(error) < 600);
+            QVERIFY(!Errors::defaultMessage(error).isEmpty());
+            QVERIFY2(docs.contains(u"`%1`"_s.arg(code)), qPrintable(code + u" is not in docs/protocol.md"_s));
+        }
+        QCOMPARE(Errors::fromCode(u"from_a_newer_server"_s), ErrorCode::Unknown);
+        QCOMPARE(QString(Errors::code(ErrorCode::Unknown)), u"unknown"_s);
+        QVERIFY(Errors::isTransient(ErrorCode::RateLimited));
+        QVERIFY(!Errors::isTransient(ErrorCode::BodyTooLong));
+    }
+
     void rejectsMalformedClientFrames()
     {
         QFETCH(QByteArray, text);
@@ -174,7 +203,7 @@ private slots:
         QFETCH(QString, clientId);
         FrameError error;
         QVERIFY(!parseClientFrame(text, 4096, &error));
-        QCOMPARE(error.code, code);
+        QCOMPARE(QString(Errors::code(error.code)), code); // the code as it goes on the wire
         QCOMPARE(error.clientId, clientId);
         QVERIFY(!error.message.isEmpty());
     }

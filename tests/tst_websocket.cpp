@@ -108,7 +108,7 @@ private slots:
         QCOMPARE(intruder.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
         QCOMPARE(intruder.frames().size(), 1);
         QCOMPARE(intruder.frames().first().type, ServerFrame::Type::Error);
-        QCOMPARE(intruder.frames().first().code, u"unauthorized"_s);
+        QCOMPARE(intruder.frames().first().code, ErrorCode::Unauthorized);
     }
 
     void loggedOutTokenIsRefused()
@@ -282,7 +282,7 @@ private slots:
                     [](const ServerFrame &f) { return f.type == ServerFrame::Type::Error; }, 15000,
                     seen);
             QVERIFY2(error, qPrintable(c.text.left(80)));
-            QCOMPARE(error->code, c.code);
+            QCOMPARE(QString(Errors::code(error->code)), c.code);
             QCOMPARE(error->clientId, c.clientId);
             QVERIFY(alice->isConnected());
         }
@@ -390,7 +390,7 @@ private slots:
             limitedCount = 0;
             for (const ServerFrame &f : eve.frames()) {
                 acks += f.type == ServerFrame::Type::Ack;
-                limitedCount += f.type == ServerFrame::Type::Error && f.code == u"rate_limited"_s
+                limitedCount += f.type == ServerFrame::Type::Error && f.code == ErrorCode::RateLimited
                         && f.clientId.startsWith(u"rl-"_s);
             }
             return acks + limitedCount == 10;

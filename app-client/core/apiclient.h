@@ -20,7 +20,7 @@ struct ApiFailure
                       Conflict, Invalid, RateLimited, Server };
     Kind kind = Kind::None;
     int status = 0;   // HTTP status, 0 when no answer
-    QString code;     // the server's error code, when it sent one
+    ErrorCode code = ErrorCode::Unknown; // the server's error code, when it sent one
     QString message;  // for people
 
     bool ok() const { return kind == Kind::None; }

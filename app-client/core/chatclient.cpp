@@ -13,24 +13,17 @@ Q_LOGGING_CATEGORY(lcClient, "chat.client", QtInfoMsg)
 using namespace Qt::StringLiterals;
 
 namespace {
-// Errors after which sending the same message again can succeed.
-bool isTransient(const QString &code)
-{
-    return code == "rate_limited"_L1 || code == "internal"_L1 || code == "busy"_L1;
-}
-
 // Why the server refused a message, for the person who wrote it.
-QString refusalText(const QString &code, const QString &serverMessage)
+QString refusalText(ErrorCode code, const QString &serverMessage)
 {
-    if (code == "body_too_long"_L1)
-        return ChatClient::tr("too long for this server");
-    if (code == "forbidden"_L1)
-        return ChatClient::tr("you are not a member of this room");
-    if (code == "room_not_found"_L1)
-        return ChatClient::tr("this room does not exist any more");
-    if (code == "empty_body"_L1 || code == "invalid_body"_L1)
-        return ChatClient::tr("the text is empty or not valid");
-    return serverMessage;
+    switch (code) {
+    case ErrorCode::BodyTooLong: return ChatClient::tr("too long for this server");
+    case ErrorCode::Forbidden: return ChatClient::tr("you are not a member of this room");
+    case ErrorCode::RoomNotFound: return ChatClient::tr("this room does not exist any more");
+    case ErrorCode::EmptyBody:
+    case ErrorCode::InvalidBody: return ChatClient::tr("the text is empty or not valid");
+    default: return serverMessage;
+    }
 }
 } // namespace
 
@@ -323,14 +316,14 @@ void ChatClient::onRoomChanged(const QString &room, const QString &change, const
 
 QString ChatClient::sendMessage(const QString &room, const QString &body)
 {
-    const QString problem = Validation::bodyError(body, m_maxBodyBytes);
-    if (problem == "body_too_long"_L1) {
+    const auto problem = Validation::bodyError(body, m_maxBodyBytes);
+    if (problem == ErrorCode::BodyTooLong) {
         emit errorOccurred(tr("This message is too long: %1 bytes, the server takes at most %2.")
                                    .arg(body.toUtf8().size())
                                    .arg(m_maxBodyBytes));
         return {};
     }
-    if (!problem.isEmpty()) {
+    if (problem) {
         emit errorOccurred(tr("This message cannot be sent: it is empty or contains characters "
                               "that are not text."));
         return {};
@@ -389,22 +382,22 @@ void ChatClient::onAck(const QString &clientId, const QString &room, qint64 seq,
     messages(queuedIn.isEmpty() ? room : queuedIn)->markAcked(clientId, seq, id);
 }
 
-void ChatClient::onError(const QString &code, const QString &message, const QString &clientId)
+void ChatClient::onError(ErrorCode code, const QString &message, const QString &clientId)
 {
     if (clientId.isEmpty() || !m_outboxRoom.contains(clientId)) {
-        if (code != "unauthorized"_L1)
+        if (code != ErrorCode::Unauthorized)
             emit errorOccurred(message);
         return;
     }
     m_inFlight.remove(clientId);
-    if (isTransient(code)) {
+    if (Errors::isTransient(code)) {
         if (!m_retryTimer.isActive())
             m_retryTimer.start(m_options.retryDelayMs);
         return;
     }
     // Refused for good: sending it again cannot help. It stays, marked, until the user takes
     // the text back or discards it.
-    qCInfo(lcClient) << "message" << clientId << "refused:" << code << message;
+    qCInfo(lcClient) << "message" << clientId << "refused:" << Errors::code(code) << message;
     const QString reason = refusalText(code, message);
     m_outbox.markFailed(clientId, reason);
     messages(m_outboxRoom.value(clientId))->markFailed(clientId, reason);

@@ -95,7 +95,7 @@ private:
     void trySend(const Outbox::Item &item);
     void flushOutbox();
     void onAck(const QString &clientId, const QString &room, qint64 seq, const QString &id);
-    void onError(const QString &code, const QString &message, const QString &clientId);
+    void onError(ErrorCode code, const QString &message, const QString &clientId);
     void onMessage(const ChatMessage &message);
     void onEpochChanged();
     void onRoomChanged(const QString &room, const QString &change, const QString &by);

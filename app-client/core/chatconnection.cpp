@@ -195,7 +195,7 @@ void ChatConnection::onTextMessage(const QString &text)
         emit subscribed(frame->room, frame->lastSeq);
         break;
     case ServerFrame::Type::Error:
-        if (frame->code == "unauthorized"_L1) {
+        if (frame->code == ErrorCode::Unauthorized) {
             m_refused = true;
             emit unauthorized();
         }

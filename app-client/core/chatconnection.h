@@ -70,7 +70,7 @@ signals:
     void ready(); // hello received and rooms re-subscribed: send what is queued
     void messageReceived(const ChatMessage &message);
     void ackReceived(const QString &clientId, const QString &room, qint64 seq, const QString &id);
-    void errorReceived(const QString &code, const QString &message, const QString &clientId);
+    void errorReceived(ErrorCode code, const QString &message, const QString &clientId);
     void subscribed(const QString &room, qint64 lastSeq);
     void limitsReceived(int maxBodyBytes);
     // A room appeared in the user's list: change is "created" or "invited", by who did it.

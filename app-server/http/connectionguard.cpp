@@ -4,6 +4,9 @@
 #include "logging.h"
 #include "requestparsing.h"
 
+#include "apitypes.h"
+
+#include <QJsonDocument>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -35,13 +38,11 @@ void ConnectionGuard::onReadyRead()
         const qsizetype end = m_headers.indexOf("\r\n\r\n");
         if (end < 0) {
             if (m_headers.size() > m_limits.maxHeaderBytes)
-                reject(431, "Request Header Fields Too Large", "headers_too_large",
-                       "request headers are too large");
+                reject(ErrorCode::HeadersTooLarge, "Request Header Fields Too Large");
             return;
         }
         if (end + 4 > m_limits.maxHeaderBytes) {
-            reject(431, "Request Header Fields Too Large", "headers_too_large",
-                   "request headers are too large");
+            reject(ErrorCode::HeadersTooLarge, "Request Header Fields Too Large");
             return;
         }
         m_headersDone = true;
@@ -49,14 +50,14 @@ void ConnectionGuard::onReadyRead()
         m_expectedBody = RequestParsing::declaredBodyLength(m_headers.left(end));
         m_headers.clear();
         if (m_expectedBody > m_limits.maxBodyBytes) {
-            reject(413, "Payload Too Large", "payload_too_large", "request body is too large");
+            reject(ErrorCode::PayloadTooLarge, "Payload Too Large");
             return;
         }
     } else {
         m_bodyBytes += fresh.size();
     }
     if (m_bodyBytes > m_limits.maxBodyBytes) {
-        reject(413, "Payload Too Large", "payload_too_large", "request body is too large");
+        reject(ErrorCode::PayloadTooLarge, "Payload Too Large");
         return;
     }
     if (m_expectedBody >= 0 && m_bodyBytes >= m_expectedBody)
@@ -89,20 +90,20 @@ void ConnectionGuard::onTimeout()
         return;
     }
     if (m_inRequest) {
-        reject(408, "Request Timeout", "request_timeout", "request took too long to arrive");
+        reject(ErrorCode::RequestTimeout, "Request Timeout");
     } else {
         qCDebug(lcHttp) << "closing idle connection from" << m_socket->peerAddress().toString();
         m_socket->disconnectFromHost();
     }
 }
 
-void ConnectionGuard::reject(int status, const char *reason, const char *code,
-                             const char *message)
+void ConnectionGuard::reject(ErrorCode code, const char *reason)
 {
+    const int status = Errors::httpStatus(code);
     qCInfo(lcHttp) << "rejecting request from" << m_socket->peerAddress().toString() << status
                    << reason;
-    const QByteArray body = QByteArray("{\"error\":{\"code\":\"") + code + "\",\"message\":\""
-            + message + "\"}}";
+    const QByteArray body = QJsonDocument(ApiError{code, Errors::defaultMessage(code)}.toJson())
+                                    .toJson(QJsonDocument::Compact);
     const QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
             + "\r\nContent-Type: application/json\r\nContent-Length: "
             + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "errorcode.h"
+
 #include <QObject>
 #include <QSslConfiguration>
 #include <QTcpServer>
@@ -33,7 +35,7 @@ private:
     void onTimeout();
     bool attached() const { return bool(m_readConnection); }
     void finishRejection();
-    void reject(int status, const char *reason, const char *code, const char *message);
+    void reject(ErrorCode code, const char *reason); // status and body from the code
 
     QTcpSocket *m_socket;
     HttpLimits m_limits;

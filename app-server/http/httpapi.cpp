@@ -5,11 +5,11 @@
 #include "auth/authservice.h"
 #include "logging.h"
 #include "requestparsing.h"
-#include "protocol.h"
 #include "ratelimiter.h"
 #include "serverconfig.h"
 #include "store/storeservice.h"
 #include "validation.h"
+#include "wireerror.h"
 #include "ws/hub.h"
 
 #include <QHttpServer>
@@ -25,37 +25,13 @@ using Method = QHttpServerRequest::Method;
 
 namespace {
 
-void replyStoreError(HttpReply &reply, StoreStatus status, const QString &room)
-{
-    switch (status) {
-    case StoreStatus::RoomNotFound:
-        reply.error(Status::NotFound, Protocol::Error::RoomNotFound,
-                    u"room '%1' does not exist"_s.arg(room));
-        break;
-    case StoreStatus::UserNotFound:
-        reply.error(Status::NotFound, Protocol::Error::UserNotFound, u"no such user"_s);
-        break;
-    case StoreStatus::Forbidden:
-        reply.error(Status::Forbidden, Protocol::Error::Forbidden,
-                    u"you are not a member of room '%1'"_s.arg(room));
-        break;
-    case StoreStatus::Conflict:
-        reply.error(Status::Conflict, Protocol::Error::NameTaken, u"name is taken"_s);
-        break;
-    default:
-        reply.error(Status::InternalServerError, Protocol::Error::Internal,
-                    u"the server could not complete the request"_s);
-        break;
-    }
-}
-
 // Room names in paths never match the pattern of a real room when they carry anything odd
 // ("..", "%2F", quotes): answer as for an unknown room.
 bool checkRoomName(const QString &room, HttpReply &reply)
 {
     if (Validation::isValidRoomName(room))
         return true;
-    reply.error(Status::NotFound, Protocol::Error::RoomNotFound, u"no such room"_s);
+    reply.error(ErrorCode::RoomNotFound, u"no such room"_s);
     return false;
 }
 
@@ -64,7 +40,7 @@ template<typename T>
 const T *parsedOrReply(const std::variant<T, ApiError> &parsed, HttpReply &reply)
 {
     if (const auto *error = std::get_if<ApiError>(&parsed)) {
-        reply.error(Status::BadRequest, error->code, error->message);
+        reply.error(error->code, error->message);
         return nullptr;
     }
     return &std::get<T>(parsed);
@@ -116,7 +92,7 @@ void HttpApi::registerRoutes(QHttpServer &server)
 
     server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&r) {
         HttpReply reply(std::move(r));
-        reply.error(Status::NotFound, Protocol::Error::NotFound,
+        reply.error(ErrorCode::NotFound,
                     u"no route for %1"_s.arg(request.url().path().left(200)));
     });
 }
@@ -126,15 +102,14 @@ void HttpApi::withUser(const QHttpServerRequest &request, const HttpReplyPtr &re
 {
     const QString token = AuthService::bearerToken(request.value("Authorization"));
     if (token.isEmpty()) {
-        reply->error(Status::Unauthorized, Protocol::Error::Unauthorized,
+        reply->error(ErrorCode::Unauthorized,
                      u"missing Authorization: Bearer token"_s);
         return;
     }
     m_services.auth->authenticate(token, this,
                                   [reply, handler](const std::optional<AuthUser> &user) {
                                       if (!user) {
-                                          reply->error(Status::Unauthorized,
-                                                       Protocol::Error::Unauthorized,
+                                          reply->error(ErrorCode::Unauthorized,
                                                        u"invalid or expired token"_s);
                                           return;
                                       }
@@ -174,21 +149,21 @@ void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status suc
         reply.json(success, outcome.result.toJson());
         break;
     case S::NameTaken:
-        reply.error(Status::Conflict, Protocol::Error::NameTaken, u"username is taken"_s);
+        reply.error(ErrorCode::NameTaken, u"username is taken"_s);
         break;
     case S::BadCredentials:
-        reply.error(Status::Unauthorized, Protocol::Error::Unauthorized,
+        reply.error(ErrorCode::Unauthorized,
                     u"wrong username or password"_s);
         break;
     case S::Invalid:
-        reply.error(Status::BadRequest, Protocol::Error::InvalidRequest, outcome.message);
+        reply.error(ErrorCode::InvalidRequest, outcome.message);
         break;
     case S::Busy:
-        reply.error(Status::ServiceUnavailable, Protocol::Error::Busy,
+        reply.error(ErrorCode::Busy,
                     u"too many logins in progress; retry in a moment"_s);
         break;
     case S::Error:
-        reply.error(Status::InternalServerError, Protocol::Error::Internal,
+        reply.error(ErrorCode::Internal,
                     u"could not complete the request"_s);
         break;
     }
@@ -198,7 +173,7 @@ void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status suc
 void HttpApi::registerUser(const QHttpServerRequest &request, const HttpReplyPtr &reply)
 {
     if (!m_services.config->openRegistration) {
-        reply->error(Status::Forbidden, Protocol::Error::RegistrationClosed,
+        reply->error(ErrorCode::RegistrationClosed,
                      u"registration is closed on this server"_s);
         return;
     }
@@ -265,7 +240,7 @@ void HttpApi::createRoom(const QHttpServerRequest &request, const HttpReplyPtr &
                 },
                 [this, reply, create, user](StoreStatus status) {
                     if (status != StoreStatus::Ok) {
-                        replyStoreError(*reply, status, create.name);
+                        reply->error(storeError(status, create.name));
                         return;
                     }
                     qCInfo(lcServer).noquote() << (create.isPrivate ? "private" : "public")
@@ -287,10 +262,10 @@ void HttpApi::joinRoom(const QString &room, const QHttpServerRequest &request,
                     if (status == StoreStatus::Ok)
                         reply->noContent();
                     else if (status == StoreStatus::Forbidden)
-                        reply->error(Status::Forbidden, Protocol::Error::Forbidden,
+                        reply->error(ErrorCode::Forbidden,
                                      u"room '%1' is private; ask a member to invite you"_s.arg(room));
                     else
-                        replyStoreError(*reply, status, room);
+                        reply->error(storeError(status, room));
                 });
     });
 }
@@ -315,7 +290,7 @@ void HttpApi::invite(const QString &room, const QHttpServerRequest &request,
                         m_services.hub->userInvited(room, invitee, by);
                     }
                     else
-                        replyStoreError(*reply, status, room);
+                        reply->error(storeError(status, room));
                 });
     });
 }
@@ -341,7 +316,7 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
                 this, [query](ChatStore &store) { return store.history(query); },
                 [this, reply, query, newest](HistoryResult result) {
                     if (result.status != StoreStatus::Ok) {
-                        replyStoreError(*reply, result.status, query.room);
+                        reply->error(storeError(result.status, query.room));
                         return;
                     }
                     const QByteArray body = m_pages.body(query.room, result, m_services.store->epoch());
@@ -361,14 +336,14 @@ void HttpApi::postMessage(const QString &room, const QHttpServerRequest &request
         if (!post)
             return;
         if (!m_services.limiter->allow(user.id)) {
-            reply->error(Status::TooManyRequests, Protocol::Error::RateLimited,
+            reply->error(ErrorCode::RateLimited,
                          u"sending too fast; retry later"_s);
             return;
         }
         m_services.store->append({user.id, room, post->clientId, post->body}, this,
                                  [reply, room](const AppendResult &result) {
                                      if (result.status != StoreStatus::Ok) {
-                                         replyStoreError(*reply, result.status, room);
+                                         reply->error(storeError(result.status, room));
                                          return;
                                      }
                                      reply->json(result.duplicate ? Status::Ok : Status::Created,

@@ -2,7 +2,6 @@
 #include "httpreply.h"
 
 #include "apitypes.h"
-#include "protocol.h"
 
 #include <QJsonDocument>
 
@@ -16,7 +15,7 @@ HttpReply::HttpReply(QHttpServerResponder &&responder)
 HttpReply::~HttpReply()
 {
     if (!m_sent)
-        error(Status::InternalServerError, Protocol::Error::Internal, u"no response produced"_s);
+        error(ErrorCode::Internal, u"no response produced"_s);
 }
 
 bool HttpReply::begin()
@@ -39,9 +38,10 @@ void HttpReply::json(Status status, const QByteArray &body)
     m_responder.write(body, "application/json", status);
 }
 
-void HttpReply::error(Status status, const QString &code, const QString &message)
+void HttpReply::error(ErrorCode code, const QString &message)
 {
-    json(status, ApiError{code, message}.toJson());
+    json(Status(Errors::httpStatus(code)),
+         ApiError{code, message.isEmpty() ? Errors::defaultMessage(code) : message}.toJson());
 }
 
 void HttpReply::noContent()

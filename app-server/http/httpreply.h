@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "errorcode.h"
+#include "wireerror.h"
+
 #include <QHttpServerResponder>
 #include <QJsonObject>
 #include <QPointer>
@@ -22,7 +25,9 @@ public:
 
     void json(Status status, const QJsonObject &body);
     void json(Status status, const QByteArray &body); // already serialised
-    void error(Status status, const QString &code, const QString &message);
+    // The status is the code's (errorcode.h); message defaults to the code's own.
+    void error(ErrorCode code, const QString &message = {});
+    void error(const WireError &error) { this->error(error.code, error.message); }
     void noContent();
 
 private:

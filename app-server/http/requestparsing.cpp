@@ -27,13 +27,8 @@ std::variant<PostMessageRequest, ApiError> parseMessagePost(const QByteArray &bo
 {
     auto parsed = parseBody<PostMessageRequest>(body);
     if (const auto *post = std::get_if<PostMessageRequest>(&parsed)) {
-        const QString bodyError = Validation::bodyError(post->body, maxBodyBytes);
-        if (!bodyError.isEmpty()) {
-            return ApiError{bodyError,
-                            bodyError == Protocol::Error::BodyTooLong
-                                    ? u"body is longer than %1 bytes of UTF-8"_s.arg(maxBodyBytes)
-                                    : u"body must be non-empty text without NUL characters"_s};
-        }
+        if (const auto bodyError = Validation::bodyError(post->body, maxBodyBytes))
+            return ApiError{*bodyError, Validation::bodyErrorMessage(*bodyError, maxBodyBytes)};
     }
     return parsed;
 }
@@ -54,7 +49,7 @@ std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, cons
         query.limit = std::min(query.limit, kMaxPage);
     }
     if (bad || (query.after && query.before))
-        return ApiError{Protocol::Error::InvalidRequest,
+        return ApiError{ErrorCode::InvalidRequest,
                         u"use at most one of after=S or before=S (integers >= 0) and limit=1..200"_s};
     return query;
 }

@@ -22,14 +22,14 @@ std::variant<T, ApiError> parseBody(const QByteArray &body)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
-        return ApiError{Protocol::Error::BadJson,
+        return ApiError{ErrorCode::BadJson,
                         u"body is not valid JSON: %1"_s.arg(error.errorString())};
     if (!doc.isObject())
-        return ApiError{Protocol::Error::BadJson, u"body must be a JSON object"_s};
+        return ApiError{ErrorCode::BadJson, u"body must be a JSON object"_s};
     QString why;
     auto value = T::fromJson(doc.object(), &why);
     if (!value)
-        return ApiError{Protocol::Error::InvalidRequest, why};
+        return ApiError{ErrorCode::InvalidRequest, why};
     return *value;
 }
 

@@ -7,6 +7,7 @@
 #include "ratelimiter.h"
 #include "serverconfig.h"
 #include "store/storeservice.h"
+#include "wireerror.h"
 
 #include <QDeadlineTimer>
 #include <QPointer>
@@ -15,24 +16,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int kMaxEarlyFrames = 32;
-
-QString statusErrorCode(StoreStatus status)
-{
-    switch (status) {
-    case StoreStatus::RoomNotFound: return Protocol::Error::RoomNotFound;
-    case StoreStatus::Forbidden: return Protocol::Error::Forbidden;
-    default: return Protocol::Error::Internal;
-    }
-}
-
-QString statusErrorText(StoreStatus status, const QString &room)
-{
-    switch (status) {
-    case StoreStatus::RoomNotFound: return u"room '%1' does not exist"_s.arg(room);
-    case StoreStatus::Forbidden: return u"you are not a member of room '%1'"_s.arg(room);
-    default: return u"the server could not complete the request"_s;
-    }
-}
 } // namespace
 
 WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &services,
@@ -51,7 +34,7 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &s
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &WsSession::onTextMessage);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this] {
         m_lastSeenMs = QDeadlineTimer::current().deadline();
-        sendError(Protocol::Error::InvalidFrame, u"binary frames are not supported"_s);
+        sendError(ErrorCode::InvalidFrame, u"binary frames are not supported"_s);
     });
     connect(m_socket.get(), &QWebSocket::pong, this,
             [this] { m_lastSeenMs = QDeadlineTimer::current().deadline(); });
@@ -85,8 +68,8 @@ void WsSession::onAuthenticated(const std::optional<AuthUser> &user)
         qCInfo(lcWs) << "refused connection from" << m_socket->peerAddress().toString()
                      << "without a valid token";
         m_early.clear();
-        sendError(Protocol::Error::Unauthorized, u"a valid bearer token is required"_s);
-        close(QWebSocketProtocol::CloseCodePolicyViolated, u"unauthorized"_s);
+        sendError(ErrorCode::Unauthorized, u"a valid bearer token is required"_s);
+        close(QWebSocketProtocol::CloseCodePolicyViolated, Errors::code(ErrorCode::Unauthorized));
         return;
     }
     m_user = user;
@@ -113,7 +96,7 @@ void WsSession::onTextMessage(const QString &text)
         return;
     }
     if (!m_frameBudget.tryTake(now)) {
-        sendError(Protocol::Error::RateLimited, u"too many frames"_s);
+        sendError(ErrorCode::RateLimited, u"too many frames"_s);
         return;
     }
     FrameError error;
@@ -177,7 +160,8 @@ void WsSession::onCatchUp(const QString &room, quint64 generation, const History
     if (result.status != StoreStatus::Ok) {
         m_subs.erase(it);
         m_services.hub->unsubscribe(room, this);
-        sendError(statusErrorCode(result.status), statusErrorText(result.status, room));
+        const WireError error = storeError(result.status, room);
+        sendError(error.code, error.message);
         return;
     }
     Subscription &sub = *it;
@@ -210,7 +194,7 @@ void WsSession::onCatchUp(const QString &room, quint64 generation, const History
 void WsSession::unsubscribe(const QString &room)
 {
     if (!m_subs.remove(room)) {
-        sendError(Protocol::Error::NotSubscribed, u"not subscribed to room '%1'"_s.arg(room));
+        sendError(ErrorCode::NotSubscribed, u"not subscribed to room '%1'"_s.arg(room));
         return;
     }
     m_services.hub->unsubscribe(room, this);
@@ -244,7 +228,7 @@ void WsSession::send(const ClientFrame &frame)
     if (!m_services.limiter->allow(m_user->id)) {
         // A client flushing its outbox after a long offline spell meets this limit in good
         // faith: it is told to retry, not counted as abuse (floods still hit the frame budget).
-        sendError(Protocol::Error::RateLimited, u"sending too fast; retry later"_s,
+        sendError(ErrorCode::RateLimited, u"sending too fast; retry later"_s,
                   frame.clientId, Strike::No);
         return;
     }
@@ -257,8 +241,7 @@ void WsSession::send(const ClientFrame &frame)
         if (result.status == StoreStatus::Ok)
             sendFrame(ServerFrame::ack(result.message));
         else
-            sendError(statusErrorCode(result.status), statusErrorText(result.status, room),
-                      clientId);
+            sendError(storeError(result.status, room), clientId);
     });
 }
 
@@ -288,7 +271,12 @@ void WsSession::sendText(const QString &text)
     m_socket->sendTextMessage(text);
 }
 
-void WsSession::sendError(const QString &code, const QString &message, const QString &clientId,
+void WsSession::sendError(const WireError &error, const QString &clientId, Strike strike)
+{
+    sendError(error.code, error.message, clientId, strike);
+}
+
+void WsSession::sendError(ErrorCode code, const QString &message, const QString &clientId,
                           Strike strike)
 {
     if (m_closing)

@@ -5,6 +5,7 @@
 #include "serverservices.h"
 #include "store/chatstore.h"
 #include "tokenbucket.h"
+#include "wireerror.h"
 
 #include <QHash>
 #include <QObject>
@@ -66,8 +67,9 @@ private:
     void sendFrame(const ServerFrame &frame);
     void sendText(const QString &text);
     enum class Strike { Yes, No }; // does the error count towards closing the connection?
-    void sendError(const QString &code, const QString &message, const QString &clientId = {},
+    void sendError(ErrorCode code, const QString &message, const QString &clientId = {},
                    Strike strike = Strike::Yes);
+    void sendError(const WireError &error, const QString &clientId = {}, Strike strike = Strike::Yes);
     void closeLater(QWebSocketProtocol::CloseCode code, const QString &reason);
 
     std::unique_ptr<QWebSocket> m_socket;

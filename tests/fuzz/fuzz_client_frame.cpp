@@ -13,7 +13,7 @@ int fuzzClientFrame(const uint8_t *data, size_t size)
     FrameError error;
     const auto frame = parseClientFrame(input, 4096, &error);
     if (!frame) {
-        if (error.code.isEmpty() || error.message.isEmpty())
+        if (error.code == ErrorCode::Unknown || error.message.isEmpty())
             std::abort(); // every refusal names its reason
         return 0;
     }

@@ -14,7 +14,7 @@ template<typename T>
 void body(const QByteArray &input)
 {
     const auto parsed = RequestParsing::parseBody<T>(input);
-    if (const auto *error = std::get_if<ApiError>(&parsed); error && error->code.isEmpty())
+    if (const auto *error = std::get_if<ApiError>(&parsed); error && error->code == ErrorCode::Unknown)
         std::abort();
 }
 } // namespace
@@ -27,7 +27,7 @@ int fuzzHttpInput(const uint8_t *data, size_t size)
     body<InviteRequest>(input);
     const auto post = RequestParsing::parseMessagePost(input, 4096);
     if (const auto *p = std::get_if<PostMessageRequest>(&post)) {
-        if (!Validation::isValidClientId(p->clientId) || !Validation::bodyError(p->body, 4096).isEmpty())
+        if (!Validation::isValidClientId(p->clientId) || Validation::bodyError(p->body, 4096))
             std::abort();
     }
     const auto credentials = RequestParsing::parseBody<Credentials>(input);

@@ -82,7 +82,7 @@ std::optional<ServerFrame> WsClient::waitForError(const QString &code, int timeo
 {
     return waitFor(
             [&](const ServerFrame &f) {
-                return f.type == ServerFrame::Type::Error && f.code == code;
+                return f.type == ServerFrame::Type::Error && Errors::code(f.code) == code;
             },
             timeoutMs);
 }

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+#include "wireerror.h"
+
+using namespace Qt::StringLiterals;
+
+WireError storeError(StoreStatus status, const QString &room)
+{
+    switch (status) {
+    case StoreStatus::RoomNotFound:
+        return {ErrorCode::RoomNotFound, u"room '%1' does not exist"_s.arg(room)};
+    case StoreStatus::UserNotFound:
+        return {ErrorCode::UserNotFound, Errors::defaultMessage(ErrorCode::UserNotFound)};
+    case StoreStatus::Forbidden:
+        return {ErrorCode::Forbidden, u"you are not a member of room '%1'"_s.arg(room)};
+    case StoreStatus::Conflict:
+        return {ErrorCode::NameTaken, Errors::defaultMessage(ErrorCode::NameTaken)};
+    default:
+        return {ErrorCode::Internal, Errors::defaultMessage(ErrorCode::Internal)};
+    }
+}

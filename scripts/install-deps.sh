@@ -10,10 +10,12 @@ packages=(
   libsodium-dev qtkeychain-qt6-dev fonts-dejavu-core openssl
 )
 
-# Extra groups: `install-deps.sh fuzz` adds clang and its libFuzzer runtime; `bench` adds wrk
-# (and Node.js when there is none) for make bench.
+# Extra groups: `install-deps.sh test` adds PostgreSQL 15 and QtSql's driver for it (the tests
+# start a server of their own); `fuzz` adds clang and its libFuzzer runtime; `bench` adds wrk (and
+# Node.js when there is none) for make bench.
 for group in "$@"; do
   case "$group" in
+    test) packages+=(postgresql-15 libqt6sql6-psql) ;;
     fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
     bench) packages+=(wrk); command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
     *) echo "unknown package group: $group" >&2; exit 2 ;;

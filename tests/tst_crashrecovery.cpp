@@ -6,6 +6,8 @@
 #include "testserver.h"
 #include "wsclient.h"
 
+#include <QFile>
+#include <QJsonArray>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -19,6 +21,45 @@ class TestCrashRecovery : public QObject
 
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void databaseOfTheFirstReleaseOpens()
+    {
+        // tests/fixtures/chat-schema1.db was written by chat-server 0.1.0 (schema 1: alice and
+        // Bob with the password "correct horse", a private room ops, five messages; its tokens
+        // deleted). Whatever migrations come later must keep opening it with everything in it.
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"chat.db"_s);
+        QVERIFY(QFile::copy(QStringLiteral(CHAT_FIXTURES_DIR "/chat-schema1.db"), db));
+        QFile::setPermissions(db, QFile::ReadOwner | QFile::WriteOwner);
+        ServerProcess server(db);
+        QVERIFY(server.start());
+        HttpClient http(server.http());
+        const HttpResponse login = http.post(u"/api/v1/login"_s, {{"username"_L1, u"bob"_s},
+                                                                 {"password"_L1, HttpClient::password()}});
+        QCOMPARE(login.status, 200);
+        QCOMPARE(login.json.value("user"_L1).toString(), u"Bob"_s);
+        const QString token = login.json.value("token"_L1).toString();
+        const HttpResponse page = http.get(u"/api/v1/rooms/general/messages"_s, token);
+        QCOMPARE(page.status, 200);
+        const auto history = HistoryPage::fromJson(page.json);
+        QVERIFY(history);
+        QCOMPARE(history->epoch, u"7ceed9db-bc86-45eb-abad-eebb054f5ebf"_s); // the same database
+        QCOMPARE(history->messages.size(), 4);
+        QCOMPARE(history->messages.last().body, u"h\u00e9llo \U0001F600 from Bob\n    indented"_s);
+        QCOMPARE(http.fullHistory(u"ops"_s, token).size(), 1);
+        const HttpResponse rooms = http.get(u"/api/v1/rooms"_s, token);
+        QCOMPARE(rooms.json.value("rooms"_L1).toArray().size(), 2);
+        // It goes on from where it was: the next message is seq 5, a retry of an old clientId
+        // returns the old message.
+        const HttpResponse next = http.post(u"/api/v1/rooms/general/messages"_s,
+                                            {{"clientId"_L1, u"after-upgrade"_s}, {"body"_L1, u"still here"_s}}, token);
+        QCOMPARE(next.status, 201);
+        QCOMPARE(next.json.value("seq"_L1).toInteger(), 5);
+        const HttpResponse retry = http.post(u"/api/v1/rooms/general/messages"_s,
+                                             {{"clientId"_L1, u"b1"_s}, {"body"_L1, u"resent"_s}}, token);
+        QCOMPARE(retry.status, 200);
+        QCOMPARE(retry.json.value("seq"_L1).toInteger(), 4);
+    }
 
     void sigkillLosesNoAckedMessage()
     {

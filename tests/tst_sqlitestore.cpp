@@ -73,6 +73,24 @@ private slots:
         QSqlDatabase::removeDatabase(u"probe"_s);
     }
 
+    void databaseOfANewerServerIsRefused()
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"future"_s);
+            db.setDatabaseName(m_dir->filePath(u"future.db"_s));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"PRAGMA user_version = 99"_s));
+            q = QSqlQuery();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"future"_s);
+        SqliteStore store(m_dir->filePath(u"future.db"_s));
+        QString error;
+        QVERIFY(!store.open(&error));
+        QCOMPARE(error, u"database schema 99 is newer than this server (1)"_s);
+    }
+
     void oneServerPerDatabase()
     {
         auto first = openStore();

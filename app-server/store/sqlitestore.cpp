@@ -2,6 +2,7 @@
 #include "sqlitestore.h"
 
 #include "databasefile.h"
+#include "migrations.h"
 
 #include "timeordereduuid.h"
 
@@ -27,18 +28,6 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-// The resource files are named NNN_<what>.sql; find the one for a version whatever its suffix.
-QString findMigration(int version)
-{
-    const QString prefix = QString::number(version).rightJustified(3, u'0') + u'_';
-    const QDir dir(u":/sql/sqlite"_s);
-    for (const QString &name : dir.entryList({u"*.sql"_s}, QDir::Files, QDir::Name)) {
-        if (name.startsWith(prefix))
-            return dir.filePath(name);
-    }
-    return {};
-}
-
 ChatMessage messageFromRow(const QSqlQuery &q, const QString &room)
 {
     ChatMessage m;
@@ -54,15 +43,9 @@ ChatMessage messageFromRow(const QSqlQuery &q, const QString &room)
 
 } // namespace
 
-static void initStoreResources()
-{
-    Q_INIT_RESOURCE(store); // the .qrc lives in a static library
-}
-
 SqliteStore::SqliteStore(const QString &path)
     : m_path(path), m_connectionName(u"chat-sqlite-%1"_s.arg(++s_connectionCounter))
 {
-    initStoreResources();
 }
 
 SqliteStore::~SqliteStore()
@@ -72,10 +55,7 @@ SqliteStore::~SqliteStore()
 
 int SqliteStore::schemaVersion()
 {
-    int version = 0;
-    while (!findMigration(version + 1).isEmpty())
-        ++version;
-    return version;
+    return Migrations::latest(u"sqlite"_s);
 }
 
 bool SqliteStore::open(QString *error)
@@ -114,7 +94,7 @@ bool SqliteStore::open(QString *error)
             return false;
         }
     }
-    if (!migrate(error))
+    if (!Migrations::apply(m_db, Migrations::sqlite(), error))
         return false;
 
     QSqlQuery q(m_db);
@@ -154,64 +134,6 @@ void SqliteStore::close()
     m_members.clear();
     m_userNames.clear();
     m_recent.clear();
-}
-
-bool SqliteStore::migrate(QString *error)
-{
-    QSqlQuery q(m_db);
-    if (!q.exec(u"PRAGMA user_version"_s) || !q.next()) {
-        *error = u"cannot read schema version: %1"_s.arg(q.lastError().text());
-        return false;
-    }
-    int version = q.value(0).toInt();
-    const int target = schemaVersion();
-    if (target == 0) {
-        *error = u"no schema migrations found in resources"_s;
-        return false;
-    }
-    if (version > target) {
-        *error = u"database schema %1 is newer than this server (%2)"_s.arg(version).arg(target);
-        return false;
-    }
-    while (version < target) {
-        const int next = version + 1;
-        QFile file(findMigration(next));
-        if (!file.open(QIODevice::ReadOnly)) {
-            *error = u"missing migration %1"_s.arg(next);
-            return false;
-        }
-        const QString script = QString::fromUtf8(file.readAll());
-        if (!m_db.transaction()) {
-            *error = m_db.lastError().text();
-            return false;
-        }
-        // Statements end with ';' at the end of a line; comments are whole lines.
-        QString statement;
-        const QStringList lines = script.split(u'\n');
-        for (const QString &line : lines) {
-            if (line.trimmed().startsWith("--"_L1))
-                continue;
-            statement += line + u'\n';
-            if (!line.trimmed().endsWith(u';'))
-                continue;
-            QSqlQuery s(m_db);
-            if (!s.exec(statement.trimmed())) {
-                *error = u"migration %1 failed: %2"_s.arg(next).arg(s.lastError().text());
-                m_db.rollback();
-                return false;
-            }
-            statement.clear();
-        }
-        QSqlQuery v(m_db);
-        if (!v.exec(u"PRAGMA user_version = %1"_s.arg(next)) || !m_db.commit()) {
-            *error = u"migration %1: cannot commit: %2"_s.arg(next).arg(m_db.lastError().text());
-            m_db.rollback();
-            return false;
-        }
-        qCInfo(lcStore) << "applied migration" << next;
-        version = next;
-    }
-    return true;
 }
 
 bool SqliteStore::exec(QSqlQuery &query)

@@ -51,7 +51,6 @@ private:
         bool isPrivate = false;
     };
 
-    bool migrate(QString *error);
     bool exec(QSqlQuery &query);
     std::optional<Room> findRoom(const QString &name);
     QSqlQuery &prepared(std::optional<QSqlQuery> &slot, const QString &sql);

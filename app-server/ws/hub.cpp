@@ -3,7 +3,7 @@
 
 #include "protocol.h"
 #include "store/chatstore.h"
-#include "wssession.h"
+#include "subscriber.h"
 
 #include <QAbstractEventDispatcher>
 #include <QDeadlineTimer>
@@ -30,16 +30,17 @@ Hub::~Hub()
 {
     // Sessions call back into the hub while they are destroyed: delete them while it is whole,
     // including those already disconnected and waiting for their deleteLater.
-    qDeleteAll(findChildren<WsSession *>(Qt::FindDirectChildrenOnly));
+    const QObjectList sessions = children(); // the sessions ChatServer gave the hub as parent
+    qDeleteAll(sessions);
 }
 
-void Hub::addSession(WsSession *session)
+void Hub::addSession(Subscriber *session)
 {
     m_sessions.insert(session);
     emit sessionCountChanged(m_sessions.size());
 }
 
-void Hub::removeSession(WsSession *session)
+void Hub::removeSession(Subscriber *session)
 {
     if (!m_unflushed.isEmpty())
         m_unflushed.removeAll(session); // destroyed between a broadcast and the flush
@@ -52,12 +53,12 @@ void Hub::removeSession(WsSession *session)
     emit sessionCountChanged(m_sessions.size());
 }
 
-void Hub::subscribe(const QString &room, WsSession *session)
+void Hub::subscribe(const QString &room, Subscriber *session)
 {
     m_rooms[room].insert(session);
 }
 
-void Hub::unsubscribe(const QString &room, WsSession *session)
+void Hub::unsubscribe(const QString &room, Subscriber *session)
 {
     const auto it = m_rooms.find(room);
     if (it == m_rooms.end())
@@ -101,7 +102,7 @@ void Hub::deliver(const QList<ChatMessage> &messages)
             continue;
         const QString frame = QString::fromUtf8(ServerFrame::messageFrame(m).toJson());
         // deliver() never closes synchronously, so the set cannot change under this loop.
-        for (WsSession *s : *it) {
+        for (Subscriber *s : *it) {
             if (s->deliver(m.room, m.seq, frame))
                 m_unflushed.append(s);
         }
@@ -126,7 +127,7 @@ void Hub::userInvited(const QString &room, const QString &user, const QString &b
 
 void Hub::push(const QString &frame, const std::function<bool(const AuthUser &)> &to)
 {
-    for (WsSession *s : std::as_const(m_sessions)) {
+    for (Subscriber *s : std::as_const(m_sessions)) {
         if (const AuthUser *user = s->user(); user && to(*user))
             s->push(frame);
     }
@@ -136,7 +137,7 @@ void Hub::flushUnflushed()
 {
     // The event loop is about to wait: write what the broadcasts of this pass queued, one write
     // per socket, instead of polling every such socket for writability first.
-    for (WsSession *s : std::exchange(m_unflushed, {}))
+    for (Subscriber *s : std::exchange(m_unflushed, {}))
         s->flush();
 }
 
@@ -144,15 +145,15 @@ void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
     m_cork.stop();
     flushPending(); // what was committed goes out before the close frames
-    const QSet<WsSession *> sessions = m_sessions;
-    for (WsSession *s : sessions)
+    const QSet<Subscriber *> sessions = m_sessions;
+    for (Subscriber *s : sessions)
         s->close(code, reason);
 }
 
 void Hub::sweep()
 {
     const qint64 now = QDeadlineTimer::current().deadline();
-    const QSet<WsSession *> sessions = m_sessions;
-    for (WsSession *s : sessions)
+    const QSet<Subscriber *> sessions = m_sessions;
+    for (Subscriber *s : sessions)
         s->keepAlive(now, m_pingIntervalMs);
 }

@@ -13,10 +13,11 @@
 #include <functional>
 
 struct AuthUser;
-class WsSession;
+class Subscriber;
 
-// Who is connected and who listens to which room. Broadcasts each committed message once
-// serialised to every subscriber, and pings idle connections.
+// Who is connected and who listens to which room, as Subscribers (the hub knows no WsSession).
+// Broadcasts each committed message once serialised to every subscriber, and pings idle
+// connections.
 class Hub : public QObject
 {
     Q_OBJECT
@@ -24,10 +25,10 @@ public:
     Hub(int pingIntervalSecs, int corkMs, QObject *parent = nullptr);
     ~Hub() override;
 
-    void addSession(WsSession *session);
-    void removeSession(WsSession *session);
-    void subscribe(const QString &room, WsSession *session);
-    void unsubscribe(const QString &room, WsSession *session);
+    void addSession(Subscriber *session);
+    void removeSession(Subscriber *session);
+    void subscribe(const QString &room, Subscriber *session);
+    void unsubscribe(const QString &room, Subscriber *session);
 
     void broadcast(const QList<ChatMessage> &messages);
     // Tells connected users about a room they can now see: a public room to everyone, a private
@@ -47,10 +48,10 @@ private:
     void flushUnflushed();
     void push(const QString &frame, const std::function<bool(const AuthUser &)> &to);
 
-    QSet<WsSession *> m_sessions;
-    QHash<QString, QSet<WsSession *>> m_rooms;
+    QSet<Subscriber *> m_sessions;
+    QHash<QString, QSet<Subscriber *>> m_rooms;
     QList<ChatMessage> m_pending; // committed, waiting for the cork timer
-    QList<WsSession *> m_unflushed; // written to since the event loop last waited
+    QList<Subscriber *> m_unflushed; // written to since the event loop last waited
     QTimer m_cork;
     QElapsedTimer m_sinceFlush;
     int m_corkMs;

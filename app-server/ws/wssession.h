@@ -4,6 +4,7 @@
 #include "protocol.h"
 #include "serverservices.h"
 #include "store/chatstore.h"
+#include "subscriber.h"
 #include "tokenbucket.h"
 #include "wireerror.h"
 
@@ -22,7 +23,7 @@
 // query is posted to the store. Live messages that arrive meanwhile are held; the store answers in
 // commit order, so every message is either in a catch-up page or arrives live after it. Held ones
 // with seq <= the last one sent are dropped.
-class WsSession : public QObject
+class WsSession : public QObject, public Subscriber
 {
     Q_OBJECT
 public:
@@ -34,14 +35,14 @@ public:
     // A committed message for a room this session subscribed to; frame is the serialised
     // {"type":"message"} text shared by all recipients. Returns true the first time it queues
     // data after a flush(): the caller then owes this session one flush().
-    bool deliver(const QString &room, qint64 seq, const QString &frame);
-    void flush();
+    bool deliver(const QString &room, qint64 seq, const QString &frame) override;
+    void flush() override;
     // A frame that is not a room's message (e.g. a room-list change) for this session's user;
     // dropped before authentication.
-    void push(const QString &frame);
-    const AuthUser *user() const { return m_user ? &*m_user : nullptr; }
-    void keepAlive(qint64 nowMs, qint64 intervalMs);
-    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+    void push(const QString &frame) override;
+    const AuthUser *user() const override { return m_user ? &*m_user : nullptr; }
+    void keepAlive(qint64 nowMs, qint64 intervalMs) override;
+    void close(QWebSocketProtocol::CloseCode code, const QString &reason) override;
 
     static constexpr int kCatchUpPage = 500;
     static constexpr qint64 kMaxBufferedBytes = 16 * 1024 * 1024;

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+#include <QWebSocketProtocol>
+
+struct AuthUser;
+
+// What the Hub needs of a connection (a WsSession): it delivers room messages and pushes, flushes
+// writes, keeps the link alive and closes it. The Hub never owns a subscriber; a subscriber
+// registers itself (Hub::addSession) and leaves before it is destroyed (Hub::removeSession).
+class Subscriber
+{
+public:
+    virtual ~Subscriber() = default;
+
+    // A committed message for a subscribed room; frame is the serialised text shared by all
+    // recipients. True the first time it queues data after a flush(): flush() is then owed.
+    virtual bool deliver(const QString &room, qint64 seq, const QString &frame) = 0;
+    virtual void flush() = 0;
+    virtual void push(const QString &frame) = 0;     // not a room's message; dropped before auth
+    virtual const AuthUser *user() const = 0;       // null until authenticated
+    virtual void keepAlive(qint64 nowMs, qint64 intervalMs) = 0;
+    virtual void close(QWebSocketProtocol::CloseCode code, const QString &reason) = 0;
+};

@@ -77,6 +77,10 @@ public:
 private:
     void connectNow()
     {
+        // One link at a time: finalResume() may connect while a delayed reconnect is pending,
+        // and two live links would each deliver every message (seen as "saw X twice").
+        if (m_socket)
+            return;
         m_hello = false;
         m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
         connect(m_socket, &QWebSocket::textMessageReceived, this, &ChaosClient::onFrame);

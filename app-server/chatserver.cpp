@@ -91,7 +91,7 @@ bool ChatServer::start(QString *error)
     connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this,
             &ChatServer::onNewWebSocketConnections);
     m_http->bind(m_tcp);
-    qCInfo(lcServer) << "listening on" << m_config.listenAddress.toString() << port()
+    qCInfo(lcServer).noquote() << "listening on" << m_config.listenAddress.toString() << port()
                      << "database" << m_config.resolvedDbPath();
     return true;
 }
@@ -142,7 +142,7 @@ bool ChatServer::loadTls(const ServerConfig &config, QSslConfiguration *tls, QSt
     tls->setPrivateKey(key);
     tls->setPeerVerifyMode(QSslSocket::VerifyNone); // no client certificates
     tls->setProtocol(QSsl::TlsV1_2OrLater);
-    qCInfo(lcServer) << "TLS on: certificate" << chain.first().subjectDisplayName() << "SHA-256"
+    qCInfo(lcServer).noquote() << "TLS on: certificate" << chain.first().subjectDisplayName() << "SHA-256"
                      << chain.first().digest(QCryptographicHash::Sha256).toHex(':');
     return true;
 }

@@ -100,7 +100,7 @@ void ConnectionGuard::onTimeout()
 void ConnectionGuard::reject(ErrorCode code, const char *reason)
 {
     const int status = Errors::httpStatus(code);
-    qCInfo(lcHttp) << "rejecting request from" << m_socket->peerAddress().toString() << status
+    qCInfo(lcHttp).noquote() << "rejecting request from" << m_socket->peerAddress().toString() << status
                    << reason;
     const QByteArray body = QJsonDocument(ApiError{code, Errors::defaultMessage(code)}.toJson())
                                     .toJson(QJsonDocument::Compact);

@@ -119,7 +119,7 @@ bool apply(QSqlDatabase &db, const Engine &engine, QString *error)
             db.rollback();
             return false;
         }
-        qCInfo(lcStore) << "applied migration" << next << "of" << engine.name;
+        qCInfo(lcStore).noquote() << "applied migration" << next << "of" << engine.name;
         version = next;
     }
     return true;

@@ -110,7 +110,7 @@ bool SqliteStore::open(QString *error)
         return false;
     }
     m_epoch = q.value(0).toString();
-    qCInfo(lcStore) << "opened" << m_path << "schema" << schemaVersion() << "epoch" << m_epoch;
+    qCInfo(lcStore).noquote() << "opened" << m_path << "schema" << schemaVersion() << "epoch" << m_epoch;
     return true;
 }
 

@@ -65,7 +65,7 @@ void WsSession::start()
 void WsSession::onAuthenticated(const std::optional<AuthUser> &user)
 {
     if (!user) {
-        qCInfo(lcWs) << "refused connection from" << m_socket->peerAddress().toString()
+        qCInfo(lcWs).noquote() << "refused connection from" << m_socket->peerAddress().toString()
                      << "without a valid token";
         m_early.clear();
         sendError(ErrorCode::Unauthorized, u"a valid bearer token is required"_s);
@@ -264,7 +264,7 @@ void WsSession::sendText(const QString &text)
     if (m_socket->bytesToWrite() > kMaxBufferedBytes) {
         // The peer does not read: drop it rather than buffer without bound. It resumes with
         // `after` when it reconnects, so nothing is lost.
-        qCInfo(lcWs) << "dropping slow connection of" << (m_user ? m_user->name : QString());
+        qCInfo(lcWs).noquote() << "dropping slow connection of" << (m_user ? m_user->name : QString());
         closeLater(QWebSocketProtocol::CloseCodePolicyViolated, u"send buffer overflow"_s);
         return;
     }
@@ -290,7 +290,7 @@ void WsSession::keepAlive(qint64 nowMs, qint64 intervalMs)
 {
     const qint64 silent = nowMs - m_lastSeenMs;
     if (silent > 2 * intervalMs) {
-        qCInfo(lcWs) << "dropping unresponsive connection of"
+        qCInfo(lcWs).noquote() << "dropping unresponsive connection of"
                      << (m_user ? m_user->name : QString());
         m_closing = true;
         m_socket->abort();

@@ -129,14 +129,6 @@ void Outbox::markFailed(const QString &clientId, const QString &error)
     run(q);
 }
 
-void Outbox::markPending(const QString &clientId)
-{
-    QSqlQuery q(m_db);
-    q.prepare(u"UPDATE outbox SET failed = 0, error = '' WHERE client_id = ?"_s);
-    q.addBindValue(clientId);
-    run(q);
-}
-
 int Outbox::size() const
 {
     QSqlQuery q(m_db);

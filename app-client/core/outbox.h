@@ -35,8 +35,7 @@ public:
     Item enqueue(const QString &room, const QString &body); // assigns the clientId
     QList<Item> items() const; // in typing order, failed ones included
     void remove(const QString &clientId); // acknowledged
-    void markFailed(const QString &clientId, const QString &error);
-    void markPending(const QString &clientId);
+    void markFailed(const QString &clientId, const QString &error); // refused for good: kept, not sent
     int size() const;
 
 private:

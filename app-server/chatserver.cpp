@@ -7,6 +7,7 @@
 #include "http/httpapi.h"
 #include "logging.h"
 #include "ratelimiter.h"
+#include "store/postgresstore.h"
 #include "store/sqlitestore.h"
 #include "store/storeservice.h"
 #include "ws/hub.h"
@@ -28,8 +29,13 @@ using namespace Qt::StringLiterals;
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     : QObject(parent), m_config(config)
 {
-    m_store = std::make_unique<StoreService>(
-            std::make_unique<SqliteStore>(m_config.resolvedDbPath()));
+    const DatabaseUrl database = m_config.resolvedDatabase();
+    std::unique_ptr<ChatStore> store;
+    if (database.isPostgreSql())
+        store = std::make_unique<PostgresStore>(database, m_config.dbPasswordFile);
+    else
+        store = std::make_unique<SqliteStore>(database.path);
+    m_store = std::make_unique<StoreService>(std::move(store));
     m_limiter = std::make_unique<RateLimiter>(m_config.sendRate, m_config.sendBurst);
     m_auth = new AuthService(m_store.get(), m_config.tokenTtlDays, this);
     m_hub = new Hub(m_config.pingIntervalSecs, m_config.wsCorkMs, this);
@@ -92,7 +98,7 @@ bool ChatServer::start(QString *error)
             &ChatServer::onNewWebSocketConnections);
     m_http->bind(m_tcp);
     qCInfo(lcServer).noquote() << "listening on" << m_config.listenAddress.toString() << port()
-                     << "database" << m_config.resolvedDbPath();
+                     << "database" << m_config.resolvedDatabase().displayName();
     return true;
 }
 
@@ -100,7 +106,7 @@ bool ChatServer::openDatabase(QString *error)
 {
     // Only the default location is created; an explicit --db must name an existing folder.
     if (m_config.dbPath.isEmpty()) {
-        const QString folder = QFileInfo(m_config.resolvedDbPath()).absolutePath();
+        const QString folder = QFileInfo(m_config.resolvedDatabase().path).absolutePath();
         if (!QDir().mkpath(folder)) {
             *error = u"cannot create the data folder %1"_s.arg(folder);
             return false;

@@ -74,8 +74,14 @@ const QList<Key> &allKeys()
 {
     static const QList<Key> keys{
         {"listen", "ADDRESS:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080", setListen},
-        {"db", "a file path",
-         [](ServerConfig &c, const QString &v) { c.dbPath = v; return !v.isEmpty(); }},
+        {"db", "an SQLite file path or postgresql://USER@HOST:PORT/DBNAME",
+         [](ServerConfig &c, const QString &v) {
+             QString why;
+             c.dbPath = v;
+             return DatabaseUrl::parse(v, &why).has_value();
+         }},
+        {"db_password_file", "a file whose first line is the PostgreSQL password",
+         [](ServerConfig &c, const QString &v) { c.dbPasswordFile = v; return !v.isEmpty(); }},
         {"log_rules", "QLoggingCategory rules",
          [](ServerConfig &c, const QString &v) { c.logRules = v; return true; }},
         {"open_registration", "on or off",
@@ -147,7 +153,10 @@ void ServerConfig::addCommandLineOptions(QCommandLineParser &parser)
     parser.addOptions({
         {u"listen"_s, u"Address and port to serve HTTP and WebSocket on (default 127.0.0.1:8080; "
                       "0.0.0.0:8080 accepts other machines)."_s, u"ADDR:PORT"_s},
-        {u"db"_s, u"SQLite database file (default <AppDataLocation>/chat.db)."_s, u"PATH"_s},
+        {u"db"_s, u"SQLite database file (default <AppDataLocation>/chat.db), or a PostgreSQL "
+                  "database: postgresql://USER@HOST:PORT/DBNAME."_s, u"PATH|URL"_s},
+        {u"db-password-file"_s, u"File with the PostgreSQL password (else PGPASSWORD or "
+                                "~/.pgpass)."_s, u"FILE"_s},
         {u"config"_s, u"INI file with a [server] section; keys as in the README."_s, u"FILE"_s},
         {u"log-rules"_s, u"Logging filter rules, e.g. \"chat.server.*.debug=true\"."_s,
          u"RULES"_s},
@@ -164,6 +173,7 @@ ServerConfig::Layer ServerConfig::layerFromCommandLine(const QCommandLineParser 
     Layer layer;
     const QList<std::pair<QString, QString>> map{{u"listen"_s, u"listen"_s},
                                                  {u"db"_s, u"db"_s},
+                                                 {u"db-password-file"_s, u"db_password_file"_s},
                                                  {u"log-rules"_s, u"log_rules"_s},
                                                  {u"open-registration"_s, u"open_registration"_s},
                                                  {u"tls-cert"_s, u"tls_cert"_s},
@@ -259,12 +269,17 @@ std::optional<ServerConfig> ServerConfig::resolve(const QCommandLineParser &pars
     return merge(layers, error);
 }
 
-QString ServerConfig::resolvedDbPath() const
+DatabaseUrl ServerConfig::resolvedDatabase() const
 {
-    if (!dbPath.isEmpty())
-        return dbPath;
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-            .filePath(u"chat.db"_s);
+    QString unused;
+    if (!dbPath.isEmpty()) {
+        if (auto url = DatabaseUrl::parse(dbPath, &unused))
+            return *url; // merge() let only parseable values in
+    }
+    DatabaseUrl url;
+    url.path = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                       .filePath(u"chat.db"_s);
+    return url;
 }
 
 QString ServerConfig::listenString() const

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "store/databaseurl.h"
+
 #include <QHostAddress>
 #include <QMap>
 #include <QProcessEnvironment>
@@ -17,7 +19,8 @@ struct ServerConfig
 {
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 port = 8080;
-    QString dbPath;                 // empty = <AppDataLocation>/chat.db
+    QString dbPath;                 // --db: a file or postgresql:// URL; empty = <AppDataLocation>/chat.db
+    QString dbPasswordFile;         // PostgreSQL password, first line
     QString logRules;               // QLoggingCategory filter rules, ';'-separated
     bool openRegistration = true;
     int maxBodyBytes = 4096;        // message body, UTF-8 bytes
@@ -49,7 +52,7 @@ struct ServerConfig
     static std::optional<ServerConfig> resolve(const QCommandLineParser &parser,
                                                const QProcessEnvironment &env, QString *error);
 
-    QString resolvedDbPath() const;
+    DatabaseUrl resolvedDatabase() const;
     bool tlsEnabled() const { return !tlsCertificate.isEmpty(); }
     QString listenString() const;
 };

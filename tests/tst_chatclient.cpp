@@ -280,7 +280,8 @@ private slots:
             QSqlQuery q(db);
             QVERIFY(q.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
             QVERIFY(q.exec(u"UPDATE meta SET value = 'restored-epoch' WHERE key = 'epoch'"_s));
-            QVERIFY(q.exec(u"DELETE FROM messages WHERE seq > 4"_s));
+            QVERIFY(q.exec(u"DELETE FROM events WHERE seq > 4"_s));
+            QVERIFY(q.exec(u"UPDATE rooms SET last_seq = MIN(last_seq, 4)"_s)); // as backed up
             q = QSqlQuery();
             db.close();
             db = QSqlDatabase();

@@ -45,7 +45,7 @@ private slots:
         QCOMPARE(c->openRegistration, true);
         QCOMPARE(c->maxBodyBytes, 4096);
         QCOMPARE(c->wsCorkMs, 0);
-        QVERIFY(c->resolvedDbPath().endsWith(u"/chat.db"_s));
+        QVERIFY(c->resolvedDatabase().path.endsWith(u"/chat.db"_s));
     }
 
     void precedence()
@@ -80,7 +80,7 @@ private slots:
         QString error;
         const auto c = ServerConfig::resolve(parser, env, &error);
         QVERIFY2(c, qPrintable(error));
-        QCOMPARE(c->resolvedDbPath(), u"/tmp/x/chat.db"_s);
+        QCOMPARE(c->resolvedDatabase().path, u"/tmp/x/chat.db"_s);
         QCOMPARE(c->openRegistration, false);
     }
 
@@ -97,6 +97,11 @@ private slots:
         QTest::newRow("rate") << u"send_rate"_s << u"-1"_s;
         QTest::newRow("cork range") << u"ws_cork_ms"_s << u"101"_s;
         QTest::newRow("unknown") << u"colour"_s << u"blue"_s;
+        QTest::newRow("db empty") << u"db"_s << u""_s;
+        QTest::newRow("db no database") << u"db"_s << u"postgresql://chat@db.example.org:5432/"_s;
+        QTest::newRow("db two path parts") << u"db"_s << u"postgresql://chat@db.example.org/a/b"_s;
+        QTest::newRow("db bad port") << u"db"_s << u"postgresql://chat@/chat?port=99999"_s;
+        QTest::newRow("db unknown parameter") << u"db"_s << u"postgresql://chat@/chat?sslmode=off"_s;
     }
 
     void badValues()
@@ -117,6 +122,48 @@ private slots:
         c = ServerConfig::merge({{{u"listen"_s, u"localhost:0"_s}}}, &error);
         QVERIFY(c);
         QCOMPARE(c->port, 0);
+    }
+
+    void databaseForms_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<bool>("postgres");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("database");
+        QTest::addColumn<QString>("shown"); // in logs, never with the password
+        QTest::newRow("path") << u"/var/lib/chat/chat.db"_s << false << QString() << -1
+                              << QString() << QString() << u"/var/lib/chat/chat.db"_s;
+        QTest::newRow("sqlite:") << u"sqlite:relative.db"_s << false << QString() << -1
+                                 << QString() << QString() << u"relative.db"_s;
+        QTest::newRow("tcp") << u"postgresql://chat:s3cret@db.example.org:6432/chatdb"_s << true
+                             << u"db.example.org"_s << 6432 << u"chat"_s << u"chatdb"_s
+                             << u"postgresql://chat@db.example.org:6432/chatdb"_s;
+        QTest::newRow("postgres:// and defaults")
+                << u"postgres:///chat"_s << true << QString() << -1 << QString() << u"chat"_s
+                << u"postgresql://localhost/chat"_s;
+        QTest::newRow("unix socket") << u"postgresql://chat@/chat?host=/run/postgresql&port=5433"_s
+                                     << true << u"/run/postgresql"_s << 5433 << u"chat"_s
+                                     << u"chat"_s << u"postgresql://chat@/run/postgresql:5433/chat"_s;
+    }
+
+    void databaseForms()
+    {
+        QFETCH(QString, value);
+        QFETCH(bool, postgres);
+        QString error;
+        const auto c = ServerConfig::merge({{{u"db"_s, value}}}, &error);
+        QVERIFY2(c, qPrintable(error));
+        const DatabaseUrl url = c->resolvedDatabase();
+        QCOMPARE(url.isPostgreSql(), postgres);
+        QTEST(url.displayName(), "shown");
+        if (!postgres)
+            return;
+        QTEST(url.host, "host");
+        QTEST(url.port, "port");
+        QTEST(url.user, "user");
+        QTEST(url.database, "database");
     }
 
     void tlsNeedsCertificateAndKey()
@@ -159,7 +206,8 @@ private slots:
         QCOMPARE(c->httpRequestTimeoutSecs, d.httpRequestTimeoutSecs);
         QCOMPARE(c->tokenTtlDays, d.tokenTtlDays);
         QCOMPARE(c->openRegistration, d.openRegistration);
-        QCOMPARE(layer->size(), ServerConfig::keys().size() - 4); // all but db, log_rules, tls_*
+        // all but db, db_password_file, log_rules, tls_*
+        QCOMPARE(layer->size(), ServerConfig::keys().size() - 5);
     }
 
     void environmentUsesEveryKey()

@@ -73,6 +73,43 @@ Engine sqlite()
             }};
 }
 
+Engine postgresql()
+{
+    return {u"postgresql"_s,
+            [](QSqlDatabase &db, int *version, QString *error) {
+                // Callers hold a lock against a second server migrating at the same time.
+                QSqlQuery q(db);
+                if (!q.exec(u"SELECT to_regclass('schema_version') IS NOT NULL"_s) || !q.next()) {
+                    *error = q.lastError().text();
+                    return false;
+                }
+                const bool exists = q.value(0).toBool();
+                if (!exists && !q.exec(u"CREATE TABLE schema_version (version INTEGER NOT NULL)"_s)) {
+                    *error = q.lastError().text();
+                    return false;
+                }
+                if (!q.exec(u"SELECT COALESCE(MAX(version), 0) FROM schema_version"_s) || !q.next()) {
+                    *error = q.lastError().text();
+                    return false;
+                }
+                *version = q.value(0).toInt();
+                return true;
+            },
+            [](QSqlDatabase &db, int version, QString *error) {
+                QSqlQuery q(db);
+                if (!q.exec(u"DELETE FROM schema_version"_s)) {
+                    *error = q.lastError().text();
+                    return false;
+                }
+                q.prepare(u"INSERT INTO schema_version (version) VALUES (?)"_s);
+                q.addBindValue(version);
+                if (q.exec())
+                    return true;
+                *error = q.lastError().text();
+                return false;
+            }};
+}
+
 int latest(const QString &engine)
 {
     int version = 0;

@@ -73,7 +73,7 @@ void RecentMessages::append(qint64 roomId, const ChatMessage &message)
     const qint64 expected = it->messages.isEmpty() ? 1 : it->messages.last().seq + 1;
     if (message.seq != expected) {
         m_bytes -= roomBytes(*it);
-        m_rooms.erase(it); // out of step (cannot happen with one writer): forget, read again
+        m_rooms.erase(it); // another server wrote in between: forget, read again
         return;
     }
     it->messages.append(message);
@@ -85,4 +85,15 @@ void RecentMessages::append(qint64 roomId, const ChatMessage &message)
     }
     if (m_bytes > m_maxBytes)
         clear();
+}
+
+void RecentMessages::forgetUnless(qint64 roomId, qint64 lastSeq)
+{
+    const auto it = m_rooms.find(roomId);
+    if (it == m_rooms.end())
+        return;
+    if ((it->messages.isEmpty() ? 0 : it->messages.constLast().seq) == lastSeq)
+        return;
+    m_bytes -= roomBytes(*it);
+    m_rooms.erase(it);
 }

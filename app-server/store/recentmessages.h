@@ -8,7 +8,7 @@
 
 #include <optional>
 
-// The newest messages of rooms read lately, kept in step with the messages table by the store's
+// The newest messages of rooms read lately, kept in step with the events table by the store
 // writer. Opening a room asks for its newest page and a reconnecting client for what followed its
 // cursor; both are answered from here when the held messages cover the page exactly, so the common
 // reads cost no SQL (measured: docs/performance.md). Seqs of a room are gap-free from 1, which
@@ -38,6 +38,8 @@ public:
     void fill(qint64 roomId, const QList<ChatMessage> &newest, bool complete);
     // A message just committed (the next seq of its room). Rooms not held are left alone.
     void append(qint64 roomId, const ChatMessage &message);
+    // Drops a held room unless its newest held message is lastSeq (another writer moved on).
+    void forgetUnless(qint64 roomId, qint64 lastSeq);
     void clear()
     {
         m_rooms.clear();

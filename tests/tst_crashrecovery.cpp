@@ -3,6 +3,8 @@
 // restart are stored once, and SIGTERM shuts down cleanly (WebSocket close 1001).
 #include "apitypes.h"
 #include "httpclient.h"
+#include "pgserver.h"
+#include "testdatabase.h"
 #include "testserver.h"
 #include "wsclient.h"
 
@@ -27,6 +29,8 @@ private slots:
         // tests/fixtures/chat-schema1.db was written by chat-server 0.1.0 (schema 1: alice and
         // Bob with the password "correct horse", a private room ops, five messages; its tokens
         // deleted). Whatever migrations come later must keep opening it with everything in it.
+        if (TestDatabase::isPostgreSql())
+            QSKIP("an SQLite file of release 0.1.0; PostgreSQL came later, with its own schema");
         QTemporaryDir dir;
         const QString db = dir.filePath(u"chat.db"_s);
         QVERIFY(QFile::copy(QStringLiteral(CHAT_FIXTURES_DIR "/chat-schema1.db"), db));
@@ -135,6 +139,79 @@ private slots:
             clientIds.insert(stored[i].clientId);
         }
         QCOMPARE(clientIds.size(), total);
+    }
+
+    void databaseServerRestartUnderLoad()
+    {
+        if (!TestDatabase::isPostgreSql())
+            QSKIP("needs a database server that can go away: the _postgresql variant runs it");
+        QTemporaryDir dir;
+        ServerProcess server(dir.filePath(u"chat.db"_s));
+        server.setEnv(u"CHAT_SEND_RATE"_s, u"100000"_s);
+        server.setEnv(u"CHAT_SEND_BURST"_s, u"100000"_s);
+        QVERIFY(server.start());
+        HttpClient http(server.http());
+        const QString token = http.registerUser(u"alice"_s);
+        QVERIFY(!token.isEmpty());
+        PostgresServer *pg = TestDatabase::postgres();
+        QVERIFY(pg);
+
+        constexpr int total = 2000;
+        WsClient client(server.ws(), token);
+        QVERIFY(client.connectAndHello());
+        for (int i = 1; i <= total; ++i)
+            client.sendMessage(u"general"_s, u"d-%1"_s.arg(i), u"message %1"_s.arg(i));
+        QVERIFY(client.waitFor([](const ServerFrame &f) {
+            return f.type == ServerFrame::Type::Ack && f.clientId == u"d-300"_s;
+        }, 30000));
+        QVERIFY(pg->kill()); // the database crashes under load; chat-server stays up
+        // Every send is answered: an ack (stored before the crash) or a transient error.
+        auto answered = [&] {
+            QSet<QString> ids;
+            for (const ServerFrame &f : client.frames()) {
+                if ((f.type == ServerFrame::Type::Ack || f.type == ServerFrame::Type::Error)
+                    && !f.clientId.isEmpty())
+                    ids.insert(f.clientId);
+            }
+            return ids.size();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(answered(), total, 30000);
+        QHash<QString, qint64> acked;
+        int errors = 0;
+        for (const ServerFrame &f : client.frames()) {
+            if (f.type == ServerFrame::Type::Ack)
+                acked.insert(f.clientId, f.seq);
+            if (f.type == ServerFrame::Type::Error) {
+                QCOMPARE(f.code, ErrorCode::Internal);
+                QVERIFY(Errors::isTransient(f.code)); // the client keeps it and sends again
+                ++errors;
+            }
+        }
+        qInfo() << acked.size() << "acked," << errors << "refused as internal while the database was down";
+        QVERIFY(errors > 0);
+        QVERIFY(client.isConnected()); // the link outlived the database
+
+        // The database comes back; chat-server reconnects by itself on the next operation, and
+        // the client's resends are stored once, acked ones with their original seq.
+        QVERIFY(pg->start());
+        const qsizetype before = client.frames().size();
+        for (int i = 1; i <= total; ++i)
+            client.sendMessage(u"general"_s, u"d-%1"_s.arg(i), u"message %1"_s.arg(i));
+        auto ackedAgain = [&] {
+            return std::count_if(client.frames().cbegin() + before, client.frames().cend(),
+                                 [](const ServerFrame &f) { return f.type == ServerFrame::Type::Ack; });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(ackedAgain(), qsizetype(total), 30000);
+        const QList<ChatMessage> stored = http.fullHistory(u"general"_s, token);
+        QCOMPARE(stored.size(), total);
+        QSet<QString> ids;
+        for (int i = 0; i < stored.size(); ++i) {
+            QCOMPARE(stored[i].seq, i + 1);
+            ids.insert(stored[i].clientId);
+            if (acked.contains(stored[i].clientId))
+                QCOMPARE(acked.value(stored[i].clientId), stored[i].seq);
+        }
+        QCOMPARE(ids.size(), total);
     }
 
     void sigtermClosesCleanly()

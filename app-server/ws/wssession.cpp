@@ -238,10 +238,14 @@ void WsSession::send(const ClientFrame &frame)
     m_services.store->append(request, this, [this, room, clientId](const AppendResult &result) {
         if (m_closing)
             return;
-        if (result.status == StoreStatus::Ok)
+        if (result.status == StoreStatus::Ok) {
             sendFrame(ServerFrame::ack(result.message));
-        else
-            sendError(storeError(result.status, room), clientId);
+            return;
+        }
+        // A store error is the server's trouble (its database went away), never the client's:
+        // it must not cut the connections of everyone who was sending.
+        const WireError error = storeError(result.status, room);
+        sendError(error, clientId, error.code == ErrorCode::Internal ? Strike::No : Strike::Yes);
     });
 }
 

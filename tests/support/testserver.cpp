@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "testserver.h"
 
+#include "testdatabase.h"
+
 #include <QFile>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -20,7 +22,9 @@ InProcessServer::InProcessServer(ServerConfig config) : m_config(std::move(confi
 
 bool InProcessServer::start()
 {
-    m_config.dbPath = dbPath();
+    m_config.dbPath = TestDatabase::forPath(dbPath());
+    if (m_config.dbPath.isEmpty())
+        return false;
     m_server = std::make_unique<ChatServer>(m_config);
     QString error;
     if (!m_server->start(&error)) {
@@ -74,8 +78,11 @@ void ServerProcess::setEnv(const QString &name, const QString &value)
 bool ServerProcess::start()
 {
     m_output.clear();
+    const QString db = TestDatabase::forPath(m_dbPath);
+    if (db.isEmpty())
+        return false;
     m_process.setArguments(QStringList{u"--listen"_s, u"127.0.0.1:%1"_s.arg(m_fixedPort),
-                                       u"--db"_s, m_dbPath}
+                                       u"--db"_s, db}
                            + m_extraArgs);
     m_process.start();
     if (!m_process.waitForStarted(10000))

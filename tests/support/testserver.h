@@ -10,7 +10,8 @@
 
 #include <memory>
 
-// A ChatServer in this process on 127.0.0.1:0 with a SQLite file in its own temporary directory.
+// A ChatServer in this process on 127.0.0.1:0 with a SQLite file in its own temporary directory
+// (or the PostgreSQL database standing in for it: support/testdatabase.h).
 class InProcessServer
 {
 public:
@@ -30,7 +31,8 @@ private:
     quint16 m_port = 0;
 };
 
-// The real chat-server binary in a child process (CHAT_SERVER_BINARY), port 0, given database.
+// The real chat-server binary in a child process (CHAT_SERVER_BINARY), port 0, given database
+// (a file, or the PostgreSQL database standing in for it: support/testdatabase.h).
 class ServerProcess
 {
 public:

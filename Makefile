@@ -33,14 +33,16 @@ chaos: build
 # Benchmarks (docs/performance.md): chat-server and, side by side, the reference Node ws peer from
 # the team toolbox (../shared/peers, copied and npm-installed into the build directory).
 PEERS ?= ../shared/peers
+PG_BIN ?= /usr/lib/postgresql/15/bin
 bench: build
-	@scripts/install-deps.sh bench
+	@scripts/install-deps.sh bench test
 	@if [ -d "$(PEERS)" ] && command -v npm >/dev/null; then \
 		rm -rf $(BUILD_DIR)/peers && cp -r $(PEERS) $(BUILD_DIR)/peers && \
 		(cd $(BUILD_DIR)/peers && npm install --no-audit --no-fund --silent); \
 	else echo "no Node peer ($(PEERS) or npm missing): chat-server only"; fi
 	ulimit -n 20000 && $(BUILD_DIR)/tools/bench/chat-bench --server $(BUILD_DIR)/app-server/chat-server \
 		$$([ -d $(BUILD_DIR)/peers/node_modules ] && echo --node-peer $(BUILD_DIR)/peers) \
+		$$([ -x $(PG_BIN)/initdb ] && echo --postgres $(PG_BIN)) \
 		| tee $(BUILD_DIR)/bench.md
 
 # Soak: 5000 WebSocket connections, 20k deliveries/s, 10 minutes (SOAK_* variables override).

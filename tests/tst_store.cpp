@@ -459,6 +459,44 @@ private slots:
         QVERIFY(!called);
     }
 
+    void awkwardTextIsStoredAsSent()
+    {
+        // PostgreSQL stores a batch through array values: nothing in a body or client id may
+        // read as array syntax, and a batch bigger than one statement's share is split.
+        auto store = openStore();
+        QVERIFY(store);
+        const qint64 alice = makeUser(*store, u"alice"_s);
+        const QStringList awkward{u"\"quoted\""_s, u"back\\slash"_s, u"\\\""_s, u"{braces}"_s,
+                                  u"a,b"_s, u"NULL"_s, u"null"_s, u"line\nbreak\ttab"_s,
+                                  u"  spaced  "_s, u"h\u00e9llo \U0001F600"_s, u"'single'"_s,
+                                  u"}"_s, u"{"_s, u"\\"_s, u"$1"_s, u"?"_s, u"::text"_s};
+        QList<AppendRequest> batch;
+        for (const QString &text : awkward)
+            batch.append({alice, u"general"_s, text, text});
+        batch.append({alice, u"general"_s, u"big-1"_s, QString(3 << 20, u'x')});
+        batch.append({alice, u"general"_s, u"big-2"_s, QString(3 << 20, u'y')});
+        batch.append({alice, u"general"_s, u"after-big"_s, u"last"_s});
+        const auto results = store->appendBatch(batch);
+        for (qsizetype i = 0; i < results.size(); ++i) {
+            QCOMPARE(results[i].status, StoreStatus::Ok);
+            QVERIFY(!results[i].duplicate);
+            QCOMPARE(results[i].message.seq, i + 1);
+        }
+        const auto h = store->history({u"general"_s, alice, 0, {}, 100});
+        QCOMPARE(h.messages.size(), batch.size());
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            QCOMPARE(h.messages[i].clientId, batch[i].clientId);
+            QCOMPARE(h.messages[i].body, batch[i].body);
+        }
+        // Retries of all of them, in one batch again: each answered with its original.
+        const auto again = store->appendBatch(batch);
+        for (qsizetype i = 0; i < again.size(); ++i) {
+            QVERIFY(again[i].duplicate);
+            QCOMPARE(again[i].message.id, results[i].message.id);
+            QCOMPARE(again[i].message.body, batch[i].body);
+        }
+    }
+
     void twoServersOfOneDatabase()
     {
         if (m_backend == u"sqlite"_s) {

@@ -18,7 +18,9 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-ChatMessage messageFromRow(const QSqlQuery &q, const QString &room)
+} // namespace
+
+ChatMessage SqlStore::messageFromRow(const QSqlQuery &q, const QString &room)
 {
     ChatMessage m;
     m.room = room;
@@ -30,8 +32,6 @@ ChatMessage messageFromRow(const QSqlQuery &q, const QString &room)
     m.ts = QDateTime::fromMSecsSinceEpoch(q.value(5).toLongLong(), Qt::UTC);
     return m;
 }
-
-} // namespace
 
 SqlStore::SqlStore(Dialect dialect, const QString &connectionPrefix)
     : m_dialect(std::move(dialect)),
@@ -136,6 +136,16 @@ bool SqlStore::exec(QSqlQuery &query)
         return true;
     qCWarning(lcStore) << "query failed:" << query.lastError().text() << query.lastQuery();
     m_broken = true; // checked before the next operation
+    return false;
+}
+
+bool SqlStore::run(const QString &statement)
+{
+    QSqlQuery q(m_db);
+    if (q.exec(statement))
+        return true;
+    qCWarning(lcStore) << "statement failed:" << q.lastError().text() << statement;
+    m_broken = true;
     return false;
 }
 
@@ -387,85 +397,40 @@ QList<AppendResult> SqlStore::appendBatch(const QList<AppendRequest> &batch)
     QList<AppendResult> results(batch.size());
     if (!ensureConnected() || !begin())
         return results; // all Error
-    // A new message costs one INSERT; the (sender, client id) index answers idempotency, and
-    // membership and sender names come from caches that only grow (members never leave, users
-    // are never renamed). Each room's counter row is read (and locked) once per batch and
-    // written once at its end. Measured in docs/performance.md.
-    QHash<qint64, std::pair<qint64, qint64>> seqs; // room id -> (counter read, last assigned)
-    QList<std::pair<qint64, qsizetype>> stored;    // (room id, index) of new messages, in order
-    QSqlQuery &insert = prepared(
-            m_insertEvent,
-            u"INSERT INTO events (room_id, seq, id, sender_id, client_id, kind, body, ts) "
-            "VALUES (?, ?, ?, ?, ?, 'message', ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING"_s);
+    // Membership and sender names come from caches that only grow (members never leave, users
+    // are never renamed): checking a request costs no SQL in the steady state.
+    QList<NewEvent> events;
+    events.reserve(batch.size());
     bool failed = false;
-    for (qsizetype i = 0; i < batch.size() && !failed; ++i) {
+    for (qsizetype i = 0; i < batch.size(); ++i) {
         const AppendRequest &req = batch.at(i);
-        AppendResult &res = results[i];
         const auto room = findRoom(req.room);
-        if (!room) {
-            res.status = StoreStatus::RoomNotFound;
-        } else if (!isMember(room->id, req.senderId)) {
-            res.status = StoreStatus::Forbidden;
-        }
-        if (m_broken) { // a lookup failed: its "no" means nothing
-            failed = true;
+        if (!room)
+            results[i].status = StoreStatus::RoomNotFound;
+        else if (!isMember(room->id, req.senderId))
+            results[i].status = StoreStatus::Forbidden;
+        const QString sender = room && results[i].status != StoreStatus::Forbidden
+                ? userName(req.senderId)
+                : QString();
+        if (m_broken || (results[i].status == StoreStatus::Error && sender.isEmpty())) {
+            failed = true; // a lookup failed: its "no" means nothing
             break;
         }
-        if (!room || res.status == StoreStatus::Forbidden)
-            continue;
-        const QString sender = userName(req.senderId);
-        auto seq = seqs.find(room->id);
-        if (seq == seqs.end()) {
-            if (const auto counter = lockSeqCounter(room->id))
-                seq = seqs.insert(room->id, {*counter, *counter});
-        }
-        if (sender.isEmpty() || seq == seqs.end()) {
-            failed = true;
-            break;
-        }
-        ChatMessage m;
+        if (results[i].status != StoreStatus::Error)
+            continue; // refused
+        NewEvent event{i, room->id, req.senderId, {}};
         const qint64 now = nowMs();
-        m.id = createTimeOrderedUuid(now).toString(QUuid::WithoutBraces);
-        m.room = req.room;
-        m.seq = seq->second + 1;
-        m.sender = sender;
-        m.body = req.body;
-        m.clientId = req.clientId;
-        m.ts = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
-        insert.bindValue(0, room->id);
-        insert.bindValue(1, m.seq);
-        insert.bindValue(2, m.id);
-        insert.bindValue(3, req.senderId);
-        insert.bindValue(4, m.clientId);
-        insert.bindValue(5, m.body);
-        insert.bindValue(6, m.ts.toMSecsSinceEpoch());
-        if (!exec(insert)) {
-            failed = true;
-            break;
-        }
-        if (insert.numRowsAffected() == 0) {
-            // A retry: this sender stored this client id before (or earlier in this batch).
-            if (auto original = findByClientId(req.senderId, req.clientId)) {
-                res.status = StoreStatus::Ok;
-                res.message = *original;
-                res.duplicate = true;
-            }
-            failed = m_broken;
-            continue;
-        }
-        seq->second = m.seq;
-        res.status = StoreStatus::Ok;
-        res.message = std::move(m);
-        stored.append({room->id, i});
+        event.message.id = createTimeOrderedUuid(now).toString(QUuid::WithoutBraces);
+        event.message.room = req.room;
+        event.message.sender = sender;
+        event.message.body = req.body;
+        event.message.clientId = req.clientId;
+        event.message.ts = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
+        events.append(std::move(event));
     }
-    for (auto it = seqs.cbegin(); !failed && it != seqs.cend(); ++it) {
-        if (it->second == it->first)
-            continue; // only retries in this room
-        QSqlQuery &update = prepared(m_storeSeq, u"UPDATE rooms SET last_seq = ? WHERE id = ?"_s);
-        update.bindValue(0, it->second);
-        update.bindValue(1, it.key());
-        failed = !exec(update);
-    }
+    QHash<qint64, qint64> lastSeqs;
+    if (!failed && !events.isEmpty())
+        failed = !storeEvents(events, results, &lastSeqs);
     if (failed || !m_db.commit()) {
         qCWarning(lcStore) << "batch of" << batch.size() << "not stored:"
                            << (failed ? u"a statement failed"_s : m_db.lastError().text());
@@ -475,11 +440,69 @@ QList<AppendResult> SqlStore::appendBatch(const QList<AppendRequest> &batch)
             r = AppendResult{};
         return results;
     }
-    for (auto it = seqs.cbegin(); it != seqs.cend(); ++it)
-        m_lastSeq.insert(it.key(), it->second);
-    for (const auto &[roomId, index] : stored)
-        m_recent.append(roomId, results.at(index).message);
+    for (auto it = lastSeqs.cbegin(); it != lastSeqs.cend(); ++it)
+        m_lastSeq.insert(it.key(), it.value());
+    for (const NewEvent &event : std::as_const(events)) {
+        const AppendResult &r = results.at(event.index);
+        if (r.status == StoreStatus::Ok && !r.duplicate)
+            m_recent.append(event.roomId, r.message);
+    }
     return results;
+}
+
+bool SqlStore::storeEvents(QList<NewEvent> &events, QList<AppendResult> &results,
+                           QHash<qint64, qint64> *lastSeqs)
+{
+    // One INSERT per new event, the (sender, client id) index answering idempotency: in-process
+    // SQLite pays no round trip per statement. Each room's counter row is read once per batch
+    // and written once at its end. Measured in docs/performance.md.
+    QHash<qint64, std::pair<qint64, qint64>> seqs; // room id -> (counter read, last assigned)
+    QSqlQuery &insert = prepared(
+            m_insertEvent,
+            u"INSERT INTO events (room_id, seq, id, sender_id, client_id, kind, body, ts) "
+            "VALUES (?, ?, ?, ?, ?, 'message', ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING"_s);
+    for (NewEvent &event : events) {
+        auto seq = seqs.find(event.roomId);
+        if (seq == seqs.end()) {
+            const auto counter = lockSeqCounter(event.roomId);
+            if (!counter)
+                return false;
+            seq = seqs.insert(event.roomId, {*counter, *counter});
+        }
+        ChatMessage &m = event.message;
+        m.seq = seq->second + 1;
+        insert.bindValue(0, event.roomId);
+        insert.bindValue(1, m.seq);
+        insert.bindValue(2, m.id);
+        insert.bindValue(3, event.senderId);
+        insert.bindValue(4, m.clientId);
+        insert.bindValue(5, m.body);
+        insert.bindValue(6, m.ts.toMSecsSinceEpoch());
+        if (!exec(insert))
+            return false;
+        AppendResult &res = results[event.index];
+        if (insert.numRowsAffected() == 0) {
+            // A retry: this sender stored this client id before (or earlier in this batch).
+            const auto original = findByClientId(event.senderId, m.clientId);
+            if (!original)
+                return false;
+            res = {StoreStatus::Ok, *original, true};
+            continue;
+        }
+        seq->second = m.seq;
+        res = {StoreStatus::Ok, m, false};
+    }
+    for (auto it = seqs.cbegin(); it != seqs.cend(); ++it) {
+        if (it->second == it->first)
+            continue; // only retries in this room
+        QSqlQuery &update = prepared(m_storeSeq, u"UPDATE rooms SET last_seq = ? WHERE id = ?"_s);
+        update.bindValue(0, it->second);
+        update.bindValue(1, it.key());
+        if (!exec(update))
+            return false;
+        lastSeqs->insert(it.key(), it->second);
+    }
+    return true;
 }
 
 std::optional<SqlStore::Room> SqlStore::findRoom(const QString &name)

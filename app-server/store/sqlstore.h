@@ -55,12 +55,35 @@ protected:
 
     SqlStore(Dialect dialect, const QString &connectionPrefix);
 
+    // A checked request of appendBatch: its sender may post in the room; seq not yet assigned.
+    struct NewEvent
+    {
+        qsizetype index = 0; // in the batch and its results
+        qint64 roomId = 0;
+        qint64 senderId = 0;
+        ChatMessage message;
+    };
+    // Inside appendBatch's transaction: assigns seqs from the rooms' counter rows, stores the
+    // events (a (sender, clientId) stored before is answered with the original, duplicate =
+    // true), advances the counters and reports the newest seq of each room it advanced. false =
+    // a statement failed and the batch is rolled back. One statement per event here; an engine
+    // with a round trip per statement does the batch in a few.
+    virtual bool storeEvents(QList<NewEvent> &events, QList<AppendResult> &results,
+                             QHash<qint64, qint64> *lastSeqs);
+
+    // Columns: seq, id, sender name, client id, body, ts.
+    static ChatMessage messageFromRow(const QSqlQuery &q, const QString &room);
+    QSqlQuery &prepared(std::optional<QSqlQuery> &slot, const QString &sql);
+    bool exec(QSqlQuery &query);
+    bool run(const QString &statement); // one without bound values: SAVEPOINT, …
+
     // For open(): the named connection (not yet open), then, once it is, schema and epoch.
     QSqlDatabase &database() { return m_db; }
     bool addConnection();
     bool prepareSchema(const Migrations::Engine &engine, QString *error);
     // Before each operation: a connection that broke (the server went away) is opened again.
-    // Returns false when it is still down; the operation then reports an error.
+    // Returns false when it is still down; the operation then reports an error. A subclass
+    // with prepared statements of its own drops them in reconnect() and close() first.
     bool ensureConnected();
     virtual bool reconnect(QString *error);
 
@@ -71,12 +94,10 @@ private:
         bool isPrivate = false;
     };
 
-    bool exec(QSqlQuery &query);
     bool begin();
     void rollback();
     void dropPreparedQueries();
     std::optional<Room> findRoom(const QString &name);
-    QSqlQuery &prepared(std::optional<QSqlQuery> &slot, const QString &sql);
     bool isMember(qint64 roomId, qint64 userId);
     QString userName(qint64 userId);
     bool addMember(qint64 roomId, qint64 userId);

@@ -2,7 +2,11 @@
 // chat-bench: load generator for chat-server, with the reference Node `ws` broadcast server run
 // side by side under the same fan-out load. See docs/performance.md for how to run and read it.
 //
-//   chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...
+//   chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...
+//
+// --postgres: also run the ingest scenarios with chat-server on PostgreSQL, a cluster of the
+// benchmark's own made with that directory's initdb (Debian: /usr/lib/postgresql/15/bin).
+#include "pgcluster.h"
 #include "wsloop.h"
 
 #include <algorithm>
@@ -378,10 +382,10 @@ void history(const Process &server, int subs, int rate, int seconds)
 }
 
 // Ingest: `senders` connections keep `window` sends in flight each, as fast as acks come back.
-Result ingest(const Process &server, int senders, int window, int seconds)
+Result ingest(const Process &server, const std::string &target, int senders, int window, int seconds)
 {
     Result r;
-    r.target = "chat-server";
+    r.target = target;
     r.scenario = "ingest " + std::to_string(senders) + " senders, window " + std::to_string(window);
     Loop loop;
     const std::string token = registerUser(server.port, "ingest" + std::to_string(server.port));
@@ -460,7 +464,7 @@ void idle(const Process &server, int count)
 
 int main(int argc, char **argv)
 {
-    std::string serverBin, nodeDir, only;
+    std::string serverBin, nodeDir, pgBin, only;
     int seconds = 10;
     bool quick = false;
     struct Fan { int subs, rate, body; };
@@ -476,6 +480,8 @@ int main(int argc, char **argv)
             serverBin = argv[++i];
         else if (a == "--node-peer" && i + 1 < argc)
             nodeDir = argv[++i];
+        else if (a == "--postgres" && i + 1 < argc)
+            pgBin = argv[++i];
         else if (a == "--seconds" && i + 1 < argc)
             seconds = std::atoi(argv[++i]);
         else if (a == "--quick")
@@ -514,7 +520,7 @@ int main(int argc, char **argv)
             }
             env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
         } else {
-            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...\n");
+            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...\n");
             return 2;
         }
     }
@@ -572,7 +578,23 @@ int main(int argc, char **argv)
         for (const Ingest &in : ingests) {
             Process p;
             if (chatServer(p))
-                print(ingest(p, in.senders, in.window, seconds));
+                print(ingest(p, "chat-server", in.senders, in.window, seconds));
+        }
+        if (!pgBin.empty()) {
+            PgCluster pg(pgBin);
+            if (!pg.start()) {
+                std::fprintf(stderr, "PostgreSQL did not start (%s/setup.log)\n", pg.dir().c_str());
+                return 1;
+            }
+            for (const Ingest &in : ingests) {
+                Process p;
+                const std::string url = pg.createDatabase();
+                if (!url.empty()
+                    && start(p, {serverBin, "--listen", "127.0.0.1:{port}", "--db", url}, {}, env))
+                    print(ingest(p, "chat-server on PostgreSQL", in.senders, in.window, seconds));
+                else
+                    std::fprintf(stderr, "chat-server on PostgreSQL did not start\n");
+            }
         }
     }
     if (only.empty() || only == "idle") {

@@ -3,6 +3,8 @@
 
 #include "auth/authservice.h"
 #include "auth/passwordhasher.h"
+#include "bus/messagebus.h"
+#include "bus/sequencer.h"
 #include "http/connectionguard.h"
 #include "http/httpapi.h"
 #include "logging.h"
@@ -42,7 +44,25 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     m_services = {&m_config, m_store.get(), m_auth, m_limiter.get(), m_hub};
     m_api = new HttpApi(m_services, this);
     m_http = new QHttpServer(this);
-    connect(m_store.get(), &StoreService::messagesCommitted, m_hub, &Hub::broadcast);
+    // Commit -> bus -> sequencer -> hub. The sequencer repairs what a bus can lose from the
+    // store, outside any user's access rules.
+    m_bus = new LocalBus(this);
+    StoreService *service = m_store.get();
+    m_sequencer = new Sequencer(
+            [service, this](const QString &room, qint64 after, Sequencer::Done done) {
+                service->run<HistoryResult>(
+                        m_sequencer,
+                        [room, after](ChatStore &s) { return s.eventsAfter(room, after, 500); },
+                        [done = std::move(done)](HistoryResult r) {
+                            done(r.status == StoreStatus::Ok
+                                         ? std::optional(std::move(r.messages))
+                                         : std::nullopt);
+                        });
+            },
+            500, this);
+    connect(service, &StoreService::messagesCommitted, m_bus, &MessageBus::publish);
+    connect(m_bus, &MessageBus::received, m_sequencer, &Sequencer::accept);
+    connect(m_sequencer, &Sequencer::ordered, m_hub, &Hub::broadcast);
 }
 
 ChatServer::~ChatServer()

@@ -13,6 +13,8 @@ class AuthService;
 class GuardedTcpServer;
 class HttpApi;
 class Hub;
+class MessageBus;
+class Sequencer;
 class QHttpServer;
 class QSslConfiguration;
 class RateLimiter;
@@ -42,6 +44,8 @@ private:
     std::unique_ptr<StoreService> m_store;
     std::unique_ptr<RateLimiter> m_limiter;
     AuthService *m_auth = nullptr;
+    MessageBus *m_bus = nullptr;      // this server's commits (and, shared, others')
+    Sequencer *m_sequencer = nullptr; // bus -> hub, per room in order and gap-free
     Hub *m_hub = nullptr;
     HttpApi *m_api = nullptr;
     QHttpServer *m_http = nullptr;

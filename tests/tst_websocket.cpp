@@ -2,12 +2,14 @@
 // WebSocket integration: several real QWebSocket clients against a server on port 0.
 #include "apitypes.h"
 #include "httpclient.h"
+#include "testdatabase.h"
 #include "testserver.h"
 #include "wsclient.h"
 
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -253,6 +255,51 @@ private slots:
             return f.type == ServerFrame::Type::Subscribed;
         });
         QVERIFY(subscribed->lastSeq > lastSeen);
+    }
+
+    void eventsOfAnotherServerAreFetchedAtTheJump()
+    {
+        if (!TestDatabase::isPostgreSql())
+            QSKIP("two servers on one database need PostgreSQL: the _postgresql variant runs this");
+        // Two chat-servers on one PostgreSQL database. Nothing announces the second one's commits
+        // to the first yet (the shared bus comes with scale-out); its subscribers see a jump in
+        // seqs at the first's next commit and are given what lay between, in order, once each.
+        QTemporaryDir dir;
+        ServerProcess one(dir.filePath(u"shared.db"_s)), two(dir.filePath(u"shared.db"_s));
+        QVERIFY(one.start());
+        QVERIFY(two.start());
+        HttpClient viaOne(one.http()), viaTwo(two.http());
+        const QString alice = viaOne.registerUser(u"alice"_s);
+        const QString bob = viaTwo.registerUser(u"bob"_s); // the same accounts on both
+        QVERIFY(!alice.isEmpty() && !bob.isEmpty());
+        WsClient watcher(one.ws(), alice);
+        QVERIFY(watcher.connectAndHello());
+        watcher.subscribe(u"general"_s, 0);
+        QVERIFY(watcher.waitForSubscribed(u"general"_s));
+
+        for (int i = 1; i <= 3; ++i) {
+            const HttpResponse r = viaTwo.post(u"/api/v1/rooms/general/messages"_s,
+                                               {{"clientId"_L1, u"two-%1"_s.arg(i)},
+                                                {"body"_L1, u"from two %1"_s.arg(i)}}, bob);
+            QCOMPARE(r.status, 201);
+        }
+        WsClient writer(one.ws(), bob);
+        QVERIFY(writer.connectAndHello());
+        writer.sendMessage(u"general"_s, u"one-1"_s, u"from one"_s);
+        const auto ack = writer.waitForAck(u"one-1"_s);
+        QVERIFY(ack);
+        QCOMPARE(ack->seq, 4); // numbered after the other server's three
+        QVERIFY(watcher.waitForMessages(u"general"_s, 4));
+        const QList<ChatMessage> got = watcher.messages(u"general"_s);
+        QCOMPARE(got.size(), 4);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(got[i].seq, i + 1);
+        QCOMPARE(got[0].body, u"from two 1"_s);
+        QCOMPARE(got[3].body, u"from one"_s);
+        // Exactly one subscribed frame: the refill is not a new subscription.
+        QCOMPARE(std::count_if(watcher.frames().cbegin(), watcher.frames().cend(),
+                               [](const ServerFrame &f) { return f.type == ServerFrame::Type::Subscribed; }),
+                 1);
     }
 
     void badFramesGetErrorsAndStoreNothing()

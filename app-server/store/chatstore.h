@@ -87,6 +87,9 @@ public:
     virtual StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) = 0;
 
     virtual HistoryResult history(const HistoryQuery &query) = 0;
+    // For the server itself, never for a user's request (no membership check): the events of a
+    // room after a seq, to repair a gap in live delivery.
+    virtual HistoryResult eventsAfter(const QString &room, qint64 after, int limit) = 0;
 
     // Stores a batch in one transaction. Results are in request order; nothing in the batch is
     // visible (or reported Ok) unless the transaction committed.

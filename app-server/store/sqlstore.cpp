@@ -347,7 +347,26 @@ HistoryResult SqlStore::history(const HistoryQuery &query)
         result.status = m_broken ? StoreStatus::Error : StoreStatus::Forbidden;
         return result;
     }
-    const auto last = lastSeq(room->id);
+    return readPage(*room, query);
+}
+
+HistoryResult SqlStore::eventsAfter(const QString &roomName, qint64 after, int limit)
+{
+    HistoryResult result;
+    if (!ensureConnected())
+        return result; // Error
+    const auto room = findRoom(roomName);
+    if (!room) {
+        result.status = m_broken ? StoreStatus::Error : StoreStatus::RoomNotFound;
+        return result;
+    }
+    return readPage(*room, {roomName, 0, after, std::nullopt, limit});
+}
+
+HistoryResult SqlStore::readPage(const Room &room, const HistoryQuery &query)
+{
+    HistoryResult result;
+    const auto last = lastSeq(room.id);
     if (!last)
         return result; // Error
     result.lastSeq = *last;
@@ -356,8 +375,8 @@ HistoryResult SqlStore::history(const HistoryQuery &query)
         return result;
 
     if (!m_dialect.soleWriter)
-        m_recent.forgetUnless(room->id, *last); // another server may have written since
-    if (auto held = m_recent.page(room->id, query.after, query.before, query.limit)) {
+        m_recent.forgetUnless(room.id, *last); // another server may have written since
+    if (auto held = m_recent.page(room.id, query.after, query.before, query.limit)) {
         result.messages = std::move(held->messages);
         result.hasMore = held->hasMore;
         return result;
@@ -369,7 +388,7 @@ HistoryResult SqlStore::history(const HistoryQuery &query)
     QSqlQuery &q = ascending
             ? prepared(m_historyAfter, select + u"AND e.seq > ? ORDER BY e.seq ASC LIMIT ?"_s)
             : prepared(m_historyBefore, select + u"AND e.seq < ? ORDER BY e.seq DESC LIMIT ?"_s);
-    q.bindValue(0, room->id);
+    q.bindValue(0, room.id);
     q.bindValue(1, ascending ? *query.after : query.before.value_or(std::numeric_limits<qint64>::max()));
     q.bindValue(2, query.limit + 1); // one extra row tells whether there is more
     if (!exec(q)) {
@@ -388,7 +407,7 @@ HistoryResult SqlStore::history(const HistoryQuery &query)
     // The room's newest, unless a commit of another server came between the two reads.
     if (!query.after && !query.before
         && (result.messages.isEmpty() ? 0 : result.messages.constLast().seq) == *last)
-        m_recent.fill(room->id, result.messages, !result.hasMore);
+        m_recent.fill(room.id, result.messages, !result.hasMore);
     return result;
 }
 

@@ -41,6 +41,7 @@ public:
     StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) override;
 
     HistoryResult history(const HistoryQuery &query) override;
+    HistoryResult eventsAfter(const QString &room, qint64 after, int limit) override;
     QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
 
 protected:
@@ -98,6 +99,7 @@ private:
     void rollback();
     void dropPreparedQueries();
     std::optional<Room> findRoom(const QString &name);
+    HistoryResult readPage(const Room &room, const HistoryQuery &query); // access checked before
     bool isMember(qint64 roomId, qint64 userId);
     QString userName(qint64 userId);
     bool addMember(qint64 roomId, qint64 userId);

@@ -188,7 +188,8 @@ void WsSession::onCatchUp(const QString &room, quint64 generation, const History
         sub.lastSent = seq;
     }
     sub.catchingUp = false;
-    sendFrame(ServerFrame::subscribed(room, sub.lastSent));
+    if (!std::exchange(sub.refilling, false))
+        sendFrame(ServerFrame::subscribed(room, sub.lastSent));
 }
 
 void WsSession::unsubscribe(const QString &room)
@@ -211,6 +212,15 @@ bool WsSession::deliver(const QString &room, qint64 seq, const QString &frame)
     }
     if (seq <= it->lastSent)
         return false;
+    if (seq > it->lastSent + 1) {
+        // A jump: events between were stored but not announced here (another server of the
+        // same database wrote them). Catch up from the store first, holding this one.
+        it->catchingUp = true;
+        it->refilling = true;
+        it->held.append({seq, frame});
+        fetchCatchUp(room, it->generation, it->lastSent, false);
+        return false;
+    }
     it->lastSent = seq;
     sendText(frame);
     return !std::exchange(m_flushOwed, true);

@@ -52,6 +52,7 @@ private:
     {
         quint64 generation = 0;
         bool catchingUp = true;
+        bool refilling = false; // catching up on a jump in live seqs, not a new subscription
         qint64 lastSent = 0;
         QList<std::pair<qint64, QString>> held; // live messages that came during catch-up
     };

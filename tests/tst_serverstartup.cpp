@@ -121,6 +121,37 @@ private slots:
         QVERIFY(!QFileInfo::exists(dir.filePath(u"chat.db"_s)));
     }
 
+    void unreachablePostgresIsExplained()
+    {
+        // No PostgreSQL listens in this folder: the server says where it tried and why, exits
+        // 1, and never prints the password.
+        QTemporaryDir dir;
+        QFile secret(dir.filePath(u"db-password"_s));
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        secret.write("s3cret-db-password\n");
+        secret.close();
+        const Run run = refusedStart({u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s,
+                                      u"postgresql://chat@/chat?host=%1"_s.arg(dir.path()),
+                                      u"--db-password-file"_s, secret.fileName()});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.output.contains(u"cannot connect to postgresql://chat@%1/chat"_s.arg(dir.path())),
+                 qPrintable(run.output));
+        QVERIFY2(run.output.contains(u"No such file or directory"_s), qPrintable(run.output));
+        QVERIFY(!run.output.contains(u"s3cret"_s));
+
+        const Run unreadable = refusedStart({u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s,
+                                             u"postgresql://chat@/chat?host=%1"_s.arg(dir.path()),
+                                             u"--db-password-file"_s, dir.filePath(u"missing"_s)});
+        QCOMPARE(unreadable.exitCode, 1);
+        QVERIFY2(unreadable.output.contains(u"cannot read the database password file"_s),
+                 qPrintable(unreadable.output));
+
+        const Run malformed = refusedStart({u"--db"_s, u"postgresql://chat@host/"_s});
+        QCOMPARE(malformed.exitCode, 2); // a usage error, as for every bad setting
+        QVERIFY2(malformed.output.contains(u"for db: expected an SQLite file path or postgresql://"_s),
+                 qPrintable(malformed.output));
+    }
+
     void logLinesHaveTimeAndLevelAndNoSecrets_data()
     {
         QTest::addColumn<bool>("journal");

@@ -5,6 +5,7 @@
 #include "auth/passwordhasher.h"
 #include "bus/messagebus.h"
 #include "bus/sequencer.h"
+#include "domain/roomservice.h"
 #include "http/connectionguard.h"
 #include "http/httpapi.h"
 #include "logging.h"
@@ -41,7 +42,8 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     m_limiter = std::make_unique<RateLimiter>(m_config.sendRate, m_config.sendBurst);
     m_auth = new AuthService(m_store.get(), m_config.tokenTtlDays, this);
     m_hub = new Hub(m_config.pingIntervalSecs, m_config.wsCorkMs, this);
-    m_services = {&m_config, m_store.get(), m_auth, m_limiter.get(), m_hub};
+    m_rooms = new RoomService(m_store.get(), m_limiter.get(), m_hub, this);
+    m_services = {&m_config, m_rooms, m_auth, m_hub};
     m_api = new HttpApi(m_services, this);
     m_http = new QHttpServer(this);
     // Commit -> bus -> sequencer -> hub. The sequencer repairs what a bus can lose from the
@@ -63,6 +65,7 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     connect(service, &StoreService::messagesCommitted, m_bus, &MessageBus::publish);
     connect(m_bus, &MessageBus::received, m_sequencer, &Sequencer::accept);
     connect(m_sequencer, &Sequencer::ordered, m_hub, &Hub::broadcast);
+    connect(m_sequencer, &Sequencer::ordered, m_api, &HttpApi::roomsChanged);
 }
 
 ChatServer::~ChatServer()

@@ -13,6 +13,7 @@ class AuthService;
 class GuardedTcpServer;
 class HttpApi;
 class Hub;
+class RoomService;
 class MessageBus;
 class Sequencer;
 class QHttpServer;
@@ -44,6 +45,7 @@ private:
     std::unique_ptr<StoreService> m_store;
     std::unique_ptr<RateLimiter> m_limiter;
     AuthService *m_auth = nullptr;
+    RoomService *m_rooms = nullptr;
     MessageBus *m_bus = nullptr;      // this server's commits (and, shared, others')
     Sequencer *m_sequencer = nullptr; // bus -> hub, per room in order and gap-free
     Hub *m_hub = nullptr;

@@ -3,16 +3,15 @@
 
 class AuthService;
 class Hub;
-class RateLimiter;
-class StoreService;
+class RoomService;
 struct ServerConfig;
 
-// The long-lived parts a request or a connection works with; owned by ChatServer.
+// The long-lived parts a request or a connection works with; owned by ChatServer. Transports
+// reach the database only through the domain services (rooms, auth), never the store itself.
 struct ServerServices
 {
     const ServerConfig *config = nullptr;
-    StoreService *store = nullptr;
+    RoomService *rooms = nullptr;
     AuthService *auth = nullptr;
-    RateLimiter *limiter = nullptr;
     Hub *hub = nullptr;
 };

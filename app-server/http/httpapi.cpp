@@ -3,14 +3,11 @@
 
 #include "apitypes.h"
 #include "auth/authservice.h"
+#include "domain/roomservice.h"
 #include "logging.h"
 #include "requestparsing.h"
-#include "ratelimiter.h"
 #include "serverconfig.h"
-#include "store/storeservice.h"
 #include "validation.h"
-#include "wireerror.h"
-#include "ws/hub.h"
 
 #include <QHttpServer>
 #include <QJsonArray>
@@ -51,11 +48,12 @@ const T *parsedOrReply(const std::variant<T, ApiError> &parsed, HttpReply &reply
 HttpApi::HttpApi(const ServerServices &services, QObject *parent)
     : QObject(parent), m_services(services)
 {
-    connect(m_services.store, &StoreService::messagesCommitted, this,
-            [this](const QList<ChatMessage> &messages) {
-                for (const ChatMessage &m : messages)
-                    m_pages.roomChanged(m.room);
-            });
+}
+
+void HttpApi::roomsChanged(const QList<ChatMessage> &events)
+{
+    for (const ChatMessage &m : events)
+        m_pages.roomChanged(m.room);
 }
 
 void HttpApi::registerRoutes(QHttpServer &server)
@@ -214,14 +212,12 @@ void HttpApi::logout(const QHttpServerRequest &request, const HttpReplyPtr &repl
 void HttpApi::listRooms(const QHttpServerRequest &request, const HttpReplyPtr &reply)
 {
     withUser(request, reply, [this, reply](const AuthUser &user) {
-        m_services.store->run<QList<RoomInfo>>(
-                this, [id = user.id](ChatStore &store) { return store.listRooms(id); },
-                [reply](QList<RoomInfo> rooms) {
-                    QJsonArray list;
-                    for (const RoomInfo &r : rooms)
-                        list.append(r.toJson());
-                    reply->json(Status::Ok, {{"rooms"_L1, list}});
-                });
+        m_services.rooms->listRooms(user, this, [reply](const QList<RoomInfo> &rooms) {
+            QJsonArray list;
+            for (const RoomInfo &r : rooms)
+                list.append(r.toJson());
+            reply->json(Status::Ok, {{"rooms"_L1, list}});
+        });
     });
 }
 
@@ -233,22 +229,15 @@ void HttpApi::createRoom(const QHttpServerRequest &request, const HttpReplyPtr &
         if (!body)
             return;
         const CreateRoomRequest create = *body;
-        m_services.store->run<StoreStatus>(
-                this,
-                [create, id = user.id](ChatStore &store) {
-                    return store.createRoom(create.name, create.isPrivate, id);
-                },
-                [this, reply, create, user](StoreStatus status) {
-                    if (status != StoreStatus::Ok) {
-                        reply->error(storeError(status, create.name));
-                        return;
-                    }
-                    qCInfo(lcServer).noquote() << (create.isPrivate ? "private" : "public")
-                                               << "room" << create.name << "created by" << user.name;
-                    m_services.hub->roomCreated(create.name, create.isPrivate, user.id, user.name);
-                    reply->json(Status::Created,
-                                RoomInfo{create.name, 0, create.isPrivate, true}.toJson());
-                });
+        m_services.rooms->createRoom(user, create.name, create.isPrivate, this,
+                                     [reply, create](const RoomService::Refusal &refusal) {
+                                         if (refusal) {
+                                             reply->error(*refusal);
+                                             return;
+                                         }
+                                         reply->json(Status::Created,
+                                                     RoomInfo{create.name, 0, create.isPrivate, true}.toJson());
+                                     });
     });
 }
 
@@ -256,17 +245,12 @@ void HttpApi::joinRoom(const QString &room, const QHttpServerRequest &request,
                        const HttpReplyPtr &reply)
 {
     withUser(request, reply, [this, room, reply](const AuthUser &user) {
-        m_services.store->run<StoreStatus>(
-                this, [room, id = user.id](ChatStore &store) { return store.joinRoom(room, id); },
-                [reply, room](StoreStatus status) {
-                    if (status == StoreStatus::Ok)
-                        reply->noContent();
-                    else if (status == StoreStatus::Forbidden)
-                        reply->error(ErrorCode::Forbidden,
-                                     u"room '%1' is private; ask a member to invite you"_s.arg(room));
-                    else
-                        reply->error(storeError(status, room));
-                });
+        m_services.rooms->join(user, room, this, [reply](const RoomService::Refusal &refusal) {
+            if (refusal)
+                reply->error(*refusal);
+            else
+                reply->noContent();
+        });
     });
 }
 
@@ -278,20 +262,13 @@ void HttpApi::invite(const QString &room, const QHttpServerRequest &request,
         const InviteRequest *invite = parsedOrReply(parsed, *reply);
         if (!invite)
             return;
-        const QString invitee = invite->user;
-        m_services.store->run<StoreStatus>(
-                this,
-                [room, invitee, id = user.id](ChatStore &store) {
-                    return store.invite(room, id, invitee);
-                },
-                [this, reply, room, invitee, by = user.name](StoreStatus status) {
-                    if (status == StoreStatus::Ok) {
-                        reply->noContent();
-                        m_services.hub->userInvited(room, invitee, by);
-                    }
-                    else
-                        reply->error(storeError(status, room));
-                });
+        m_services.rooms->invite(user, room, invite->user, this,
+                                 [reply](const RoomService::Refusal &refusal) {
+                                     if (refusal)
+                                         reply->error(*refusal);
+                                     else
+                                         reply->noContent();
+                                 });
     });
 }
 
@@ -303,8 +280,7 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
         const HistoryQuery *q = parsedOrReply(parsed, *reply);
         if (!q)
             return;
-        HistoryQuery query = *q;
-        query.userId = user.id;
+        const HistoryQuery query = *q;
         const bool newest = !query.after && !query.before;
         if (newest) {
             if (const auto body = m_pages.newest(query.room, query.limit, user.id)) {
@@ -312,16 +288,17 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
                 return;
             }
         }
-        m_services.store->run<HistoryResult>(
-                this, [query](ChatStore &store) { return store.history(query); },
-                [this, reply, query, newest](HistoryResult result) {
-                    if (result.status != StoreStatus::Ok) {
-                        reply->error(storeError(result.status, query.room));
+        m_services.rooms->history(
+                user, query, this,
+                [this, reply, query, newest, id = user.id](const RoomService::Refusal &refusal,
+                                                          const HistoryResult &result) {
+                    if (refusal) {
+                        reply->error(*refusal);
                         return;
                     }
-                    const QByteArray body = m_pages.body(query.room, result, m_services.store->epoch());
+                    const QByteArray body = m_pages.body(query.room, result, m_services.rooms->epoch());
                     if (newest)
-                        m_pages.rememberNewest(query.room, query.limit, query.userId, body);
+                        m_pages.rememberNewest(query.room, query.limit, id, body);
                     reply->json(Status::Ok, body);
                 });
     });
@@ -335,19 +312,14 @@ void HttpApi::postMessage(const QString &room, const QHttpServerRequest &request
         const PostMessageRequest *post = parsedOrReply(parsed, *reply);
         if (!post)
             return;
-        if (!m_services.limiter->allow(user.id)) {
-            reply->error(ErrorCode::RateLimited,
-                         u"sending too fast; retry later"_s);
-            return;
-        }
-        m_services.store->append({user.id, room, post->clientId, post->body}, this,
-                                 [reply, room](const AppendResult &result) {
-                                     if (result.status != StoreStatus::Ok) {
-                                         reply->error(storeError(result.status, room));
-                                         return;
-                                     }
-                                     reply->json(result.duplicate ? Status::Ok : Status::Created,
-                                                 result.message.toJson());
-                                 });
+        m_services.rooms->post(user, room, post->clientId, post->body, this,
+                               [reply](const RoomService::Refusal &refusal, const AppendResult &result) {
+                                   if (refusal) {
+                                       reply->error(*refusal);
+                                       return;
+                                   }
+                                   reply->json(result.duplicate ? Status::Ok : Status::Created,
+                                               result.message.toJson());
+                               });
     });
 }

@@ -21,6 +21,9 @@ class HttpApi : public QObject
 public:
     HttpApi(const ServerServices &services, QObject *parent = nullptr);
     void registerRoutes(QHttpServer &server);
+    // Events on their way to subscribers (ours and, fetched, other servers'): the newest pages
+    // remembered for their rooms are out of date.
+    void roomsChanged(const QList<ChatMessage> &events);
 
 private:
     using UserHandler = std::function<void(const AuthUser &user)>;

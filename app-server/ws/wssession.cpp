@@ -2,11 +2,10 @@
 #include "wssession.h"
 
 #include "auth/authservice.h"
+#include "domain/roomservice.h"
 #include "hub.h"
 #include "logging.h"
-#include "ratelimiter.h"
 #include "serverconfig.h"
-#include "store/storeservice.h"
 #include "wireerror.h"
 
 #include <QDeadlineTimer>
@@ -75,7 +74,7 @@ void WsSession::onAuthenticated(const std::optional<AuthUser> &user)
     m_user = user;
     qCInfo(lcWs).noquote() << "connection of" << user->name << "from"
                            << m_socket->peerAddress().toString();
-    sendFrame(ServerFrame::hello(user->name, m_services.store->epoch(), m_services.config->maxBodyBytes));
+    sendFrame(ServerFrame::hello(user->name, m_services.rooms->epoch(), m_services.config->maxBodyBytes));
     const QStringList early = std::exchange(m_early, {});
     for (const QString &text : early)
         onTextMessage(text);
@@ -141,27 +140,26 @@ void WsSession::fetchCatchUp(const QString &room, quint64 generation, qint64 aft
 {
     HistoryQuery query;
     query.room = room;
-    query.userId = m_user->id;
     query.after = after;
     query.limit = liveOnly ? 0 : kCatchUpPage;
-    m_services.store->run<HistoryResult>(
-            this, [query](ChatStore &store) { return store.history(query); },
-            [this, room, generation, liveOnly](HistoryResult result) {
-                onCatchUp(room, generation, result, liveOnly);
-            });
+    m_services.rooms->history(*m_user, query, this,
+                              [this, room, generation, liveOnly](const RoomService::Refusal &refusal,
+                                                                 const HistoryResult &result) {
+                                  onCatchUp(room, generation, refusal, result, liveOnly);
+                              });
 }
 
-void WsSession::onCatchUp(const QString &room, quint64 generation, const HistoryResult &result,
+void WsSession::onCatchUp(const QString &room, quint64 generation,
+                          const std::optional<WireError> &refusal, const HistoryResult &result,
                           bool liveOnly)
 {
     const auto it = m_subs.find(room);
     if (it == m_subs.end() || it->generation != generation || m_closing)
         return; // unsubscribed or re-subscribed meanwhile
-    if (result.status != StoreStatus::Ok) {
+    if (refusal) {
         m_subs.erase(it);
         m_services.hub->unsubscribe(room, this);
-        const WireError error = storeError(result.status, room);
-        sendError(error.code, error.message);
+        sendError(*refusal);
         return;
     }
     Subscription &sub = *it;
@@ -235,27 +233,22 @@ void WsSession::flush()
 
 void WsSession::send(const ClientFrame &frame)
 {
-    if (!m_services.limiter->allow(m_user->id)) {
-        // A client flushing its outbox after a long offline spell meets this limit in good
-        // faith: it is told to retry, not counted as abuse (floods still hit the frame budget).
-        sendError(ErrorCode::RateLimited, u"sending too fast; retry later"_s,
-                  frame.clientId, Strike::No);
-        return;
-    }
-    AppendRequest request{m_user->id, frame.room, frame.clientId, frame.body};
-    const QString room = frame.room;
     const QString clientId = frame.clientId;
-    m_services.store->append(request, this, [this, room, clientId](const AppendResult &result) {
+    m_services.rooms->post(*m_user, frame.room, clientId, frame.body, this,
+                           [this, clientId](const RoomService::Refusal &refusal,
+                                            const AppendResult &result) {
         if (m_closing)
             return;
-        if (result.status == StoreStatus::Ok) {
+        if (!refusal) {
             sendFrame(ServerFrame::ack(result.message));
             return;
         }
-        // A store error is the server's trouble (its database went away), never the client's:
-        // it must not cut the connections of everyone who was sending.
-        const WireError error = storeError(result.status, room);
-        sendError(error, clientId, error.code == ErrorCode::Internal ? Strike::No : Strike::Yes);
+        // Sending too fast is met in good faith by a client flushing its outbox, and a store
+        // error is the server's trouble (its database went away): neither counts against the
+        // connection, or an outage would cut everyone who was sending.
+        const bool clientsFault = refusal->code != ErrorCode::RateLimited
+                && refusal->code != ErrorCode::Internal;
+        sendError(*refusal, clientId, clientsFault ? Strike::Yes : Strike::No);
     });
 }
 

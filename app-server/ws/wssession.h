@@ -62,7 +62,8 @@ private:
     void handle(const ClientFrame &frame);
     void subscribe(const QString &room, std::optional<qint64> after);
     void fetchCatchUp(const QString &room, quint64 generation, qint64 after, bool liveOnly);
-    void onCatchUp(const QString &room, quint64 generation, const HistoryResult &result,
+    void onCatchUp(const QString &room, quint64 generation,
+                   const std::optional<WireError> &refusal, const HistoryResult &result,
                    bool liveOnly);
     void unsubscribe(const QString &room);
     void send(const ClientFrame &frame);

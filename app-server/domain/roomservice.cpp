@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#include "roomservice.h"
+
+#include "logging.h"
+#include "ratelimiter.h"
+#include "store/storeservice.h"
+#include "ws/hub.h"
+
+#include <QPointer>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+RoomService::Refusal refusal(StoreStatus status, const QString &room)
+{
+    if (status == StoreStatus::Ok)
+        return std::nullopt;
+    return storeError(status, room);
+}
+} // namespace
+
+RoomService::RoomService(StoreService *store, RateLimiter *limiter, Hub *hub, QObject *parent)
+    : QObject(parent), m_store(store), m_limiter(limiter), m_hub(hub)
+{
+}
+
+QString RoomService::epoch() const
+{
+    return m_store->epoch();
+}
+
+void RoomService::listRooms(const AuthUser &user, QObject *context,
+                            std::function<void(QList<RoomInfo>)> done)
+{
+    m_store->run<QList<RoomInfo>>(
+            context, [id = user.id](ChatStore &store) { return store.listRooms(id); },
+            std::move(done));
+}
+
+void RoomService::createRoom(const AuthUser &user, const QString &name, bool isPrivate,
+                             QObject *context, std::function<void(Refusal)> done)
+{
+    QPointer<RoomService> self(this);
+    m_store->run<StoreStatus>(
+            context,
+            [name, isPrivate, id = user.id](ChatStore &store) {
+                return store.createRoom(name, isPrivate, id);
+            },
+            [self, user, name, isPrivate, done = std::move(done)](StoreStatus status) {
+                if (status == StoreStatus::Ok && self) {
+                    qCInfo(lcServer).noquote() << (isPrivate ? "private" : "public") << "room"
+                                               << name << "created by" << user.name;
+                    self->m_hub->roomCreated(name, isPrivate, user.id, user.name);
+                }
+                done(refusal(status, name));
+            });
+}
+
+void RoomService::join(const AuthUser &user, const QString &room, QObject *context,
+                       std::function<void(Refusal)> done)
+{
+    m_store->run<StoreStatus>(
+            context, [room, id = user.id](ChatStore &store) { return store.joinRoom(room, id); },
+            [room, done = std::move(done)](StoreStatus status) {
+                if (status == StoreStatus::Forbidden) {
+                    done(WireError{ErrorCode::Forbidden,
+                                   u"room '%1' is private; ask a member to invite you"_s.arg(room)});
+                    return;
+                }
+                done(refusal(status, room));
+            });
+}
+
+void RoomService::invite(const AuthUser &user, const QString &room, const QString &invitee,
+                         QObject *context, std::function<void(Refusal)> done)
+{
+    QPointer<RoomService> self(this);
+    m_store->run<StoreStatus>(
+            context,
+            [room, invitee, id = user.id](ChatStore &store) { return store.invite(room, id, invitee); },
+            [self, room, invitee, by = user.name, done = std::move(done)](StoreStatus status) {
+                if (status == StoreStatus::Ok && self)
+                    self->m_hub->userInvited(room, invitee, by);
+                done(refusal(status, room));
+            });
+}
+
+void RoomService::history(const AuthUser &user, HistoryQuery query, QObject *context,
+                          std::function<void(Refusal, const HistoryResult &)> done)
+{
+    query.userId = user.id;
+    m_store->run<HistoryResult>(
+            context, [query](ChatStore &store) { return store.history(query); },
+            [room = query.room, done = std::move(done)](HistoryResult result) {
+                done(refusal(result.status, room), result);
+            });
+}
+
+void RoomService::post(const AuthUser &user, const QString &room, const QString &clientId,
+                       const QString &body, QObject *context,
+                       std::function<void(Refusal, const AppendResult &)> done)
+{
+    if (!m_limiter->allow(user.id)) {
+        // A client flushing its outbox after a long offline spell meets this limit in good
+        // faith: it is told to retry, not counted as abuse.
+        done(WireError{ErrorCode::RateLimited, Errors::defaultMessage(ErrorCode::RateLimited)},
+             AppendResult{});
+        return;
+    }
+    m_store->append({user.id, room, clientId, body}, context,
+                    [room, done = std::move(done)](const AppendResult &result) {
+                        done(refusal(result.status, room), result);
+                    });
+}

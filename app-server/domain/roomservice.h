@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "roominfo.h"
+#include "store/chatstore.h"
+#include "wireerror.h"
+
+#include <QObject>
+
+#include <functional>
+#include <optional>
+
+class Hub;
+class RateLimiter;
+class StoreService;
+struct AuthUser;
+
+// What users can do with rooms, between the transports (HttpApi, WsSession) and the store: list,
+// create, join, invite, read history and post, as typed asynchronous calls answered on the
+// caller's thread (skipped when context is gone), each refusal already turned into its wire error
+// (wireerror: the one mapping). It applies the send rate limit and tells the Hub what others must
+// hear of (a room created, an invitation). Transports never reach the store but through here.
+class RoomService : public QObject
+{
+    Q_OBJECT
+public:
+    using Refusal = std::optional<WireError>; // nullopt = done
+
+    RoomService(StoreService *store, RateLimiter *limiter, Hub *hub, QObject *parent = nullptr);
+
+    QString epoch() const; // of the database: changes only with a new one
+
+    void listRooms(const AuthUser &user, QObject *context,
+                   std::function<void(QList<RoomInfo>)> done);
+    void createRoom(const AuthUser &user, const QString &name, bool isPrivate, QObject *context,
+                    std::function<void(Refusal)> done);
+    void join(const AuthUser &user, const QString &room, QObject *context,
+              std::function<void(Refusal)> done);
+    void invite(const AuthUser &user, const QString &room, const QString &invitee,
+                QObject *context, std::function<void(Refusal)> done);
+    // query.userId is the user's; the result's status is Ok when refusal is nullopt.
+    void history(const AuthUser &user, HistoryQuery query, QObject *context,
+                 std::function<void(Refusal, const HistoryResult &)> done);
+    // Answered only after the transaction committed (or failed); a retry of a stored clientId
+    // is answered with the original (duplicate = true).
+    void post(const AuthUser &user, const QString &room, const QString &clientId,
+              const QString &body, QObject *context,
+              std::function<void(Refusal, const AppendResult &)> done);
+
+private:
+    StoreService *m_store;
+    RateLimiter *m_limiter;
+    Hub *m_hub;
+};

@@ -8,6 +8,8 @@ WireError storeError(StoreStatus status, const QString &room)
     switch (status) {
     case StoreStatus::RoomNotFound:
         return {ErrorCode::RoomNotFound, u"room '%1' does not exist"_s.arg(room)};
+    case StoreStatus::EventNotFound:
+        return {ErrorCode::EventNotFound, Errors::defaultMessage(ErrorCode::EventNotFound)};
     case StoreStatus::UserNotFound:
         return {ErrorCode::UserNotFound, Errors::defaultMessage(ErrorCode::UserNotFound)};
     case StoreStatus::Forbidden:

@@ -1,22 +1,45 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "eventkind.h"
+
 #include <QDateTime>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 #include <optional>
 
-// One stored chat message as it travels on the wire (docs/protocol.md, "Message object").
+// A reaction on a message as a reader sees it: how many added this key, and whether they did.
+struct Reaction
+{
+    QString key;
+    int count = 0;
+    bool me = false;
+
+    friend bool operator==(const Reaction &a, const Reaction &b)
+    {
+        return a.key == b.key && a.count == b.count && a.me == b.me;
+    }
+};
+
+// One event of a room's timeline (docs/protocol.md, "Message object"; the kinds: eventkind.h).
+// v1 carries messages only; the kind, its fields and a message's current state (edited,
+// deleted, reactions) are the store's now and the wire's with contract v2.
 struct ChatMessage
 {
     QString id;       // server-assigned UUID
     QString room;
-    qint64 seq = 0;   // per room, from 1, no gaps
+    qint64 seq = 0;   // per room over all kinds, from 1, no gaps
     QString sender;
-    QString body;
+    QString body;     // message: its current text ("" once deleted); edit: the new text
     QString clientId; // chosen by the sender; (sender, clientId) is stored once
     QDateTime ts;     // UTC, millisecond precision
+    EventKind kind = EventKind::Message;
+    QJsonObject fields; // the kind's own fields besides body (relatesTo, key, op, topic, …)
+    bool edited = false;  // message: an edit was applied
+    bool deleted = false; // message: deleted
+    QList<Reaction> reactions; // message: as the reader who asked sees them
 
     QJsonObject toJson() const;
     static std::optional<ChatMessage> fromJson(const QJsonObject &json, QString *error = nullptr);
@@ -24,7 +47,9 @@ struct ChatMessage
     friend bool operator==(const ChatMessage &a, const ChatMessage &b)
     {
         return a.id == b.id && a.room == b.room && a.seq == b.seq && a.sender == b.sender
-                && a.body == b.body && a.clientId == b.clientId && a.ts == b.ts;
+                && a.body == b.body && a.clientId == b.clientId && a.ts == b.ts
+                && a.kind == b.kind && a.fields == b.fields && a.edited == b.edited
+                && a.deleted == b.deleted && a.reactions == b.reactions;
     }
 };
 

@@ -21,6 +21,7 @@
     X(RegistrationClosed, "registration_closed", 403, "registration is closed on this server") \
     X(RoomNotFound, "room_not_found", 404, "no such room") \
     X(UserNotFound, "user_not_found", 404, "no such user") \
+    X(EventNotFound, "event_not_found", 404, "no such message in this room") \
     X(NotFound, "not_found", 404, "no such route") \
     X(RequestTimeout, "request_timeout", 408, "the request took too long to arrive") \
     X(NameTaken, "name_taken", 409, "the name is taken") \

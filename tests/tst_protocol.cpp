@@ -32,6 +32,58 @@ private:
     }
 
 private slots:
+    void eventKindFieldsAreChecked_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QJsonObject>("fields");
+        QTest::addColumn<bool>("ok");
+        const QString id = u"01a2b3c4-0000-7000-8000-000000000001"_s;
+        QTest::newRow("message plain") << u"message"_s << QJsonObject{} << true;
+        QTest::newRow("message markdown reply") << u"message"_s
+                << QJsonObject{{"format"_L1, u"markdown"_s}, {"replyTo"_L1, id}} << true;
+        QTest::newRow("message html") << u"message"_s << QJsonObject{{"format"_L1, u"html"_s}} << false;
+        QTest::newRow("message reply to text") << u"message"_s << QJsonObject{{"replyTo"_L1, u"hi"_s}} << false;
+        QTest::newRow("edit") << u"edit"_s << QJsonObject{{"relatesTo"_L1, id}} << true;
+        QTest::newRow("edit without target") << u"edit"_s << QJsonObject{} << false;
+        QTest::newRow("delete target number") << u"delete"_s << QJsonObject{{"relatesTo"_L1, 7}} << false;
+        QTest::newRow("reaction") << u"reaction"_s
+                << QJsonObject{{"relatesTo"_L1, id}, {"key"_L1, u"\U0001F44D"_s}, {"op"_L1, u"add"_s}} << true;
+        QTest::newRow("reaction blank key") << u"reaction"_s
+                << QJsonObject{{"relatesTo"_L1, id}, {"key"_L1, u"  "_s}, {"op"_L1, u"add"_s}} << false;
+        QTest::newRow("reaction long key") << u"reaction"_s
+                << QJsonObject{{"relatesTo"_L1, id}, {"key"_L1, QString(33, u'x')}, {"op"_L1, u"add"_s}} << false;
+        QTest::newRow("reaction bad op") << u"reaction"_s
+                << QJsonObject{{"relatesTo"_L1, id}, {"key"_L1, u"x"_s}, {"op"_L1, u"toggle"_s}} << false;
+        QTest::newRow("member") << u"member"_s
+                << QJsonObject{{"user"_L1, u"bob"_s}, {"change"_L1, u"kick"_s}} << true;
+        QTest::newRow("member bad change") << u"member"_s
+                << QJsonObject{{"user"_L1, u"bob"_s}, {"change"_L1, u"promote"_s}} << false;
+        QTest::newRow("member bad name") << u"member"_s
+                << QJsonObject{{"user"_L1, u"bob smith"_s}, {"change"_L1, u"join"_s}} << false;
+        QTest::newRow("topic") << u"topic"_s << QJsonObject{{"topic"_L1, u"launch week"_s}} << true;
+        QTest::newRow("topic cleared") << u"topic"_s << QJsonObject{{"topic"_L1, u""_s}} << true;
+        QTest::newRow("topic too long") << u"topic"_s << QJsonObject{{"topic"_L1, QString(257, u't')}} << false;
+        QTest::newRow("unknown kind") << u"poll"_s << QJsonObject{} << false;
+    }
+
+    void eventKindFieldsAreChecked()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QJsonObject, fields);
+        QFETCH(bool, ok);
+        const EventKind k = EventKinds::fromName(kind);
+        QCOMPARE(k == EventKind::Unknown, kind == u"poll"_s);
+        if (k != EventKind::Unknown)
+            QCOMPARE(QString(EventKinds::name(k)), kind); // names round-trip
+        QString why;
+        const auto error = EventKinds::fieldsError(k, fields, &why);
+        QCOMPARE(!error.has_value(), ok);
+        if (error) {
+            QCOMPARE(*error, ErrorCode::InvalidRequest);
+            QVERIFY(!why.isEmpty());
+        }
+    }
+
     void timeOrderedUuids()
     {
         const qint64 t = 1'764'500'000'123; // 2025-11-30
@@ -180,7 +232,7 @@ private slots:
             CHAT_ERROR_CODES(CHAT_ERROR_ITEM)
 #undef CHAT_ERROR_ITEM
         };
-        QCOMPARE(all.size(), 22);
+        QCOMPARE(all.size(), 23);
         for (ErrorCode error : all) {
             const QString code = Errors::code(error);
             QVERIFY2(!seen.contains(code), qPrintable(code));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "eventkind.h"
 #include "roominfo.h"
 
 #include <QByteArray>
@@ -12,7 +13,7 @@
 #include <optional>
 
 // Outcome of a store operation, mapped to HTTP statuses and error frames by the callers.
-enum class StoreStatus { Ok, RoomNotFound, UserNotFound, Forbidden, Conflict, Error };
+enum class StoreStatus { Ok, RoomNotFound, UserNotFound, EventNotFound, Forbidden, Conflict, Error };
 
 struct UserRecord
 {
@@ -27,12 +28,18 @@ struct AuthUser
     QString name;
 };
 
+// An event to append. Its kind's fields are checked by the caller (EventKinds::fieldsError,
+// Validation::bodyError); the store checks what needs the database: relatesTo names a message of
+// the same room that is not deleted, edits and deletes are the message's sender's own, a member
+// event names a user. A refused request consumes no seq.
 struct AppendRequest
 {
     qint64 senderId = 0;
     QString room;
     QString clientId;
     QString body;
+    EventKind kind = EventKind::Message;
+    QJsonObject fields;
 };
 
 struct AppendResult
@@ -42,6 +49,7 @@ struct AppendResult
     bool duplicate = false; // (sender, clientId) was already stored
 };
 
+// Events ascending by seq; a message carries its current state, reactions as userId sees them.
 struct HistoryQuery
 {
     QString room;

@@ -9,9 +9,8 @@
 // servers starting together migrate once. Several servers may share one database: seqs come from
 // row-locked counters, and nothing read is trusted to be the newest without asking.
 // A connection lost under load fails the operations in flight (no ack for anything unstored) and
-// is opened again by the next operation once the database answers. A batch of events is stored
-// in a handful of statements whatever its size (arrays bound as one value each): PostgreSQL costs
-// a round trip per statement.
+// is opened again by the next operation once the database answers. Batches are written by
+// PostgresEventWriter, in a handful of statements whatever their size.
 class PostgresStore final : public SqlStore
 {
 public:
@@ -21,26 +20,10 @@ public:
     ~PostgresStore() override;
 
     bool open(QString *error) override;
-    void close() override;
 
     static int schemaVersion();
 
-protected:
-    bool reconnect(QString *error) override;
-    bool storeEvents(QList<NewEvent> &events, QList<AppendResult> &results,
-                     QHash<qint64, qint64> *lastSeqs) override;
-
 private:
-    void dropOwnQueries();
-    bool insertEvents(const QList<NewEvent *> &events, QSet<std::pair<qint64, QString>> *inserted);
-    bool findStored(const QList<qint64> &senders, const QStringList &clientIds,
-                    QHash<std::pair<qint64, QString>, ChatMessage> *stored);
-    bool storeCounters(const QHash<qint64, qint64> &newest);
-
     DatabaseUrl m_url;
     QString m_passwordFile;
-    std::optional<QSqlQuery> m_findStored; // prepared once per connection
-    std::optional<QSqlQuery> m_lockCounters;
-    std::optional<QSqlQuery> m_insertEvents;
-    std::optional<QSqlQuery> m_storeCounters;
 };

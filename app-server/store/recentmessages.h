@@ -40,6 +40,7 @@ public:
     void append(qint64 roomId, const ChatMessage &message);
     // Drops a held room unless its newest held message is lastSeq (another writer moved on).
     void forgetUnless(qint64 roomId, qint64 lastSeq);
+    void forget(qint64 roomId) { forgetUnless(roomId, -1); }
     void clear()
     {
         m_rooms.clear();

@@ -11,7 +11,7 @@
 using namespace Qt::StringLiterals;
 
 SqliteStore::SqliteStore(const QString &path)
-    : SqlStore({u"QSQLITE"_s, QString(), true}, u"chat-sqlite-"_s), m_path(path)
+    : SqlStore(true, u"chat-sqlite-"_s), m_path(path)
 {
 }
 
@@ -42,11 +42,11 @@ bool SqliteStore::open(QString *error)
         m_lock.reset();
         return false;
     }
-    if (!addConnection()) {
+    if (!session().addConnection(u"QSQLITE"_s)) {
         *error = u"Qt's SQLite driver (QSQLITE) is not installed: apt install libqt6sql6-sqlite"_s;
         return false;
     }
-    QSqlDatabase &db = database();
+    QSqlDatabase &db = session().db();
     db.setDatabaseName(m_path);
     db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     if (!db.open()) {

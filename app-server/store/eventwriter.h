@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chatstore.h"
+#include "sqlsession.h"
+
+#include <QHash>
+
+// A request of a batch that passed SqlStore's checks (the room exists, the sender is a member),
+// not yet numbered.
+struct NewEvent
+{
+    qsizetype index = 0; // in the batch and its results
+    qint64 roomId = 0;
+    qint64 senderId = 0;
+    ChatMessage message; // id, room, sender, body, clientId, ts, kind and fields filled in
+};
+
+// The write half of the store: numbers and stores a batch's events inside its transaction.
+// Seqs come from a counter row per room (rooms.last_seq), locked while the batch is written and
+// advanced at its end, so servers sharing a database never hand out the same seq and a rolled
+// back batch leaves no gap; a refused event or a retry consumes none. Messages go in runs (one
+// INSERT each here; PostgresEventWriter does a run in one statement); an edit, delete,
+// reaction, member or topic event is checked against what it changes and applied in place.
+class EventWriter
+{
+public:
+    explicit EventWriter(SqlSession &sql) : m_sql(sql) {}
+    virtual ~EventWriter() = default;
+
+    // Results in batch order (a retry of a stored (sender, clientId) is answered with the
+    // original, duplicate = true); *lastSeqs: the newest seq of each room written. false = a
+    // statement failed and the caller rolls the batch back.
+    bool write(QList<NewEvent> &events, QList<AppendResult> &results,
+               QHash<qint64, qint64> *lastSeqs);
+
+    // The columns eventFromRow reads, from `events e JOIN users u ON u.id = e.sender_id`.
+    static QString columns();
+    static constexpr int kColumnCount = 11;
+    static ChatMessage eventFromRow(const QSqlQuery &q, const QString &room);
+    // content column: the kind's fields but relatesTo (a column of its own); null when none.
+    static QVariant contentOf(const ChatMessage &event);
+
+protected:
+    // room id -> its counter (last seq) before this batch, rows locked for the transaction.
+    virtual bool lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint64> *counters);
+    // Numbers and inserts a run of message events, advancing counters.
+    virtual bool storeMessages(const QList<NewEvent *> &run, QHash<qint64, qint64> &counters,
+                               QList<AppendResult> &results);
+    virtual bool storeCounters(const QHash<qint64, qint64> &counters,
+                               const QHash<qint64, qint64> &before);
+
+    std::optional<ChatMessage> findByClientId(qint64 senderId, const QString &clientId);
+    SqlSession &m_sql;
+
+private:
+    bool storeChange(NewEvent &event, QHash<qint64, qint64> &counters, AppendResult &result);
+    bool applyChange(const NewEvent &event);
+
+    std::optional<QSqlQuery> m_insertMessage; // prepared once per connection
+    std::optional<QSqlQuery> m_insertEvent;
+    std::optional<QSqlQuery> m_byClientId;
+    std::optional<QSqlQuery> m_target;
+    std::optional<QSqlQuery> m_lockSeq;
+    std::optional<QSqlQuery> m_storeSeq;
+};

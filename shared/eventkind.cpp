@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+#include "eventkind.h"
+
+#include "validation.h"
+
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace EventKinds {
+
+namespace {
+struct Entry
+{
+    EventKind kind;
+    QLatin1StringView name;
+};
+constexpr Entry kTable[] = {
+    {EventKind::Message, "message"_L1}, {EventKind::Edit, "edit"_L1},
+    {EventKind::Delete, "delete"_L1},   {EventKind::Reaction, "reaction"_L1},
+    {EventKind::Member, "member"_L1},   {EventKind::Topic, "topic"_L1},
+};
+
+bool isEventId(const QJsonValue &v)
+{
+    return v.isString() && !QUuid::fromString(v.toString()).isNull();
+}
+
+bool oneOf(const QJsonValue &v, std::initializer_list<QLatin1StringView> allowed)
+{
+    if (!v.isString())
+        return false;
+    const QString s = v.toString();
+    return std::any_of(allowed.begin(), allowed.end(), [&](QLatin1StringView a) { return s == a; });
+}
+} // namespace
+
+QLatin1StringView name(EventKind kind)
+{
+    for (const Entry &e : kTable) {
+        if (e.kind == kind)
+            return e.name;
+    }
+    return "unknown"_L1;
+}
+
+EventKind fromName(QStringView text)
+{
+    for (const Entry &e : kTable) {
+        if (text == e.name)
+            return e.kind;
+    }
+    return EventKind::Unknown;
+}
+
+bool relatesToMessage(EventKind kind)
+{
+    return kind == EventKind::Edit || kind == EventKind::Delete || kind == EventKind::Reaction;
+}
+
+std::optional<ErrorCode> fieldsError(EventKind kind, const QJsonObject &fields, QString *why)
+{
+    auto invalid = [why](const QString &text) {
+        *why = text;
+        return std::optional(ErrorCode::InvalidRequest);
+    };
+    if (relatesToMessage(kind) && !isEventId(fields.value("relatesTo"_L1)))
+        return invalid(u"field 'relatesTo' must be the id of a message event"_s);
+    switch (kind) {
+    case EventKind::Message:
+        if (fields.contains("format"_L1) && !oneOf(fields.value("format"_L1), {"plain"_L1, "markdown"_L1}))
+            return invalid(u"field 'format' must be \"plain\" or \"markdown\""_s);
+        if (fields.contains("replyTo"_L1) && !isEventId(fields.value("replyTo"_L1)))
+            return invalid(u"field 'replyTo' must be the id of an event"_s);
+        return std::nullopt;
+    case EventKind::Edit:
+    case EventKind::Delete:
+        return std::nullopt;
+    case EventKind::Reaction: {
+        const QJsonValue key = fields.value("key"_L1);
+        const QString text = key.toString();
+        if (!key.isString() || text.trimmed().isEmpty() || text.size() > kMaxReactionKeyLength
+            || !text.isValidUtf16())
+            return invalid(u"field 'key' must be 1 to %1 characters"_s.arg(kMaxReactionKeyLength));
+        if (!oneOf(fields.value("op"_L1), {"add"_L1, "remove"_L1}))
+            return invalid(u"field 'op' must be \"add\" or \"remove\""_s);
+        return std::nullopt;
+    }
+    case EventKind::Member:
+        if (!fields.value("user"_L1).isString()
+            || !Validation::isValidUserName(fields.value("user"_L1).toString()))
+            return invalid(u"field 'user' must be a user name"_s);
+        if (!oneOf(fields.value("change"_L1), {"join"_L1, "leave"_L1, "invite"_L1, "kick"_L1}))
+            return invalid(u"field 'change' must be join, leave, invite or kick"_s);
+        return std::nullopt;
+    case EventKind::Topic: {
+        const QJsonValue topic = fields.value("topic"_L1);
+        if (!topic.isString() || topic.toString().size() > kMaxTopicLength
+            || !topic.toString().isValidUtf16() || topic.toString().contains(QChar(0)))
+            return invalid(u"field 'topic' must be text of at most %1 characters"_s.arg(kMaxTopicLength));
+        return std::nullopt;
+    }
+    case EventKind::Unknown:
+        break;
+    }
+    *why = u"unknown event kind"_s;
+    return ErrorCode::InvalidRequest;
+}
+
+} // namespace EventKinds

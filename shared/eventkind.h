@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "errorcode.h"
+
+#include <QJsonObject>
+#include <QLatin1StringView>
+#include <QString>
+
+#include <optional>
+
+// The kinds of event a room's timeline holds (docs/protocol.md, contract v2), each with its own
+// fields besides the common ones (id, room, seq, sender, ts, clientId):
+//   message  body, format ("plain" | "markdown"), replyTo? (an event id)
+//   edit     relatesTo (a message's id), body: the message's new text
+//   delete   relatesTo: the message removed
+//   reaction relatesTo, key (an emoji or short text), op ("add" | "remove")
+//   member   user, change ("join" | "leave" | "invite" | "kick"); written by the server
+//   topic    topic: the room's new topic
+// One table, so that adding a kind touches this file and the store's effect of it.
+enum class EventKind { Unknown, Message, Edit, Delete, Reaction, Member, Topic };
+
+namespace EventKinds {
+
+inline constexpr int kMaxReactionKeyLength = 32;
+inline constexpr int kMaxTopicLength = 256;
+
+QLatin1StringView name(EventKind kind); // "unknown" for Unknown
+EventKind fromName(QStringView name);   // Unknown when not in the table (a newer peer's kind)
+// Events that change a message event (relatesTo names it).
+bool relatesToMessage(EventKind kind);
+
+// Checks the kind's fields (not body, which Validation::bodyError checks for message and edit).
+// Returns the refusal's code and fills *why; nullopt when they are right.
+std::optional<ErrorCode> fieldsError(EventKind kind, const QJsonObject &fields, QString *why);
+
+} // namespace EventKinds

@@ -58,6 +58,20 @@ private:
             return 0;
         return user.id;
     }
+    // Runs job on the service's store thread and waits for its result (nullopt after 30 s).
+    template<typename R>
+    std::optional<R> await(StoreService &service, std::function<R(ChatStore &)> job)
+    {
+        auto result = std::make_shared<std::optional<R>>();
+        service.run<R>(this, std::move(job), [result](R r) { *result = std::move(r); });
+        QTest::qWaitFor([result] { return result->has_value(); }, 30000);
+        return *result;
+    }
+    static std::function<HistoryResult(ChatStore &)> readGeneral(qint64 reader, std::optional<qint64> after,
+                                                                 int limit)
+    {
+        return [=](ChatStore &s) { return s.history({u"general"_s, reader, after, {}, limit}); };
+    }
     static AppendRequest req(qint64 sender, const QString &room, const QString &clientId)
     {
         return {sender, room, clientId, u"body of "_s + clientId};
@@ -623,15 +637,10 @@ private slots:
         QVERIFY2(a.open(&error), qPrintable(error));
         QVERIFY2(b.open(&error), qPrintable(error));
         QCOMPARE(a.epoch(), b.epoch());
-        qint64 alice = 0;
-        a.run<qint64>(this, [](ChatStore &s) { return makeUser(s, u"alice"_s); },
-                      [&](qint64 id) { alice = id; });
-        QTRY_VERIFY(alice != 0);
+        const qint64 alice = await<qint64>(a, [](ChatStore &s) { return makeUser(s, u"alice"_s); }).value_or(0);
+        QVERIFY(alice != 0);
         // B reads the room first, so it holds its newest messages (an empty room) in its cache.
-        bool read = false;
-        b.run<HistoryResult>(this, [&](ChatStore &s) { return s.history({u"general"_s, alice, {}, {}, 50}); },
-                             [&](HistoryResult) { read = true; });
-        QTRY_VERIFY(read);
+        QVERIFY(await(b, readGeneral(alice, {}, 50)));
         constexpr int perServer = 600;
         QList<qint64> seqs;
         int failed = 0;
@@ -652,11 +661,9 @@ private slots:
         for (int i = 0; i < seqs.size(); ++i)
             QCOMPARE(seqs[i], i + 1);
         // What B holds was overtaken by A's commits; its newest page is the table's.
-        HistoryResult newest;
-        read = false;
-        b.run<HistoryResult>(this, [&](ChatStore &s) { return s.history({u"general"_s, alice, {}, {}, 50}); },
-                             [&](HistoryResult h) { newest = std::move(h); read = true; });
-        QTRY_VERIFY(read);
+        const auto read = await(b, readGeneral(alice, {}, 50));
+        QVERIFY(read);
+        const HistoryResult &newest = *read;
         QCOMPARE(newest.lastSeq, 2 * perServer);
         QCOMPARE(newest.messages.size(), 50);
         QCOMPARE(newest.messages.last().seq, 2 * perServer);
@@ -670,10 +677,8 @@ private slots:
         StoreService service(makeStore());
         QString error;
         QVERIFY2(service.open(&error), qPrintable(error));
-        qint64 alice = 0;
-        service.run<qint64>(this, [](ChatStore &s) { return makeUser(s, u"alice"_s); },
-                            [&](qint64 id) { alice = id; });
-        QTRY_VERIFY(alice != 0);
+        const qint64 alice = await<qint64>(service, [](ChatStore &s) { return makeUser(s, u"alice"_s); }).value_or(0);
+        QVERIFY(alice != 0);
 
         // Killed under load: whatever was acknowledged is stored, and nothing is stored twice.
         QSet<QString> acked;
@@ -707,11 +712,9 @@ private slots:
         QTRY_COMPARE(after.size(), 1);
         QCOMPARE(after[0].status, StoreStatus::Ok);
 
-        HistoryResult all;
-        bool read = false;
-        service.run<HistoryResult>(this, [&](ChatStore &s) { return s.history({u"general"_s, alice, 0, {}, 10000}); },
-                                   [&](HistoryResult h) { all = std::move(h); read = true; });
-        QTRY_VERIFY(read);
+        const auto read = await(service, readGeneral(alice, 0, 10000));
+        QVERIFY(read);
+        const HistoryResult &all = *read;
         QCOMPARE(all.status, StoreStatus::Ok);
         QSet<QString> stored;
         for (qsizetype i = 0; i < all.messages.size(); ++i) {

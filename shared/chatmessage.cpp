@@ -3,6 +3,8 @@
 
 #include "jsonfields.h"
 
+#include <QJsonArray>
+
 using namespace Qt::StringLiterals;
 
 QString formatTimestamp(const QDateTime &ts)
@@ -53,6 +55,113 @@ std::optional<ChatMessage> ChatMessage::fromJson(const QJsonObject &json, QStrin
         if (error)
             *error = u"field 'ts' must be an ISO 8601 UTC timestamp"_s;
         return std::nullopt;
+    }
+    return m;
+}
+
+namespace {
+// The fields every event has, not the kind's own.
+constexpr QLatin1StringView kCommon[] = {"id"_L1, "room"_L1, "seq"_L1, "kind"_L1, "sender"_L1,
+                                         "ts"_L1, "clientId"_L1, "body"_L1, "edited"_L1,
+                                         "deleted"_L1, "reactions"_L1};
+
+bool hasBody(EventKind kind)
+{
+    return kind == EventKind::Message || kind == EventKind::Edit;
+}
+} // namespace
+
+QJsonObject ChatMessage::toEventJson() const
+{
+    QJsonObject o = fields;
+    o.insert("id"_L1, id);
+    o.insert("room"_L1, room);
+    o.insert("seq"_L1, seq);
+    o.insert("kind"_L1, QString(EventKinds::name(kind)));
+    o.insert("sender"_L1, sender);
+    o.insert("ts"_L1, formatTimestamp(ts));
+    if (!clientId.isEmpty())
+        o.insert("clientId"_L1, clientId);
+    if (hasBody(kind) && !deleted)
+        o.insert("body"_L1, body);
+    if (kind == EventKind::Message) {
+        if (!o.contains("format"_L1))
+            o.insert("format"_L1, u"plain"_s);
+        if (edited)
+            o.insert("edited"_L1, true);
+        if (deleted)
+            o.insert("deleted"_L1, true);
+        if (!reactions.isEmpty()) {
+            QJsonArray list;
+            for (const Reaction &r : reactions)
+                list.append(QJsonObject{{"key"_L1, r.key}, {"count"_L1, r.count}, {"me"_L1, r.me}});
+            o.insert("reactions"_L1, list);
+        }
+    }
+    return o;
+}
+
+std::optional<ChatMessage> ChatMessage::fromEventJson(const QJsonObject &json, QString *error)
+{
+    QString why;
+    auto fail = [&](const QString &text) {
+        if (error)
+            *error = text;
+        return std::nullopt;
+    };
+    ChatMessage m;
+    std::optional<qint64> seq;
+    QString ts, kind;
+    if (!JsonFields::readString(json, "id"_L1, &m.id, &why)
+        || !JsonFields::readString(json, "room"_L1, &m.room, &why)
+        || !JsonFields::readInt64(json, "seq"_L1, &seq, &why)
+        || !JsonFields::readString(json, "kind"_L1, &kind, &why)
+        || !JsonFields::readString(json, "sender"_L1, &m.sender, &why)
+        || !JsonFields::readString(json, "ts"_L1, &ts, &why)
+        || !JsonFields::readString(json, "clientId"_L1, &m.clientId, &why, false))
+        return fail(why);
+    m.seq = *seq;
+    if (m.seq < 1)
+        return fail(u"field 'seq' must be at least 1"_s);
+    m.ts = parseTimestamp(ts);
+    if (!m.ts.isValid())
+        return fail(u"field 'ts' must be an ISO 8601 UTC timestamp"_s);
+    m.kind = EventKinds::fromName(kind);
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (std::find(std::begin(kCommon), std::end(kCommon), it.key()) == std::end(kCommon))
+            m.fields.insert(it.key(), it.value());
+    }
+    if (m.kind == EventKind::Unknown)
+        return m; // a newer server's kind: the caller skips it
+    std::optional<bool> edited, deleted;
+    if (!JsonFields::readBool(json, "edited"_L1, &edited, &why, false)
+        || !JsonFields::readBool(json, "deleted"_L1, &deleted, &why, false))
+        return fail(why);
+    m.edited = edited.value_or(false);
+    m.deleted = deleted.value_or(false);
+    if (hasBody(m.kind) && !m.deleted && !JsonFields::readString(json, "body"_L1, &m.body, &why))
+        return fail(why);
+    if (EventKinds::fieldsError(m.kind, m.fields, &why))
+        return fail(why);
+    if (m.fields.value("format"_L1).toString() == "plain"_L1)
+        m.fields.remove("format"_L1); // the default, as stored
+    const QJsonValue reactions = json.value("reactions"_L1);
+    if (!reactions.isUndefined() && !reactions.isArray())
+        return fail(u"field 'reactions' must be an array"_s);
+    for (const QJsonValue &v : reactions.toArray()) {
+        const QJsonObject r = v.toObject();
+        Reaction reaction;
+        std::optional<qint64> count;
+        std::optional<bool> me;
+        if (!JsonFields::readString(r, "key"_L1, &reaction.key, &why)
+            || !JsonFields::readInt64(r, "count"_L1, &count, &why)
+            || !JsonFields::readBool(r, "me"_L1, &me, &why))
+            return fail(u"reactions: "_s + why);
+        if (*count < 1 || *count > std::numeric_limits<int>::max())
+            return fail(u"reactions: field 'count' must be at least 1"_s);
+        reaction.count = int(*count);
+        reaction.me = *me;
+        m.reactions.append(reaction);
     }
     return m;
 }

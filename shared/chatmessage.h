@@ -41,8 +41,15 @@ struct ChatMessage
     bool deleted = false; // message: deleted
     QList<Reaction> reactions; // message: as the reader who asked sees them
 
+    // Contract v1's message object: messages only.
     QJsonObject toJson() const;
     static std::optional<ChatMessage> fromJson(const QJsonObject &json, QString *error = nullptr);
+    // Contract v2's event object: {"id","room","seq","kind","sender","ts","clientId"?, …the
+    // kind's fields}, a message with its state (edited, deleted: no body, reactions). An event of
+    // a kind this build does not know parses with kind Unknown (its fields kept) so that a
+    // client can skip it; a known kind with wrong fields is refused.
+    QJsonObject toEventJson() const;
+    static std::optional<ChatMessage> fromEventJson(const QJsonObject &json, QString *error = nullptr);
 
     friend bool operator==(const ChatMessage &a, const ChatMessage &b)
     {

@@ -32,6 +32,48 @@ private:
     }
 
 private slots:
+    void eventObjectsOfContractV2()
+    {
+        QFile file(QStringLiteral(CHAT_FIXTURES_DIR "/protocol-v2-events.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject fixtures = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonArray events = fixtures.value("events"_L1).toArray();
+        QCOMPARE(events.size(), 8);
+        QSet<EventKind> kinds;
+        for (const QJsonValue &v : events) {
+            QString error;
+            const auto event = ChatMessage::fromEventJson(v.toObject(), &error);
+            QVERIFY2(event, qPrintable(error));
+            QVERIFY(event->kind != EventKind::Unknown);
+            kinds.insert(event->kind);
+            QCOMPARE(event->toEventJson(), v.toObject()); // the same object back
+        }
+        QCOMPARE(kinds.size(), 6); // every kind has a golden example
+        const auto first = ChatMessage::fromEventJson(events.at(0).toObject());
+        QVERIFY(first->edited);
+        QCOMPARE(first->reactions.size(), 2);
+        QCOMPARE(first->reactions.at(0).key, u"\U0001F44D"_s);
+        QVERIFY(first->reactions.at(0).me);
+        const auto deleted = ChatMessage::fromEventJson(events.at(2).toObject());
+        QVERIFY(deleted->deleted);
+        QVERIFY(deleted->body.isEmpty());
+        QCOMPARE(ChatMessage::fromEventJson(events.at(6).toObject())->clientId, QString()); // server's
+
+        // A newer server's kind is kept for skipping, not refused and not shown as a message.
+        const auto unknown = ChatMessage::fromEventJson(fixtures.value("unknown"_L1).toObject());
+        QVERIFY(unknown);
+        QCOMPARE(unknown->kind, EventKind::Unknown);
+        QCOMPARE(unknown->fields.value("question"_L1).toString(), u"lunch?"_s);
+
+        for (const QJsonValue &v : fixtures.value("invalid"_L1).toArray()) {
+            const QString why = v.toObject().value("why"_L1).toString();
+            QString error;
+            QVERIFY2(!ChatMessage::fromEventJson(v.toObject().value("event"_L1).toObject(), &error),
+                     qPrintable(why));
+            QVERIFY2(!error.isEmpty(), qPrintable(why));
+        }
+    }
+
     void eventKindFieldsAreChecked_data()
     {
         QTest::addColumn<QString>("kind");

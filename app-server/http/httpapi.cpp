@@ -52,8 +52,12 @@ HttpApi::HttpApi(const ServerServices &services, QObject *parent)
 
 void HttpApi::roomsChanged(const QList<ChatMessage> &events)
 {
-    for (const ChatMessage &m : events)
-        m_pages.roomChanged(m.room);
+    for (const ChatMessage &m : events) {
+        if (EventKinds::relatesToMessage(m.kind))
+            m_pages.messagesChanged(m.room);
+        else
+            m_pages.roomChanged(m.room);
+    }
 }
 
 void HttpApi::registerRoutes(QHttpServer &server)

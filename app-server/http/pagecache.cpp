@@ -46,6 +46,19 @@ void PageCache::roomChanged(const QString &room)
     m_newest.erase(it);
 }
 
+void PageCache::messagesChanged(const QString &room)
+{
+    roomChanged(room);
+    for (auto it = m_pages.begin(); it != m_pages.end();) {
+        if (it.key().room == room) {
+            m_bytes -= it->size();
+            it = m_pages.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
 void PageCache::rememberNewest(const QString &room, int limit, qint64 userId,
                                const QByteArray &body)
 {

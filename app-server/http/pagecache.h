@@ -10,8 +10,8 @@
 #include <optional>
 
 // Rendered history pages (the JSON body of GET .../messages). A page is named by its room, its
-// first and last seq, its length and whether there is more: stored messages never change, so the
-// same name always renders to the same bytes. Opening a room asks for the newest page, which is
+// first and last seq, its length and whether there is more: until an edit, delete or reaction
+// changes a message of the room (messagesChanged), the same name renders to the same bytes. Opening a room asks for the newest page, which is
 // the same for every member until the next message: rendering it once instead of per request is
 // most of the cost of a history GET (measured: docs/performance.md).
 //
@@ -35,7 +35,8 @@ public:
 
     void rememberNewest(const QString &room, int limit, qint64 userId, const QByteArray &body);
     std::optional<QByteArray> newest(const QString &room, int limit, qint64 userId) const;
-    void roomChanged(const QString &room);
+    void roomChanged(const QString &room);     // a new event: its newest pages are out of date
+    void messagesChanged(const QString &room); // an edit, delete or reaction: every page is
     qint64 bytes() const { return m_bytes; }
 
 private:

@@ -281,9 +281,10 @@ private slots:
         cache.roomChanged(u"big"_s);
         QVERIFY(!cache.newest(u"big"_s, 20, 7));
         // An edit changes a message of an older page: every page of that room is rendered again.
+        const QByteArray held = cache.body(u"big"_s, page(1), u"e"_s);
         HistoryResult edited = page(1);
         edited.messages[3].body = u"edited"_s;
-        QCOMPARE(cache.body(u"big"_s, edited, u"e"_s), first); // same name: still the old bytes
+        QCOMPARE(cache.body(u"big"_s, edited, u"e"_s), held); // same name: still the old bytes
         const qint64 before = cache.bytes();
         cache.messagesChanged(u"big"_s);
         QVERIFY(cache.bytes() < before);

@@ -21,31 +21,6 @@ QByteArray compact(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-QLatin1StringView clientTypeName(ClientFrame::Type t)
-{
-    switch (t) {
-    case ClientFrame::Type::Subscribe: return "subscribe"_L1;
-    case ClientFrame::Type::Unsubscribe: return "unsubscribe"_L1;
-    case ClientFrame::Type::Send: return "send"_L1;
-    case ClientFrame::Type::Ping: return "ping"_L1;
-    }
-    return {};
-}
-
-QLatin1StringView serverTypeName(ServerFrame::Type t)
-{
-    switch (t) {
-    case ServerFrame::Type::Hello: return "hello"_L1;
-    case ServerFrame::Type::Subscribed: return "subscribed"_L1;
-    case ServerFrame::Type::Ack: return "ack"_L1;
-    case ServerFrame::Type::Message: return "message"_L1;
-    case ServerFrame::Type::Error: return "error"_L1;
-    case ServerFrame::Type::Pong: return "pong"_L1;
-    case ServerFrame::Type::Room: return "room"_L1;
-    }
-    return {};
-}
-
 bool parseObject(const QByteArray &utf8, QJsonObject *out, QString *error)
 {
     QJsonParseError pe;
@@ -62,28 +37,212 @@ bool parseObject(const QByteArray &utf8, QJsonObject *out, QString *error)
     return true;
 }
 
+bool readRoom(const QJsonObject &o, QString *room, QString *why)
+{
+    if (!JsonFields::readString(o, "room"_L1, room, why))
+        return false;
+    if (!Validation::isValidRoomName(*room)) {
+        *why = u"room name must match [a-z0-9_-]{1,64}"_s;
+        return false;
+    }
+    return true;
+}
+
+// The frames a client sends, one entry each: its type, its name on the wire, how its fields are
+// written and how they are read and checked (a refusal as FrameError; its clientId is filled in
+// by the caller when the frame carried a usable one). A new frame is one more entry.
+struct ClientCodec
+{
+    ClientFrame::Type type;
+    QLatin1StringView name;
+    void (*write)(const ClientFrame &f, QJsonObject &o);
+    std::optional<FrameError> (*read)(const QJsonObject &o, int maxBodyBytes, ClientFrame &f);
+};
+
+std::optional<FrameError> invalidFrame(const QString &why)
+{
+    return FrameError{ErrorCode::InvalidFrame, why, {}};
+}
+
+const ClientCodec kClientFrames[] = {
+    {ClientFrame::Type::Subscribe, "subscribe"_L1,
+     [](const ClientFrame &f, QJsonObject &o) {
+         o.insert("room"_L1, f.room);
+         if (f.after)
+             o.insert("after"_L1, *f.after);
+     },
+     [](const QJsonObject &o, int, ClientFrame &f) -> std::optional<FrameError> {
+         QString why;
+         if (!readRoom(o, &f.room, &why) || !JsonFields::readInt64(o, "after"_L1, &f.after, &why, false))
+             return invalidFrame(why);
+         if (f.after && *f.after < 0)
+             return invalidFrame(u"field 'after' must be >= 0"_s);
+         return std::nullopt;
+     }},
+    {ClientFrame::Type::Unsubscribe, "unsubscribe"_L1,
+     [](const ClientFrame &f, QJsonObject &o) { o.insert("room"_L1, f.room); },
+     [](const QJsonObject &o, int, ClientFrame &f) -> std::optional<FrameError> {
+         QString why;
+         if (!readRoom(o, &f.room, &why))
+             return invalidFrame(why);
+         return std::nullopt;
+     }},
+    {ClientFrame::Type::Send, "send"_L1, // (an unusable clientId is never echoed back)
+     [](const ClientFrame &f, QJsonObject &o) {
+         o.insert("room"_L1, f.room);
+         o.insert("clientId"_L1, f.clientId);
+         o.insert("body"_L1, f.body);
+     },
+     [](const QJsonObject &o, int maxBodyBytes, ClientFrame &f) -> std::optional<FrameError> {
+         QString why;
+         if (!JsonFields::readString(o, "clientId"_L1, &f.clientId, &why))
+             return invalidFrame(why);
+         if (!Validation::isValidClientId(f.clientId))
+             return invalidFrame(u"clientId must be 1 to 64 characters without control characters"_s);
+         if (!readRoom(o, &f.room, &why) || !JsonFields::readString(o, "body"_L1, &f.body, &why))
+             return invalidFrame(why);
+         if (const auto bodyError = Validation::bodyError(f.body, maxBodyBytes))
+             return FrameError{*bodyError, Validation::bodyErrorMessage(*bodyError, maxBodyBytes), {}};
+         return std::nullopt;
+     }},
+    {ClientFrame::Type::Ping, "ping"_L1, [](const ClientFrame &, QJsonObject &) {},
+     [](const QJsonObject &, int, ClientFrame &) -> std::optional<FrameError> { return std::nullopt; }},
+};
+
+// The frames the server sends, as kClientFrames: one entry each.
+struct ServerCodec
+{
+    ServerFrame::Type type;
+    QLatin1StringView name;
+    void (*write)(const ServerFrame &f, QJsonObject &o);
+    bool (*read)(const QJsonObject &o, ServerFrame &f, QString *err);
+};
+
+const ServerCodec kServerFrames[] = {
+    {ServerFrame::Type::Hello, "hello"_L1,
+     [](const ServerFrame &f, QJsonObject &o) {
+         o.insert("user"_L1, f.user);
+         o.insert("epoch"_L1, f.epoch);
+         if (f.maxBodyBytes > 0)
+             o.insert("maxBodyBytes"_L1, f.maxBodyBytes);
+     },
+     [](const QJsonObject &o, ServerFrame &f, QString *err) {
+         std::optional<qint64> n;
+         if (!JsonFields::readString(o, "user"_L1, &f.user, err)
+             || !JsonFields::readString(o, "epoch"_L1, &f.epoch, err)
+             || !JsonFields::readInt64(o, "maxBodyBytes"_L1, &n, err, false))
+             return false;
+         f.maxBodyBytes = int(std::clamp<qint64>(n.value_or(0), 0, std::numeric_limits<int>::max()));
+         return true;
+     }},
+    {ServerFrame::Type::Room, "room"_L1,
+     [](const ServerFrame &f, QJsonObject &o) {
+         o.insert("room"_L1, f.room);
+         o.insert("change"_L1, f.change);
+         o.insert("private"_L1, f.isPrivate);
+         o.insert("by"_L1, f.user);
+     },
+     [](const QJsonObject &o, ServerFrame &f, QString *err) {
+         std::optional<bool> isPrivate;
+         if (!JsonFields::readString(o, "room"_L1, &f.room, err)
+             || !JsonFields::readString(o, "change"_L1, &f.change, err)
+             || !JsonFields::readString(o, "by"_L1, &f.user, err, false)
+             || !JsonFields::readBool(o, "private"_L1, &isPrivate, err, false))
+             return false;
+         f.isPrivate = isPrivate.value_or(false);
+         return true;
+     }},
+    {ServerFrame::Type::Subscribed, "subscribed"_L1,
+     [](const ServerFrame &f, QJsonObject &o) {
+         o.insert("room"_L1, f.room);
+         o.insert("lastSeq"_L1, f.lastSeq);
+     },
+     [](const QJsonObject &o, ServerFrame &f, QString *err) {
+         std::optional<qint64> n;
+         if (!JsonFields::readString(o, "room"_L1, &f.room, err)
+             || !JsonFields::readInt64(o, "lastSeq"_L1, &n, err))
+             return false;
+         f.lastSeq = *n;
+         return true;
+     }},
+    {ServerFrame::Type::Ack, "ack"_L1,
+     [](const ServerFrame &f, QJsonObject &o) {
+         o.insert("clientId"_L1, f.clientId);
+         o.insert("room"_L1, f.room);
+         o.insert("seq"_L1, f.seq);
+         o.insert("id"_L1, f.id);
+     },
+     [](const QJsonObject &o, ServerFrame &f, QString *err) {
+         std::optional<qint64> n;
+         if (!JsonFields::readString(o, "clientId"_L1, &f.clientId, err)
+             || !JsonFields::readString(o, "room"_L1, &f.room, err)
+             || !JsonFields::readInt64(o, "seq"_L1, &n, err)
+             || !JsonFields::readString(o, "id"_L1, &f.id, err))
+             return false;
+         f.seq = *n;
+         return true;
+     }},
+    {ServerFrame::Type::Message, "message"_L1,
+     [](const ServerFrame &f, QJsonObject &o) { o.insert("message"_L1, f.message.toJson()); },
+     [](const QJsonObject &o, ServerFrame &f, QString *err) {
+         const QJsonValue m = o.value("message"_L1);
+         if (!m.isObject()) {
+             *err = u"field 'message' must be an object"_s;
+             return false;
+         }
+         auto message = ChatMessage::fromJson(m.toObject(), err);
+         if (!message)
+             return false;
+         f.message = *message;
+         return true;
+     }},
+    {ServerFrame::Type::Error, "error"_L1,
+     [](const ServerFrame &f, QJsonObject &o) {
+         o.insert("code"_L1, Errors::code(f.code));
+         o.insert("message"_L1, f.text);
+         if (!f.clientId.isEmpty())
+             o.insert("clientId"_L1, f.clientId);
+     },
+     [](const QJsonObject &o, ServerFrame &f, QString *err) {
+         QString code;
+         if (!JsonFields::readString(o, "code"_L1, &code, err)
+             || !JsonFields::readString(o, "message"_L1, &f.text, err)
+             || !JsonFields::readString(o, "clientId"_L1, &f.clientId, err, false))
+             return false;
+         f.code = Errors::fromCode(code); // Unknown for a code of a newer server
+         return true;
+     }},
+    {ServerFrame::Type::Pong, "pong"_L1, [](const ServerFrame &, QJsonObject &) {},
+     [](const QJsonObject &, ServerFrame &, QString *) { return true; }},
+};
+
+template<typename Codec, typename Type, size_t N>
+const Codec *codecOf(const Codec (&table)[N], Type type)
+{
+    for (const Codec &c : table) {
+        if (c.type == type)
+            return &c;
+    }
+    return nullptr;
+}
+
+template<typename Codec, size_t N>
+const Codec *codecNamed(const Codec (&table)[N], QStringView name)
+{
+    for (const Codec &c : table) {
+        if (name == c.name)
+            return &c;
+    }
+    return nullptr;
+}
+
 } // namespace
 
 QByteArray ClientFrame::toJson() const
 {
-    QJsonObject o{{kType, clientTypeName(type)}};
-    switch (type) {
-    case Type::Subscribe:
-        o.insert("room"_L1, room);
-        if (after)
-            o.insert("after"_L1, *after);
-        break;
-    case Type::Unsubscribe:
-        o.insert("room"_L1, room);
-        break;
-    case Type::Send:
-        o.insert("room"_L1, room);
-        o.insert("clientId"_L1, clientId);
-        o.insert("body"_L1, body);
-        break;
-    case Type::Ping:
-        break;
-    }
+    const ClientCodec *codec = codecOf(kClientFrames, type);
+    QJsonObject o{{kType, codec->name}};
+    codec->write(*this, o);
     return compact(o);
 }
 
@@ -96,105 +255,35 @@ std::optional<ClientFrame> parseClientFrame(const QByteArray &utf8, int maxBodyB
         *error = {ErrorCode::BadJson, why, {}};
         return std::nullopt;
     }
-    ClientFrame f;
     QString type;
     if (!JsonFields::readString(o, kType, &type, &why)) {
         *error = {ErrorCode::InvalidFrame, why, {}};
         return std::nullopt;
     }
-    // Read clientId first so that every later error can name it.
-    if (type == "send"_L1 && o.value("clientId"_L1).isString())
-        f.clientId = o.value("clientId"_L1).toString();
-
-    auto invalid = [&](ErrorCode code, const QString &message) {
-        *error = {code, message, f.clientId};
+    const ClientCodec *codec = codecNamed(kClientFrames, type);
+    if (!codec) {
+        *error = {ErrorCode::UnknownType, u"unknown frame type '%1'"_s.arg(type.left(32)), {}};
         return std::nullopt;
-    };
-    auto readRoom = [&]() {
-        if (!JsonFields::readString(o, "room"_L1, &f.room, &why))
-            return false;
-        if (!Validation::isValidRoomName(f.room)) {
-            why = u"room name must match [a-z0-9_-]{1,64}"_s;
-            return false;
-        }
-        return true;
-    };
-
-    if (type == "subscribe"_L1) {
-        f.type = ClientFrame::Type::Subscribe;
-        if (!readRoom())
-            return invalid(ErrorCode::InvalidFrame, why);
-        if (!JsonFields::readInt64(o, "after"_L1, &f.after, &why, false))
-            return invalid(ErrorCode::InvalidFrame, why);
-        if (f.after && *f.after < 0)
-            return invalid(ErrorCode::InvalidFrame, u"field 'after' must be >= 0"_s);
-    } else if (type == "unsubscribe"_L1) {
-        f.type = ClientFrame::Type::Unsubscribe;
-        if (!readRoom())
-            return invalid(ErrorCode::InvalidFrame, why);
-    } else if (type == "send"_L1) {
-        f.type = ClientFrame::Type::Send;
-        if (!JsonFields::readString(o, "clientId"_L1, &f.clientId, &why))
-            return invalid(ErrorCode::InvalidFrame, why);
-        if (!Validation::isValidClientId(f.clientId)) {
-            f.clientId.clear(); // not echoed back: it is not a usable id
-            return invalid(ErrorCode::InvalidFrame,
-                           u"clientId must be 1 to 64 characters without control characters"_s);
-        }
-        if (!readRoom())
-            return invalid(ErrorCode::InvalidFrame, why);
-        if (!JsonFields::readString(o, "body"_L1, &f.body, &why))
-            return invalid(ErrorCode::InvalidFrame, why);
-        if (const auto bodyError = Validation::bodyError(f.body, maxBodyBytes)) {
-            *error = {*bodyError, Validation::bodyErrorMessage(*bodyError, maxBodyBytes), f.clientId};
-            return std::nullopt;
-        }
-    } else if (type == "ping"_L1) {
-        f.type = ClientFrame::Type::Ping;
-    } else {
-        return invalid(ErrorCode::UnknownType, u"unknown frame type '%1'"_s.arg(type.left(32)));
+    }
+    ClientFrame f;
+    f.type = codec->type;
+    // A send's clientId is read first so that every later error can name it.
+    const QString clientId = f.type == ClientFrame::Type::Send && o.value("clientId"_L1).isString()
+            ? o.value("clientId"_L1).toString()
+            : QString();
+    if (auto refusal = codec->read(o, maxBodyBytes, f)) {
+        refusal->clientId = Validation::isValidClientId(clientId) ? clientId : QString();
+        *error = *refusal;
+        return std::nullopt;
     }
     return f;
 }
 
 QByteArray ServerFrame::toJson() const
 {
-    QJsonObject o{{kType, serverTypeName(type)}};
-    switch (type) {
-    case Type::Hello:
-        o.insert("user"_L1, user);
-        o.insert("epoch"_L1, epoch);
-        if (maxBodyBytes > 0)
-            o.insert("maxBodyBytes"_L1, maxBodyBytes);
-        break;
-    case Type::Room:
-        o.insert("room"_L1, room);
-        o.insert("change"_L1, change);
-        o.insert("private"_L1, isPrivate);
-        o.insert("by"_L1, user);
-        break;
-    case Type::Subscribed:
-        o.insert("room"_L1, room);
-        o.insert("lastSeq"_L1, lastSeq);
-        break;
-    case Type::Ack:
-        o.insert("clientId"_L1, clientId);
-        o.insert("room"_L1, room);
-        o.insert("seq"_L1, seq);
-        o.insert("id"_L1, id);
-        break;
-    case Type::Message:
-        o.insert("message"_L1, message.toJson());
-        break;
-    case Type::Error:
-        o.insert("code"_L1, Errors::code(code));
-        o.insert("message"_L1, text);
-        if (!clientId.isEmpty())
-            o.insert("clientId"_L1, clientId);
-        break;
-    case Type::Pong:
-        break;
-    }
+    const ServerCodec *codec = codecOf(kServerFrames, type);
+    QJsonObject o{{kType, codec->name}};
+    codec->write(*this, o);
     return compact(o);
 }
 
@@ -205,67 +294,18 @@ std::optional<ServerFrame> ServerFrame::parse(const QByteArray &utf8, QString *e
     QJsonObject o;
     if (!parseObject(utf8, &o, err))
         return std::nullopt;
-    ServerFrame f;
     QString type;
     if (!JsonFields::readString(o, kType, &type, err))
         return std::nullopt;
-    std::optional<qint64> n;
-    if (type == "hello"_L1) {
-        f.type = Type::Hello;
-        if (!JsonFields::readString(o, "user"_L1, &f.user, err)
-            || !JsonFields::readString(o, "epoch"_L1, &f.epoch, err)
-            || !JsonFields::readInt64(o, "maxBodyBytes"_L1, &n, err, false))
-            return std::nullopt;
-        f.maxBodyBytes = int(std::clamp<qint64>(n.value_or(0), 0, std::numeric_limits<int>::max()));
-    } else if (type == "room"_L1) {
-        f.type = Type::Room;
-        if (!JsonFields::readString(o, "room"_L1, &f.room, err)
-            || !JsonFields::readString(o, "change"_L1, &f.change, err)
-            || !JsonFields::readString(o, "by"_L1, &f.user, err, false))
-            return std::nullopt;
-        std::optional<bool> isPrivate;
-        if (!JsonFields::readBool(o, "private"_L1, &isPrivate, err, false))
-            return std::nullopt;
-        f.isPrivate = isPrivate.value_or(false);
-    } else if (type == "subscribed"_L1) {
-        f.type = Type::Subscribed;
-        if (!JsonFields::readString(o, "room"_L1, &f.room, err)
-            || !JsonFields::readInt64(o, "lastSeq"_L1, &n, err))
-            return std::nullopt;
-        f.lastSeq = *n;
-    } else if (type == "ack"_L1) {
-        f.type = Type::Ack;
-        if (!JsonFields::readString(o, "clientId"_L1, &f.clientId, err)
-            || !JsonFields::readString(o, "room"_L1, &f.room, err)
-            || !JsonFields::readInt64(o, "seq"_L1, &n, err)
-            || !JsonFields::readString(o, "id"_L1, &f.id, err))
-            return std::nullopt;
-        f.seq = *n;
-    } else if (type == "message"_L1) {
-        f.type = Type::Message;
-        const QJsonValue m = o.value("message"_L1);
-        if (!m.isObject()) {
-            *err = u"field 'message' must be an object"_s;
-            return std::nullopt;
-        }
-        auto message = ChatMessage::fromJson(m.toObject(), err);
-        if (!message)
-            return std::nullopt;
-        f.message = *message;
-    } else if (type == "error"_L1) {
-        f.type = Type::Error;
-        QString code;
-        if (!JsonFields::readString(o, "code"_L1, &code, err)
-            || !JsonFields::readString(o, "message"_L1, &f.text, err)
-            || !JsonFields::readString(o, "clientId"_L1, &f.clientId, err, false))
-            return std::nullopt;
-        f.code = Errors::fromCode(code); // Unknown for a code of a newer server
-    } else if (type == "pong"_L1) {
-        f.type = Type::Pong;
-    } else {
+    const ServerCodec *codec = codecNamed(kServerFrames, type);
+    if (!codec) {
         *err = u"unknown frame type '%1'"_s.arg(type.left(32));
         return std::nullopt;
     }
+    ServerFrame f;
+    f.type = codec->type;
+    if (!codec->read(o, f, err))
+        return std::nullopt;
     return f;
 }
 

@@ -3,6 +3,7 @@
 // the outbox across client restarts, and an epoch change.
 #include "chatclient.h"
 #include "httpclient.h"
+#include "pgserver.h"
 #include "testdatabase.h"
 #include "testserver.h"
 
@@ -254,6 +255,35 @@ private slots:
         QCOMPARE(seqsOf(stored), oneTo(6)); // the lost-ack one was not stored twice
         QCOMPARE(stored.first().clientId, ackedClientId);
         QCOMPARE(seqsOf(model->confirmedMessages()), oneTo(6));
+    }
+
+    void serverThatCannotStoreIsExplainedAndWaitedFor()
+    {
+        if (!TestDatabase::isPostgreSql())
+            QSKIP("needs a database that can go away under a running server: the _postgresql variant runs it");
+        auto alice = loggedIn(u"alice"_s);
+        alice->openRoom(u"general"_s);
+        QVERIFY(waitConnected(*alice));
+        MessageListModel *model = alice->messages(u"general"_s);
+        alice->sendMessage(u"general"_s, u"before"_s);
+        QTRY_COMPARE(model->confirmedCount(), 1);
+
+        QSignalSpy noticed(alice.get(), &ChatClient::noticed);
+        QVERIFY(TestDatabase::postgres()->kill()); // chat-server stays up, its database does not
+        alice->sendMessage(u"general"_s, u"while the database is down"_s);
+        alice->sendMessage(u"general"_s, u"and another"_s);
+        QTRY_VERIFY(!noticed.isEmpty());
+        QCOMPARE(noticed.first().at(0).toString(),
+                 u"The server cannot store messages right now. Yours are kept and will be sent as soon as it can."_s);
+        QCOMPARE(model->confirmedCount(), 1);
+        QCOMPARE(model->rowCount(), 3); // both wait in the outbox, shown as sending
+        QVERIFY(alice->connection()->state() == ChatConnection::State::Connected);
+
+        QVERIFY(TestDatabase::postgres()->start());
+        QTRY_COMPARE_WITH_TIMEOUT(model->confirmedCount(), 3, 20000);
+        QCOMPARE(model->rowCount(), 3); // each stored once
+        QCOMPARE(noticed.size(), 1);    // told once, not once per retry
+        QCOMPARE(serverHistory(alice->api()->token()).size(), 3);
     }
 
     void epochChangeResetsCursors()

@@ -375,6 +375,7 @@ void ChatClient::flushOutbox()
 
 void ChatClient::onAck(const QString &clientId, const QString &room, qint64 seq, const QString &id)
 {
+    m_toldServerTrouble = false; // stored again: a later outage is told again
     m_inFlight.remove(clientId);
     m_outbox.remove(clientId);
     // A retry of a message first sent to another room is acked with the original room.
@@ -391,6 +392,11 @@ void ChatClient::onError(ErrorCode code, const QString &message, const QString &
     }
     m_inFlight.remove(clientId);
     if (Errors::isTransient(code)) {
+        // Sending too fast only slows the outbox down; a server that cannot store (its database
+        // is away) is worth a word, once, so that "sending…" does not look like a hang.
+        if (code != ErrorCode::RateLimited && !std::exchange(m_toldServerTrouble, true))
+            emit noticed(tr("The server cannot store messages right now. Yours are kept and "
+                            "will be sent as soon as it can."));
         if (!m_retryTimer.isActive())
             m_retryTimer.start(m_options.retryDelayMs);
         return;

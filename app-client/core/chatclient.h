@@ -117,6 +117,7 @@ private:
     QSet<QString> m_inFlight; // clientIds sent on the current link, not yet answered
     QHash<QString, QString> m_outboxRoom; // clientId -> room, for acks and errors
     QTimer m_retryTimer;
+    bool m_toldServerTrouble = false; // the user was told the server cannot store, since the last ack
     QString m_user;
     ReadMarkers m_readMarkers;
     int m_maxBodyBytes;

@@ -274,7 +274,7 @@ private slots:
         alice->sendMessage(u"general"_s, u"and another"_s);
         QTRY_VERIFY(!noticed.isEmpty());
         QCOMPARE(noticed.first().at(0).toString(),
-                 u"The server cannot store messages right now. Yours are kept and will be sent as soon as it can."_s);
+                 u"The server can't store messages right now. Yours will be sent later."_s);
         QCOMPARE(model->confirmedCount(), 1);
         QCOMPARE(model->rowCount(), 3); // both wait in the outbox, shown as sending
         QVERIFY(alice->connection()->state() == ChatConnection::State::Connected);

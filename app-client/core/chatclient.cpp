@@ -395,8 +395,7 @@ void ChatClient::onError(ErrorCode code, const QString &message, const QString &
         // Sending too fast only slows the outbox down; a server that cannot store (its database
         // is away) is worth a word, once, so that "sending…" does not look like a hang.
         if (code != ErrorCode::RateLimited && !std::exchange(m_toldServerTrouble, true))
-            emit noticed(tr("The server cannot store messages right now. Yours are kept and "
-                            "will be sent as soon as it can."));
+            emit noticed(tr("The server can't store messages right now. Yours will be sent later."));
         if (!m_retryTimer.isActive())
             m_retryTimer.start(m_options.retryDelayMs);
         return;

@@ -10,6 +10,7 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -269,7 +270,10 @@ private slots:
         QTRY_COMPARE(model->confirmedCount(), 1);
 
         QSignalSpy noticed(alice.get(), &ChatClient::noticed);
-        QVERIFY(TestDatabase::postgres()->kill()); // chat-server stays up, its database does not
+        PostgresServer *pg = TestDatabase::postgres();
+        QVERIFY(pg);
+        auto restart = qScopeGuard([pg] { pg->start(); }); // for the next test, pass or fail
+        QVERIFY(pg->kill()); // chat-server stays up, its database does not
         alice->sendMessage(u"general"_s, u"while the database is down"_s);
         alice->sendMessage(u"general"_s, u"and another"_s);
         QTRY_VERIFY(!noticed.isEmpty());
@@ -279,7 +283,8 @@ private slots:
         QCOMPARE(model->rowCount(), 3); // both wait in the outbox, shown as sending
         QVERIFY(alice->connection()->state() == ChatConnection::State::Connected);
 
-        QVERIFY(TestDatabase::postgres()->start());
+        QVERIFY(pg->start());
+        restart.dismiss();
         QTRY_COMPARE_WITH_TIMEOUT(model->confirmedCount(), 3, 20000);
         QCOMPARE(model->rowCount(), 3); // each stored once
         QCOMPARE(noticed.size(), 1);    // told once, not once per retry

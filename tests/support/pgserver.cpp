@@ -109,7 +109,12 @@ bool PostgresServer::kill()
 
 bool PostgresServer::isRunning() const
 {
-    return m_initialised && QFile::exists(m_dir.filePath(u"data/postmaster.pid"_s));
+    // A killed postmaster leaves its pid file behind: running means that pid is alive.
+    QFile pidFile(m_dir.filePath(u"data/postmaster.pid"_s));
+    if (!m_initialised || !pidFile.open(QIODevice::ReadOnly))
+        return false;
+    const pid_t pid = pid_t(pidFile.readLine().trimmed().toLongLong());
+    return pid > 0 && ::kill(pid, 0) == 0;
 }
 
 QString PostgresServer::url(const QString &database) const

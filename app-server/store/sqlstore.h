@@ -16,9 +16,9 @@
 // ChatStore on any QtSql database: every query is written once, in the SQL that SQLite and
 // PostgreSQL both accept (ON CONFLICT, RETURNING, lower(name) indexes), and the schema comes from
 // the engine's own resource files. Subclasses open the connection (SqliteStore, PostgresStore) and
-// say how the engine differs in the little that does (sole writer or not, an EventWriter of their
-// own).
-// appendBatch checks rooms and membership here and leaves numbering and writing to EventWriter.
+// say how the engine differs in the little that does: whether it is the only writer, and an
+// EventWriter of its own. appendBatch checks rooms and membership here and leaves numbering and
+// writing to the EventWriter.
 class SqlStore : public ChatStore
 {
 public:
@@ -46,7 +46,6 @@ public:
     QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
 
 protected:
-
     // soleWriter: only this process writes the database (SQLite under its lock file), so the
     // newest seq of a room is known from its own commits and need not be read back per query.
     SqlStore(bool soleWriter, const QString &connectionPrefix);

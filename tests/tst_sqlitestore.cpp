@@ -67,6 +67,19 @@ private slots:
         QSqlDatabase::removeDatabase(u"probe"_s);
     }
 
+    void oneServerPerFile()
+    {
+        // Embedded: one server per file, held by a lock file beside it (two servers on one
+        // database are PostgreSQL's: tst_postgresstore).
+        auto first = openStore();
+        SqliteStore second(m_dir->filePath(u"chat.db"_s));
+        QString error;
+        QVERIFY(!second.open(&error));
+        QVERIFY2(error.contains(u"in use"_s), qPrintable(error));
+        first.reset();
+        QVERIFY2(second.open(&error), qPrintable(error));
+    }
+
     void walStaysBoundedUnderSteadyWrites()
     {
         // Checkpoints run between the writer's own transactions (SQLite's automatic ones), so

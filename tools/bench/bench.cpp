@@ -7,6 +7,7 @@
 // --postgres: also run the ingest scenarios with chat-server on PostgreSQL, a cluster of the
 // benchmark's own made with that directory's initdb (Debian: /usr/lib/postgresql/15/bin).
 #include "pgcluster.h"
+#include "process.h"
 #include "wsloop.h"
 
 #include <algorithm>
@@ -32,112 +33,6 @@
 using namespace bench;
 
 namespace {
-
-uint16_t freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
-bool canConnect(uint16_t port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
-}
-
-struct Process
-{
-    pid_t pid = -1;
-    uint16_t port = 0;
-    ~Process() { stop(); }
-    void stop()
-    {
-        if (pid > 0) {
-            kill(pid, SIGTERM);
-            waitpid(pid, nullptr, 0);
-            pid = -1;
-        }
-    }
-};
-
-// Starts argv (with the port substituted for "{port}") and waits until it accepts connections.
-bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
-           const std::vector<std::pair<std::string, std::string>> &env)
-{
-    p.port = freePort();
-    std::fflush(stdout); // or the child inherits what is buffered and prints it again
-    for (auto &a : argv) {
-        const size_t at = a.find("{port}");
-        if (at != std::string::npos)
-            a.replace(at, 6, std::to_string(p.port));
-    }
-    p.pid = fork();
-    if (p.pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); // no orphaned servers if the bench dies
-        if (!dir.empty() && chdir(dir.c_str()) != 0)
-            _exit(127);
-        for (const auto &[k, v] : env)
-            setenv(k.c_str(), v.c_str(), 1);
-        if (!freopen("/dev/null", "w", stderr) || !freopen("/dev/null", "w", stdout))
-            _exit(127);
-        std::vector<char *> args;
-        for (auto &a : argv)
-            args.push_back(a.data());
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    for (int i = 0; i < 200; ++i) {
-        if (canConnect(p.port))
-            return true;
-        usleep(50000);
-    }
-    return false;
-}
-
-// /proc/PID/stat: user + system CPU time in seconds.
-double cpuSeconds(pid_t pid)
-{
-    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-    std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    const size_t close = all.rfind(')');
-    if (close == std::string::npos)
-        return 0;
-    std::istringstream rest(all.substr(close + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14)
-            utime = std::stod(field);
-        if (i == 15)
-            stime = std::stod(field);
-    }
-    return (utime + stime) / double(sysconf(_SC_CLK_TCK));
-}
-
-double rssMiB(pid_t pid)
-{
-    std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(f, line)) {
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    }
-    return 0;
-}
 
 // Blocking HTTP POST on a fresh connection; returns the response body ("" on failure).
 std::string httpPost(uint16_t port, const std::string &path, const std::string &body,

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+#include "process.h"
+
+#include <arpa/inet.h>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sstream>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace bench {
+
+uint16_t freePort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+bool canConnect(uint16_t port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+void Process::stop()
+{
+    if (pid > 0) {
+        kill(pid, SIGTERM);
+        waitpid(pid, nullptr, 0);
+        pid = -1;
+    }
+}
+
+bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
+           const std::vector<std::pair<std::string, std::string>> &env)
+{
+    p.port = freePort();
+    std::fflush(stdout); // or the child inherits what is buffered and prints it again
+    for (auto &a : argv) {
+        const size_t at = a.find("{port}");
+        if (at != std::string::npos)
+            a.replace(at, 6, std::to_string(p.port));
+    }
+    p.pid = fork();
+    if (p.pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); // no orphaned servers if the bench dies
+        if (!dir.empty() && chdir(dir.c_str()) != 0)
+            _exit(127);
+        for (const auto &[k, v] : env)
+            setenv(k.c_str(), v.c_str(), 1);
+        if (!freopen("/dev/null", "w", stderr) || !freopen("/dev/null", "w", stdout))
+            _exit(127);
+        std::vector<char *> args;
+        for (auto &a : argv)
+            args.push_back(a.data());
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {
+        if (canConnect(p.port))
+            return true;
+        usleep(50000);
+    }
+    return false;
+}
+
+double cpuSeconds(pid_t pid)
+{
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const size_t close = all.rfind(')');
+    if (close == std::string::npos)
+        return 0;
+    std::istringstream rest(all.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14)
+            utime = std::stod(field);
+        if (i == 15)
+            stime = std::stod(field);
+    }
+    return (utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+
+double rssMiB(pid_t pid)
+{
+    std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(f, line)) {
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stod(line.substr(6)) / 1024.0;
+    }
+    return 0;
+}
+
+} // namespace bench

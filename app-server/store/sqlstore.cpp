@@ -61,6 +61,8 @@ void SqlStore::close()
     m_members.clear();
     m_userNames.clear();
     m_recent.clear();
+    m_reactionRooms.clear();
+    m_reactionRoomsLoaded = false;
 }
 
 void SqlStore::setWriter(std::unique_ptr<EventWriter> writer)

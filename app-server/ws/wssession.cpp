@@ -10,6 +10,7 @@
 
 #include <QDeadlineTimer>
 #include <QPointer>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -156,6 +157,17 @@ void WsSession::onCatchUp(const QString &room, quint64 generation,
     const auto it = m_subs.find(room);
     if (it == m_subs.end() || it->generation != generation || m_closing)
         return; // unsubscribed or re-subscribed meanwhile
+    if (refusal && it->refilling && refusal->code == ErrorCode::Internal) {
+        // The store could not fill a jump (its database is away): keep the subscription and
+        // the held events, and ask again; nothing after the jump goes out before the gap.
+        const qint64 after = it->lastSent;
+        QTimer::singleShot(kRefillRetryMs, this, [this, room, generation, after] {
+            const auto again = m_subs.constFind(room);
+            if (again != m_subs.cend() && again->generation == generation && again->refilling)
+                fetchCatchUp(room, generation, after, false);
+        });
+        return;
+    }
     if (refusal) {
         m_subs.erase(it);
         m_services.hub->unsubscribe(room, this);

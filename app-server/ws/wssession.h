@@ -45,6 +45,7 @@ public:
     void close(QWebSocketProtocol::CloseCode code, const QString &reason) override;
 
     static constexpr int kCatchUpPage = 500;
+    static constexpr int kRefillRetryMs = 500; // a jump the store could not fill yet
     static constexpr qint64 kMaxBufferedBytes = 16 * 1024 * 1024;
 
 private:

@@ -9,6 +9,7 @@
 #include "http/connectionguard.h"
 #include "http/httpapi.h"
 #include "logging.h"
+#include "protocol.h"
 #include "ratelimiter.h"
 #include "store/postgresstore.h"
 #include "store/sqlitestore.h"
@@ -25,7 +26,9 @@
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTimer>
+#include <QPointer>
 #include <QWebSocket>
+#include <QWebSocketServer>
 
 using namespace Qt::StringLiterals;
 
@@ -90,6 +93,20 @@ bool ChatServer::start(QString *error)
     limits.idleTimeoutMs = m_config.httpIdleTimeoutSecs * 1000;
     limits.requestTimeoutMs = m_config.httpRequestTimeoutSecs * 1000;
     m_tcp = new GuardedTcpServer(limits, this);
+    // WebSocket upgrades to /ws go to a WebSocket server of our own, which answers the chat.v2
+    // subprotocol (QtHttpServer 6.4's cannot be told any); every other request to QtHttpServer.
+    m_ws = new QWebSocketServer(u"chat-server"_s, QWebSocketServer::NonSecureMode, this);
+    m_ws->setSupportedSubprotocols({QString::fromLatin1(Protocol::kSubprotocol)});
+    m_ws->setMaxPendingConnections(4096);
+    connect(m_ws, &QWebSocketServer::newConnection, this, &ChatServer::onNewWebSocketConnections);
+    m_tcp->setUpgradeHandler([ws = QPointer(m_ws)](QTcpSocket *socket) {
+        if (!ws) {
+            socket->abort();
+            return;
+        }
+        ws->handleConnection(socket);
+        Q_EMIT socket->readyRead(); // the request is already in the socket's buffer
+    });
     if (m_config.tlsEnabled()) {
         QSslConfiguration tls;
         if (!loadTls(m_config, &tls, error))
@@ -109,8 +126,9 @@ bool ChatServer::start(QString *error)
     }
 
     m_api->registerRoutes(*m_http);
-    // WebSocket upgrades: QtHttpServer 6.4 hands them over only when a route matches the path and
-    // its handler writes nothing. A plain GET /ws gets 426.
+    // A plain GET /ws gets 426. An upgrade the guard did not divert (one arriving after other
+    // requests on a kept-alive connection) is still taken: QtHttpServer 6.4 hands it over only
+    // when a route matches the path and its handler writes nothing.
     m_http->route(u"/ws"_s, [](const QHttpServerRequest &request, QHttpServerResponder &&r) {
         if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
             return;
@@ -183,10 +201,14 @@ quint16 ChatServer::port() const
 
 void ChatServer::onNewWebSocketConnections()
 {
-    while (m_http->hasPendingWebSocketConnections()) {
-        std::unique_ptr<QWebSocket> socket = m_http->nextPendingWebSocketConnection();
-        if (!socket)
-            continue;
+    auto next = [this]() -> std::unique_ptr<QWebSocket> {
+        if (m_ws->hasPendingConnections())
+            return std::unique_ptr<QWebSocket>(m_ws->nextPendingConnection());
+        if (m_http->hasPendingWebSocketConnections())
+            return m_http->nextPendingWebSocketConnection();
+        return nullptr;
+    };
+    while (std::unique_ptr<QWebSocket> socket = next()) {
         if (m_shuttingDown) {
             socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
             socket.release()->deleteLater();

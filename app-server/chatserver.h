@@ -17,6 +17,7 @@ class RoomService;
 class MessageBus;
 class Sequencer;
 class QHttpServer;
+class QWebSocketServer;
 class QSslConfiguration;
 class RateLimiter;
 class StoreService;
@@ -52,6 +53,7 @@ private:
     HttpApi *m_api = nullptr;
     QHttpServer *m_http = nullptr;
     GuardedTcpServer *m_tcp = nullptr;
+    QWebSocketServer *m_ws = nullptr; // takes the /ws upgrades the guard diverts
     ServerServices m_services;
     bool m_shuttingDown = false;
 };

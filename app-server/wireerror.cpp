@@ -14,6 +14,10 @@ WireError storeError(StoreStatus status, const QString &room)
         return {ErrorCode::UserNotFound, Errors::defaultMessage(ErrorCode::UserNotFound)};
     case StoreStatus::Forbidden:
         return {ErrorCode::Forbidden, u"you are not a member of room '%1'"_s.arg(room)};
+    case StoreStatus::NotAuthor:
+        return {ErrorCode::Forbidden, u"only its sender can edit or delete a message"_s};
+    case StoreStatus::NoChange:
+        return {ErrorCode::NoChange, Errors::defaultMessage(ErrorCode::NoChange)};
     case StoreStatus::Conflict:
         return {ErrorCode::NameTaken, Errors::defaultMessage(ErrorCode::NameTaken)};
     default:

@@ -104,31 +104,12 @@ std::optional<InviteRequest> InviteRequest::fromJson(const QJsonObject &json, QS
     return r;
 }
 
-QJsonObject PostMessageRequest::toJson() const
-{
-    return {{"clientId"_L1, clientId}, {"body"_L1, body}};
-}
-
-std::optional<PostMessageRequest> PostMessageRequest::fromJson(const QJsonObject &json,
-                                                               QString *error)
-{
-    PostMessageRequest r;
-    if (!JsonFields::readString(json, "clientId"_L1, &r.clientId, error)
-        || !JsonFields::readString(json, "body"_L1, &r.body, error))
-        return std::nullopt;
-    if (!Validation::isValidClientId(r.clientId)) {
-        fail(error, u"clientId must be 1 to 64 characters without control characters"_s);
-        return std::nullopt;
-    }
-    return r;
-}
-
 QJsonObject HistoryPage::toJson() const
 {
     QJsonArray list;
-    for (const ChatMessage &m : messages)
+    for (const ChatMessage &m : events)
         list.append(m.toJson());
-    return {{"messages"_L1, list}, {"epoch"_L1, epoch}, {"hasMore"_L1, hasMore}};
+    return {{"events"_L1, list}, {"epoch"_L1, epoch}, {"hasMore"_L1, hasMore}};
 }
 
 std::optional<HistoryPage> HistoryPage::fromJson(const QJsonObject &json, QString *error)
@@ -138,16 +119,16 @@ std::optional<HistoryPage> HistoryPage::fromJson(const QJsonObject &json, QStrin
     if (!JsonFields::readString(json, "epoch"_L1, &page.epoch, error)
         || !JsonFields::readBool(json, "hasMore"_L1, &hasMore, error))
         return std::nullopt;
-    const QJsonValue list = json.value("messages"_L1);
+    const QJsonValue list = json.value("events"_L1);
     if (!list.isArray()) {
-        fail(error, u"field 'messages' must be an array"_s);
+        fail(error, u"field 'events' must be an array"_s);
         return std::nullopt;
     }
     for (const QJsonValue &v : list.toArray()) {
         auto m = ChatMessage::fromJson(v.toObject(), error);
         if (!m)
             return std::nullopt;
-        page.messages.append(*m);
+        page.events.append(*m);
     }
     page.hasMore = *hasMore;
     return page;

@@ -22,7 +22,7 @@ struct ApiError
     static std::optional<ApiError> fromJson(const QJsonObject &json);
 };
 
-struct Credentials // POST /api/v1/register and /login
+struct Credentials // POST /api/v2/register and /login
 {
     QString username;
     QString password;
@@ -40,7 +40,7 @@ struct AuthResult // 200/201 of register and login
     static std::optional<AuthResult> fromJson(const QJsonObject &json, QString *error = nullptr);
 };
 
-struct CreateRoomRequest // POST /api/v1/rooms
+struct CreateRoomRequest // POST /api/v2/rooms
 {
     QString name;
     bool isPrivate = false;
@@ -50,7 +50,7 @@ struct CreateRoomRequest // POST /api/v1/rooms
                                                      QString *error = nullptr);
 };
 
-struct InviteRequest // POST /api/v1/rooms/{room}/invite
+struct InviteRequest // POST /api/v2/rooms/{room}/invite
 {
     QString user;
 
@@ -58,19 +58,9 @@ struct InviteRequest // POST /api/v1/rooms/{room}/invite
     static std::optional<InviteRequest> fromJson(const QJsonObject &json, QString *error = nullptr);
 };
 
-struct PostMessageRequest // POST /api/v1/rooms/{room}/messages
+struct HistoryPage // GET /api/v2/rooms/{room}/events
 {
-    QString clientId;
-    QString body;
-
-    QJsonObject toJson() const;
-    static std::optional<PostMessageRequest> fromJson(const QJsonObject &json,
-                                                      QString *error = nullptr);
-};
-
-struct HistoryPage // GET /api/v1/rooms/{room}/messages
-{
-    QList<ChatMessage> messages; // ascending seq
+    QList<ChatMessage> events; // ascending seq; kinds this build does not know are kept as Unknown
     QString epoch;
     bool hasMore = false;
 

@@ -18,52 +18,11 @@ QDateTime parseTimestamp(const QString &text)
     return ts.isValid() ? ts.toUTC() : QDateTime();
 }
 
-QJsonObject ChatMessage::toJson() const
-{
-    return QJsonObject{
-        {"id"_L1, id},
-        {"room"_L1, room},
-        {"seq"_L1, seq},
-        {"sender"_L1, sender},
-        {"body"_L1, body},
-        {"clientId"_L1, clientId},
-        {"ts"_L1, formatTimestamp(ts)},
-    };
-}
-
-std::optional<ChatMessage> ChatMessage::fromJson(const QJsonObject &json, QString *error)
-{
-    ChatMessage m;
-    std::optional<qint64> seq;
-    QString ts;
-    if (!JsonFields::readString(json, "id"_L1, &m.id, error)
-        || !JsonFields::readString(json, "room"_L1, &m.room, error)
-        || !JsonFields::readInt64(json, "seq"_L1, &seq, error)
-        || !JsonFields::readString(json, "sender"_L1, &m.sender, error)
-        || !JsonFields::readString(json, "body"_L1, &m.body, error)
-        || !JsonFields::readString(json, "clientId"_L1, &m.clientId, error)
-        || !JsonFields::readString(json, "ts"_L1, &ts, error))
-        return std::nullopt;
-    m.seq = *seq;
-    if (m.seq < 1) {
-        if (error)
-            *error = u"field 'seq' must be at least 1"_s;
-        return std::nullopt;
-    }
-    m.ts = parseTimestamp(ts);
-    if (!m.ts.isValid()) {
-        if (error)
-            *error = u"field 'ts' must be an ISO 8601 UTC timestamp"_s;
-        return std::nullopt;
-    }
-    return m;
-}
-
 namespace {
 // The fields every event has, not the kind's own.
 constexpr QLatin1StringView kCommon[] = {"id"_L1, "room"_L1, "seq"_L1, "kind"_L1, "sender"_L1,
                                          "ts"_L1, "clientId"_L1, "body"_L1, "edited"_L1,
-                                         "deleted"_L1, "reactions"_L1};
+                                         "deleted"_L1, "reactions"_L1, "updatedSeq"_L1};
 
 bool hasBody(EventKind kind)
 {
@@ -71,7 +30,7 @@ bool hasBody(EventKind kind)
 }
 } // namespace
 
-QJsonObject ChatMessage::toEventJson() const
+QJsonObject ChatMessage::toJson() const
 {
     QJsonObject o = fields;
     o.insert("id"_L1, id);
@@ -91,6 +50,8 @@ QJsonObject ChatMessage::toEventJson() const
             o.insert("edited"_L1, true);
         if (deleted)
             o.insert("deleted"_L1, true);
+        if (updatedSeq > 0)
+            o.insert("updatedSeq"_L1, updatedSeq);
         if (!reactions.isEmpty()) {
             QJsonArray list;
             for (const Reaction &r : reactions)
@@ -101,7 +62,7 @@ QJsonObject ChatMessage::toEventJson() const
     return o;
 }
 
-std::optional<ChatMessage> ChatMessage::fromEventJson(const QJsonObject &json, QString *error)
+std::optional<ChatMessage> ChatMessage::fromJson(const QJsonObject &json, QString *error)
 {
     QString why;
     auto fail = [&](const QString &text) {
@@ -134,11 +95,14 @@ std::optional<ChatMessage> ChatMessage::fromEventJson(const QJsonObject &json, Q
     if (m.kind == EventKind::Unknown)
         return m; // a newer server's kind: the caller skips it
     std::optional<bool> edited, deleted;
+    std::optional<qint64> updatedSeq;
     if (!JsonFields::readBool(json, "edited"_L1, &edited, &why, false)
-        || !JsonFields::readBool(json, "deleted"_L1, &deleted, &why, false))
+        || !JsonFields::readBool(json, "deleted"_L1, &deleted, &why, false)
+        || !JsonFields::readInt64(json, "updatedSeq"_L1, &updatedSeq, &why, false))
         return fail(why);
     m.edited = edited.value_or(false);
     m.deleted = deleted.value_or(false);
+    m.updatedSeq = std::max<qint64>(0, updatedSeq.value_or(0));
     if (hasBody(m.kind) && !m.deleted && !JsonFields::readString(json, "body"_L1, &m.body, &why))
         return fail(why);
     if (EventKinds::fieldsError(m.kind, m.fields, &why))

@@ -23,9 +23,7 @@ struct Reaction
     }
 };
 
-// One event of a room's timeline (docs/protocol.md, "Message object"; the kinds: eventkind.h).
-// v1 carries messages only; the kind, its fields and a message's current state (edited,
-// deleted, reactions) are the store's now and the wire's with contract v2.
+// One event of a room's timeline (docs/protocol.md, "Events"; the kinds: eventkind.h).
 struct ChatMessage
 {
     QString id;       // server-assigned UUID
@@ -40,23 +38,24 @@ struct ChatMessage
     bool edited = false;  // message: an edit was applied
     bool deleted = false; // message: deleted
     QList<Reaction> reactions; // message: as the reader who asked sees them
+    // message: the seq of the newest edit, delete or reaction folded into this state (0: none).
+    // A client applies a later event about this message only when its seq is larger.
+    qint64 updatedSeq = 0;
 
-    // Contract v1's message object: messages only.
+    // The event object of docs/protocol.md: {"id","room","seq","kind","sender","ts","clientId"?,
+    // …the kind's fields}, a message with its state (edited, deleted: no body, reactions,
+    // updatedSeq). An event of a kind this build does not know parses with kind Unknown (its
+    // fields kept) so that a client can skip it; a known kind with wrong fields is refused.
     QJsonObject toJson() const;
     static std::optional<ChatMessage> fromJson(const QJsonObject &json, QString *error = nullptr);
-    // Contract v2's event object: {"id","room","seq","kind","sender","ts","clientId"?, …the
-    // kind's fields}, a message with its state (edited, deleted: no body, reactions). An event of
-    // a kind this build does not know parses with kind Unknown (its fields kept) so that a
-    // client can skip it; a known kind with wrong fields is refused.
-    QJsonObject toEventJson() const;
-    static std::optional<ChatMessage> fromEventJson(const QJsonObject &json, QString *error = nullptr);
 
     friend bool operator==(const ChatMessage &a, const ChatMessage &b)
     {
         return a.id == b.id && a.room == b.room && a.seq == b.seq && a.sender == b.sender
                 && a.body == b.body && a.clientId == b.clientId && a.ts == b.ts
                 && a.kind == b.kind && a.fields == b.fields && a.edited == b.edited
-                && a.deleted == b.deleted && a.reactions == b.reactions;
+                && a.deleted == b.deleted && a.reactions == b.reactions
+                && a.updatedSeq == b.updatedSeq;
     }
 };
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <limits>
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -89,20 +90,17 @@ const ClientCodec kClientFrames[] = {
      }},
     {ClientFrame::Type::Send, "send"_L1, // (an unusable clientId is never echoed back)
      [](const ClientFrame &f, QJsonObject &o) {
+         o = f.event.toJson();
+         o.insert(kType, "send"_L1);
          o.insert("room"_L1, f.room);
-         o.insert("clientId"_L1, f.clientId);
-         o.insert("body"_L1, f.body);
      },
      [](const QJsonObject &o, int maxBodyBytes, ClientFrame &f) -> std::optional<FrameError> {
          QString why;
-         if (!JsonFields::readString(o, "clientId"_L1, &f.clientId, &why))
+         if (const auto code = EventSubmission::read(o, maxBodyBytes, &f.event, &why))
+             return FrameError{*code == ErrorCode::InvalidRequest ? ErrorCode::InvalidFrame : *code,
+                               why, {}};
+         if (!readRoom(o, &f.room, &why))
              return invalidFrame(why);
-         if (!Validation::isValidClientId(f.clientId))
-             return invalidFrame(u"clientId must be 1 to 64 characters without control characters"_s);
-         if (!readRoom(o, &f.room, &why) || !JsonFields::readString(o, "body"_L1, &f.body, &why))
-             return invalidFrame(why);
-         if (const auto bodyError = Validation::bodyError(f.body, maxBodyBytes))
-             return FrameError{*bodyError, Validation::bodyErrorMessage(*bodyError, maxBodyBytes), {}};
          return std::nullopt;
      }},
     {ClientFrame::Type::Ping, "ping"_L1, [](const ClientFrame &, QJsonObject &) {},
@@ -123,16 +121,24 @@ const ServerCodec kServerFrames[] = {
      [](const ServerFrame &f, QJsonObject &o) {
          o.insert("user"_L1, f.user);
          o.insert("epoch"_L1, f.epoch);
+         o.insert("protocol"_L1, f.protocol);
+         o.insert("features"_L1, QJsonArray::fromStringList(f.features));
          if (f.maxBodyBytes > 0)
              o.insert("maxBodyBytes"_L1, f.maxBodyBytes);
      },
      [](const QJsonObject &o, ServerFrame &f, QString *err) {
-         std::optional<qint64> n;
+         std::optional<qint64> n, protocol;
          if (!JsonFields::readString(o, "user"_L1, &f.user, err)
              || !JsonFields::readString(o, "epoch"_L1, &f.epoch, err)
+             || !JsonFields::readInt64(o, "protocol"_L1, &protocol, err)
              || !JsonFields::readInt64(o, "maxBodyBytes"_L1, &n, err, false))
              return false;
          f.maxBodyBytes = int(std::clamp<qint64>(n.value_or(0), 0, std::numeric_limits<int>::max()));
+         f.protocol = int(std::clamp<qint64>(*protocol, 0, std::numeric_limits<int>::max()));
+         for (const QJsonValue &v : o.value("features"_L1).toArray()) {
+             if (v.isString())
+                 f.features.append(v.toString());
+         }
          return true;
      }},
     {ServerFrame::Type::Room, "room"_L1,
@@ -182,18 +188,18 @@ const ServerCodec kServerFrames[] = {
          f.seq = *n;
          return true;
      }},
-    {ServerFrame::Type::Message, "message"_L1,
-     [](const ServerFrame &f, QJsonObject &o) { o.insert("message"_L1, f.message.toJson()); },
+    {ServerFrame::Type::Event, "event"_L1,
+     [](const ServerFrame &f, QJsonObject &o) { o.insert("event"_L1, f.event.toJson()); },
      [](const QJsonObject &o, ServerFrame &f, QString *err) {
-         const QJsonValue m = o.value("message"_L1);
+         const QJsonValue m = o.value("event"_L1);
          if (!m.isObject()) {
-             *err = u"field 'message' must be an object"_s;
+             *err = u"field 'event' must be an object"_s;
              return false;
          }
-         auto message = ChatMessage::fromJson(m.toObject(), err);
-         if (!message)
+         auto event = ChatMessage::fromJson(m.toObject(), err);
+         if (!event)
              return false;
-         f.message = *message;
+         f.event = *event;
          return true;
      }},
     {ServerFrame::Type::Error, "error"_L1,
@@ -237,6 +243,15 @@ const Codec *codecNamed(const Codec (&table)[N], QStringView name)
 }
 
 } // namespace
+
+QStringList Protocol::features()
+{
+    QStringList kinds;
+    for (EventKind k : {EventKind::Message, EventKind::Edit, EventKind::Delete,
+                        EventKind::Reaction, EventKind::Topic})
+        kinds.append(QString(EventKinds::name(k)));
+    return kinds;
+}
 
 QByteArray ClientFrame::toJson() const
 {
@@ -326,13 +341,12 @@ ClientFrame ClientFrame::unsubscribe(const QString &room)
     return f;
 }
 
-ClientFrame ClientFrame::send(const QString &room, const QString &clientId, const QString &body)
+ClientFrame ClientFrame::send(const QString &room, const EventSubmission &event)
 {
     ClientFrame f;
     f.type = Type::Send;
     f.room = room;
-    f.clientId = clientId;
-    f.body = body;
+    f.event = event;
     return f;
 }
 
@@ -343,6 +357,8 @@ ServerFrame ServerFrame::hello(const QString &user, const QString &epoch, int ma
     f.user = user;
     f.epoch = epoch;
     f.maxBodyBytes = maxBodyBytes;
+    f.protocol = Protocol::kVersion;
+    f.features = Protocol::features();
     return f;
 }
 
@@ -378,11 +394,11 @@ ServerFrame ServerFrame::ack(const ChatMessage &m)
     return f;
 }
 
-ServerFrame ServerFrame::messageFrame(const ChatMessage &m)
+ServerFrame ServerFrame::eventFrame(const ChatMessage &m)
 {
     ServerFrame f;
-    f.type = Type::Message;
-    f.message = m;
+    f.type = Type::Event;
+    f.event = m;
     return f;
 }
 

@@ -3,14 +3,25 @@
 
 #include "chatmessage.h"
 #include "errorcode.h"
+#include "eventsubmission.h"
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
-// The WebSocket wire contract v1 (docs/protocol.md). One place that turns frames into JSON text
+// The WebSocket wire contract (docs/protocol.md). One place that turns frames into JSON text
 // and back; neither side builds frames by hand.
+
+namespace Protocol {
+inline constexpr int kVersion = 2;
+// The WebSocket subprotocol a client asks for in its upgrade request; without it the server
+// answers upgrade_required.
+inline constexpr char kSubprotocol[] = "chat.v2";
+// What hello lists in "features": the event kinds a client may send.
+QStringList features();
+} // namespace Protocol
 
 // A frame a client sends.
 struct ClientFrame
@@ -19,14 +30,17 @@ struct ClientFrame
     Type type = Type::Ping;
     QString room;                // subscribe, unsubscribe, send
     std::optional<qint64> after; // subscribe: resume after this seq; absent = live only
-    QString clientId;            // send
-    QString body;                // send
+    EventSubmission event;       // send
 
     QByteArray toJson() const;
 
     static ClientFrame subscribe(const QString &room, std::optional<qint64> after = std::nullopt);
     static ClientFrame unsubscribe(const QString &room);
-    static ClientFrame send(const QString &room, const QString &clientId, const QString &body);
+    static ClientFrame send(const QString &room, const EventSubmission &event);
+    static ClientFrame send(const QString &room, const QString &clientId, const QString &body)
+    {
+        return send(room, EventSubmission::message(clientId, body));
+    }
     static ClientFrame ping() { return {}; }
 };
 
@@ -45,11 +59,13 @@ std::optional<ClientFrame> parseClientFrame(const QByteArray &utf8, int maxBodyB
 // A frame the server sends.
 struct ServerFrame
 {
-    enum class Type { Hello, Subscribed, Ack, Message, Error, Pong, Room };
+    enum class Type { Hello, Subscribed, Ack, Event, Error, Pong, Room };
     Type type = Type::Pong;
     QString user;      // hello; room: who created the room or invited the user
     QString epoch;     // hello
     int maxBodyBytes = 0; // hello: the longest message body the server takes (0 = not said)
+    int protocol = 0;     // hello: the contract version the server speaks
+    QStringList features; // hello
     QString change;    // room: "created" (a room the user can now see) or "invited"
     bool isPrivate = false; // room
     QString room;      // subscribed, ack, room
@@ -57,7 +73,7 @@ struct ServerFrame
     QString clientId;  // ack, error (when known)
     qint64 seq = 0;    // ack
     QString id;        // ack
-    ChatMessage message; // message
+    ChatMessage event;   // event
     ErrorCode code = ErrorCode::Unknown; // error
     QString text;      // error: human-readable message
 
@@ -70,7 +86,7 @@ struct ServerFrame
                                    const QString &by);
     static ServerFrame subscribed(const QString &room, qint64 lastSeq);
     static ServerFrame ack(const ChatMessage &m);
-    static ServerFrame messageFrame(const ChatMessage &m);
+    static ServerFrame eventFrame(const ChatMessage &m);
     static ServerFrame error(ErrorCode code, const QString &text,
                              const QString &clientId = {});
 };

@@ -65,7 +65,7 @@ public:
             return;
         m_socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                       "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer "
+                       "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat.v2\r\nAuthorization: Bearer "
                        + token.toLatin1() + "\r\n\r\n");
     }
     bool waitHello()

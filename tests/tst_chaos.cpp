@@ -11,6 +11,7 @@
 #include "httpclient.h"
 #include "protocol.h"
 #include "testserver.h"
+#include "wsclient.h"
 
 #include <QNetworkRequest>
 #include <QRandomGenerator>
@@ -96,7 +97,7 @@ private:
         });
         QNetworkRequest request(m_url);
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-        m_socket->open(request);
+        WsClient::openCurrent(*m_socket, request);
     }
 
     void send(const QString &clientId)
@@ -141,15 +142,15 @@ private:
             }
             resendUnacked();
             break;
-        case ServerFrame::Type::Message: {
-            QList<qint64> &seqs = m_received[frame->message.room];
+        case ServerFrame::Type::Event: {
+            QList<qint64> &seqs = m_received[frame->event.room];
             const qint64 last = seqs.isEmpty() ? 0 : seqs.last();
-            if (frame->message.seq <= last)
-                m_violations << u"%1 saw %2#%3 twice"_s.arg(m_name, frame->message.room).arg(frame->message.seq);
-            else if (frame->message.seq != last + 1)
-                m_violations << u"%1 missed %2#%3..%4"_s.arg(m_name, frame->message.room).arg(last + 1).arg(frame->message.seq - 1);
+            if (frame->event.seq <= last)
+                m_violations << u"%1 saw %2#%3 twice"_s.arg(m_name, frame->event.room).arg(frame->event.seq);
+            else if (frame->event.seq != last + 1)
+                m_violations << u"%1 missed %2#%3..%4"_s.arg(m_name, frame->event.room).arg(last + 1).arg(frame->event.seq - 1);
             else
-                seqs.append(frame->message.seq);
+                seqs.append(frame->event.seq);
             break;
         }
         case ServerFrame::Type::Ack:
@@ -221,9 +222,9 @@ private slots:
             QVERIFY(!token.isEmpty());
             for (const QString &room : rooms.mid(1)) {
                 if (i == 0)
-                    QCOMPARE(http.post(u"/api/v1/rooms"_s, {{"name"_L1, room}}, token).status, 201);
+                    QCOMPARE(http.post(u"/api/v2/rooms"_s, {{"name"_L1, room}}, token).status, 201);
                 else
-                    QCOMPARE(http.post(u"/api/v1/rooms/%1/join"_s.arg(room), {}, token).status, 204);
+                    QCOMPARE(http.post(u"/api/v2/rooms/%1/join"_s.arg(room), {}, token).status, 204);
             }
             anyToken = token;
             clients.push_back(std::make_unique<ChaosClient>(name, token, rooms, server.ws()));

@@ -110,7 +110,7 @@ private slots:
         HttpClient http(m_server->http());
         const QString bob = http.registerUser(u"bob"_s);
         for (int i = 1; i <= 120; ++i)
-            http.post(u"/api/v1/rooms/general/messages"_s,
+            http.post(u"/api/v2/rooms/general/messages"_s,
                       {{"clientId"_L1, u"h%1"_s.arg(i)}, {"body"_L1, u"old %1"_s.arg(i)}}, bob);
 
         auto alice = loggedIn(u"alice"_s);
@@ -330,7 +330,7 @@ private slots:
         HttpClient http(m_server->http());
         const QString carol = http.registerUser(u"carol"_s);
         for (int i = 1; i <= 3; ++i)
-            http.post(u"/api/v1/rooms/general/messages"_s,
+            http.post(u"/api/v2/rooms/general/messages"_s,
                       {{"clientId"_L1, u"n%1"_s.arg(i)}, {"body"_L1, u"after restore %1"_s.arg(i)}}, carol);
 
         QTRY_VERIFY_WITH_TIMEOUT(epochChanged.size() == 1, 20000);
@@ -416,12 +416,12 @@ private slots:
         {
             auto alice = loggedIn(u"alice"_s);
             alice->openRoom(u"general"_s);
-            http.post(u"/api/v1/rooms/general/messages"_s, {{"clientId"_L1, u"seen"_s}, {"body"_L1, u"seen"_s}}, bob);
+            http.post(u"/api/v2/rooms/general/messages"_s, {{"clientId"_L1, u"seen"_s}, {"body"_L1, u"seen"_s}}, bob);
             QTRY_COMPARE_WITH_TIMEOUT(alice->messages(u"general"_s)->confirmedCount(), 1, 10000);
             QCOMPARE(alice->rooms()->unread(u"general"_s), 0);
         }
         for (int i = 1; i <= 3; ++i)
-            http.post(u"/api/v1/rooms/general/messages"_s,
+            http.post(u"/api/v2/rooms/general/messages"_s,
                       {{"clientId"_L1, u"w%1"_s.arg(i)}, {"body"_L1, u"while closed %1"_s.arg(i)}}, bob);
         auto again = loggedIn(u"alice"_s);
         QCOMPARE(again->rooms()->unread(u"general"_s), 3);
@@ -436,17 +436,17 @@ private slots:
         HttpClient http(m_server->http());
         const QString bob = http.registerUser(u"bob"_s);
         QSignalSpy notices(alice.get(), &ChatClient::noticed);
-        QCOMPARE(http.post(u"/api/v1/rooms"_s, {{"name"_L1, u"hidden"_s}, {"private"_L1, true}}, bob).status, 201);
-        QCOMPARE(http.post(u"/api/v1/rooms"_s, {{"name"_L1, u"plaza"_s}, {"private"_L1, false}}, bob).status, 201);
+        QCOMPARE(http.post(u"/api/v2/rooms"_s, {{"name"_L1, u"hidden"_s}, {"private"_L1, true}}, bob).status, 201);
+        QCOMPARE(http.post(u"/api/v2/rooms"_s, {{"name"_L1, u"plaza"_s}, {"private"_L1, false}}, bob).status, 201);
         QTRY_VERIFY_WITH_TIMEOUT(alice->rooms()->rowOf(u"plaza"_s) >= 0, 10000);
         QCOMPARE(alice->rooms()->rowOf(u"hidden"_s), -1); // private: nothing to see, nothing said
         QCOMPARE(notices.size(), 1);
         // An invite to the private room: listed as a member, subscribed (its messages arrive).
-        QCOMPARE(http.post(u"/api/v1/rooms/hidden/invite"_s, {{"user"_L1, u"ALICE"_s}}, bob).status, 204);
+        QCOMPARE(http.post(u"/api/v2/rooms/hidden/invite"_s, {{"user"_L1, u"ALICE"_s}}, bob).status, 204);
         QTRY_VERIFY_WITH_TIMEOUT(alice->rooms()->isMember(u"hidden"_s), 10000);
         QTRY_COMPARE(notices.size(), 2);
         QCOMPARE(notices.last().first().toString(), u"bob added you to the room #hidden."_s);
-        QCOMPARE(http.post(u"/api/v1/rooms/hidden/messages"_s, {{"clientId"_L1, u"s1"_s}, {"body"_L1, u"psst"_s}}, bob).status, 201);
+        QCOMPARE(http.post(u"/api/v2/rooms/hidden/messages"_s, {{"clientId"_L1, u"s1"_s}, {"body"_L1, u"psst"_s}}, bob).status, 201);
         QTRY_COMPARE_WITH_TIMEOUT(alice->messages(u"hidden"_s)->confirmedCount(), 1, 10000);
     }
 

@@ -39,28 +39,28 @@ private slots:
         ServerProcess server(db);
         QVERIFY(server.start());
         HttpClient http(server.http());
-        const HttpResponse login = http.post(u"/api/v1/login"_s, {{"username"_L1, u"bob"_s},
+        const HttpResponse login = http.post(u"/api/v2/login"_s, {{"username"_L1, u"bob"_s},
                                                                  {"password"_L1, HttpClient::password()}});
         QCOMPARE(login.status, 200);
         QCOMPARE(login.json.value("user"_L1).toString(), u"Bob"_s);
         const QString token = login.json.value("token"_L1).toString();
-        const HttpResponse page = http.get(u"/api/v1/rooms/general/messages"_s, token);
+        const HttpResponse page = http.get(u"/api/v2/rooms/general/events"_s, token);
         QCOMPARE(page.status, 200);
         const auto history = HistoryPage::fromJson(page.json);
         QVERIFY(history);
         QCOMPARE(history->epoch, u"7ceed9db-bc86-45eb-abad-eebb054f5ebf"_s); // the same database
-        QCOMPARE(history->messages.size(), 4);
-        QCOMPARE(history->messages.last().body, u"h\u00e9llo \U0001F600 from Bob\n    indented"_s);
+        QCOMPARE(history->events.size(), 4);
+        QCOMPARE(history->events.last().body, u"h\u00e9llo \U0001F600 from Bob\n    indented"_s);
         QCOMPARE(http.fullHistory(u"ops"_s, token).size(), 1);
-        const HttpResponse rooms = http.get(u"/api/v1/rooms"_s, token);
+        const HttpResponse rooms = http.get(u"/api/v2/rooms"_s, token);
         QCOMPARE(rooms.json.value("rooms"_L1).toArray().size(), 2);
         // It goes on from where it was: the next message is seq 5, a retry of an old clientId
         // returns the old message.
-        const HttpResponse next = http.post(u"/api/v1/rooms/general/messages"_s,
+        const HttpResponse next = http.post(u"/api/v2/rooms/general/messages"_s,
                                             {{"clientId"_L1, u"after-upgrade"_s}, {"body"_L1, u"still here"_s}}, token);
         QCOMPARE(next.status, 201);
         QCOMPARE(next.json.value("seq"_L1).toInteger(), 5);
-        const HttpResponse retry = http.post(u"/api/v1/rooms/general/messages"_s,
+        const HttpResponse retry = http.post(u"/api/v2/rooms/general/messages"_s,
                                              {{"clientId"_L1, u"b1"_s}, {"body"_L1, u"resent"_s}}, token);
         QCOMPARE(retry.status, 200);
         QCOMPARE(retry.json.value("seq"_L1).toInteger(), 4);
@@ -78,7 +78,7 @@ private slots:
         const QString token = http.registerUser(u"alice"_s);
         QVERIFY(!token.isEmpty());
         const QString epoch = HistoryPage::fromJson(
-                http.get(u"/api/v1/rooms/general/messages"_s, token).json)->epoch;
+                http.get(u"/api/v2/rooms/general/events"_s, token).json)->epoch;
 
         constexpr int total = 2000;
         QHash<QString, ServerFrame> acked; // clientId -> ack
@@ -115,7 +115,7 @@ private slots:
             QCOMPARE(byClient.value(ack.clientId).seq, ack.seq);
             QCOMPARE(byClient.value(ack.clientId).id, ack.id);
         }
-        QCOMPARE(HistoryPage::fromJson(after.get(u"/api/v1/rooms/general/messages"_s, token).json)->epoch,
+        QCOMPARE(HistoryPage::fromJson(after.get(u"/api/v2/rooms/general/events"_s, token).json)->epoch,
                  epoch);
 
         // The client resends everything it has no ack for, and, to be sure, everything else too.

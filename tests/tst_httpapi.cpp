@@ -50,19 +50,19 @@ private slots:
 
     void registerAndLogin()
     {
-        auto r = m_http->post(u"/api/v1/register"_s,
+        auto r = m_http->post(u"/api/v2/register"_s,
                               {{"username"_L1, u"ALICE"_s}, {"password"_L1, u"whatever1"_s}});
         QCOMPARE(r.status, 409);
         QCOMPARE(r.errorCode(), u"name_taken"_s);
-        r = m_http->post(u"/api/v1/register"_s,
+        r = m_http->post(u"/api/v2/register"_s,
                          {{"username"_L1, u"carol"_s}, {"password"_L1, u"short"_s}});
         QCOMPARE(r.status, 400);
-        r = m_http->post(u"/api/v1/register"_s,
+        r = m_http->post(u"/api/v2/register"_s,
                          {{"username"_L1, u"bad name"_s}, {"password"_L1, u"long enough"_s}});
         QCOMPARE(r.status, 400);
         QCOMPARE(r.errorCode(), u"invalid_request"_s);
 
-        r = m_http->post(u"/api/v1/login"_s,
+        r = m_http->post(u"/api/v2/login"_s,
                          {{"username"_L1, u"alice"_s}, {"password"_L1, HttpClient::password()}});
         QCOMPARE(r.status, 200);
         const auto auth = AuthResult::fromJson(r.json);
@@ -71,39 +71,39 @@ private slots:
         QCOMPARE(auth->token.size(), 43); // 256 bits, base64url
         QVERIFY(auth->token != m_alice);
 
-        r = m_http->post(u"/api/v1/login"_s,
+        r = m_http->post(u"/api/v2/login"_s,
                          {{"username"_L1, u"alice"_s}, {"password"_L1, u"wrong password"_s}});
         QCOMPARE(r.status, 401);
         QCOMPARE(r.errorCode(), u"unauthorized"_s);
-        r = m_http->post(u"/api/v1/login"_s,
+        r = m_http->post(u"/api/v2/login"_s,
                          {{"username"_L1, u"nobody"_s}, {"password"_L1, u"wrong password"_s}});
         QCOMPARE(r.status, 401);
     }
 
     void logoutKillsToken()
     {
-        auto r = m_http->post(u"/api/v1/login"_s,
+        auto r = m_http->post(u"/api/v2/login"_s,
                               {{"username"_L1, u"bob"_s}, {"password"_L1, HttpClient::password()}});
         const QString token = r.json.value("token"_L1).toString();
-        QCOMPARE(m_http->get(u"/api/v1/rooms"_s, token).status, 200);
-        QCOMPARE(m_http->post(u"/api/v1/logout"_s, {}, token).status, 204);
-        r = m_http->get(u"/api/v1/rooms"_s, token);
+        QCOMPARE(m_http->get(u"/api/v2/rooms"_s, token).status, 200);
+        QCOMPARE(m_http->post(u"/api/v2/logout"_s, {}, token).status, 204);
+        r = m_http->get(u"/api/v2/rooms"_s, token);
         QCOMPARE(r.status, 401);
-        QCOMPARE(m_http->post(u"/api/v1/logout"_s, {}, token).status, 401);
-        QCOMPARE(m_http->get(u"/api/v1/rooms"_s, m_bob).status, 200); // other tokens live on
+        QCOMPARE(m_http->post(u"/api/v2/logout"_s, {}, token).status, 401);
+        QCOMPARE(m_http->get(u"/api/v2/rooms"_s, m_bob).status, 200); // other tokens live on
     }
 
     void everyRouteNeedsAToken_data()
     {
         QTest::addColumn<QByteArray>("verb");
         QTest::addColumn<QString>("path");
-        QTest::newRow("rooms") << QByteArray("GET") << u"/api/v1/rooms"_s;
-        QTest::newRow("create") << QByteArray("POST") << u"/api/v1/rooms"_s;
-        QTest::newRow("join") << QByteArray("POST") << u"/api/v1/rooms/general/join"_s;
-        QTest::newRow("invite") << QByteArray("POST") << u"/api/v1/rooms/general/invite"_s;
-        QTest::newRow("history") << QByteArray("GET") << u"/api/v1/rooms/general/messages"_s;
-        QTest::newRow("post") << QByteArray("POST") << u"/api/v1/rooms/general/messages"_s;
-        QTest::newRow("logout") << QByteArray("POST") << u"/api/v1/logout"_s;
+        QTest::newRow("rooms") << QByteArray("GET") << u"/api/v2/rooms"_s;
+        QTest::newRow("create") << QByteArray("POST") << u"/api/v2/rooms"_s;
+        QTest::newRow("join") << QByteArray("POST") << u"/api/v2/rooms/general/join"_s;
+        QTest::newRow("invite") << QByteArray("POST") << u"/api/v2/rooms/general/invite"_s;
+        QTest::newRow("history") << QByteArray("GET") << u"/api/v2/rooms/general/events"_s;
+        QTest::newRow("post") << QByteArray("POST") << u"/api/v2/rooms/general/messages"_s;
+        QTest::newRow("logout") << QByteArray("POST") << u"/api/v2/logout"_s;
     }
 
     void everyRouteNeedsAToken()
@@ -126,18 +126,18 @@ private slots:
 
     void roomsLifecycle()
     {
-        auto r = m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"hideout"_s}, {"private"_L1, true}},
+        auto r = m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"hideout"_s}, {"private"_L1, true}},
                               m_alice);
         QCOMPARE(r.status, 201);
         QCOMPARE(r.json.value("member"_L1).toBool(), true);
         QCOMPARE(r.json.value("private"_L1).toBool(), true);
-        QCOMPARE(m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"hideout"_s}}, m_bob).status, 409);
-        QCOMPARE(m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"Bad Name"_s}}, m_bob).status, 400);
-        QCOMPARE(m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"plaza"_s}}, m_bob).status, 201);
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"hideout"_s}}, m_bob).status, 409);
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"Bad Name"_s}}, m_bob).status, 400);
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"plaza"_s}}, m_bob).status, 201);
 
         auto roomNames = [&](const QString &token) {
             QStringList names;
-            for (const QJsonValue &v : m_http->get(u"/api/v1/rooms"_s, token).json.value("rooms"_L1).toArray())
+            for (const QJsonValue &v : m_http->get(u"/api/v2/rooms"_s, token).json.value("rooms"_L1).toArray())
                 names.append(v.toObject().value("name"_L1).toString()
                              + (v.toObject().value("member"_L1).toBool() ? u"*"_s : QString()));
             return names;
@@ -146,31 +146,31 @@ private slots:
         QCOMPARE(roomNames(m_alice), (QStringList{u"general*"_s, u"hideout*"_s, u"plaza"_s}));
 
         // Not a member: no reading, no posting.
-        QCOMPARE(m_http->get(u"/api/v1/rooms/plaza/messages"_s, m_alice).status, 403);
-        QCOMPARE(m_http->post(u"/api/v1/rooms/plaza/messages"_s, post(u"p1"_s, u"hi"_s), m_alice).status, 403);
-        QCOMPARE(m_http->post(u"/api/v1/rooms/plaza/join"_s, {}, m_alice).status, 204);
-        QCOMPARE(m_http->get(u"/api/v1/rooms/plaza/messages"_s, m_alice).status, 200);
+        QCOMPARE(m_http->get(u"/api/v2/rooms/plaza/events"_s, m_alice).status, 403);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/plaza/messages"_s, post(u"p1"_s, u"hi"_s), m_alice).status, 403);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/plaza/join"_s, {}, m_alice).status, 204);
+        QCOMPARE(m_http->get(u"/api/v2/rooms/plaza/events"_s, m_alice).status, 200);
 
         // Private: join refused until invited; only members invite.
-        r = m_http->post(u"/api/v1/rooms/hideout/join"_s, {}, m_bob);
+        r = m_http->post(u"/api/v2/rooms/hideout/join"_s, {}, m_bob);
         QCOMPARE(r.status, 403);
         QCOMPARE(r.errorCode(), u"forbidden"_s);
-        QCOMPARE(m_http->get(u"/api/v1/rooms/hideout/messages"_s, m_bob).status, 403);
-        QCOMPARE(m_http->post(u"/api/v1/rooms/hideout/invite"_s, {{"user"_L1, u"bob"_s}}, m_bob).status, 403);
-        QCOMPARE(m_http->post(u"/api/v1/rooms/hideout/invite"_s, {{"user"_L1, u"nobody"_s}}, m_alice).status, 404);
-        QCOMPARE(m_http->post(u"/api/v1/rooms/hideout/invite"_s, {{"user"_L1, u"bob"_s}}, m_alice).status, 204);
-        QCOMPARE(m_http->post(u"/api/v1/rooms/hideout/join"_s, {}, m_bob).status, 204);
-        QCOMPARE(m_http->get(u"/api/v1/rooms/hideout/messages"_s, m_bob).status, 200);
+        QCOMPARE(m_http->get(u"/api/v2/rooms/hideout/events"_s, m_bob).status, 403);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/hideout/invite"_s, {{"user"_L1, u"bob"_s}}, m_bob).status, 403);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/hideout/invite"_s, {{"user"_L1, u"nobody"_s}}, m_alice).status, 404);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/hideout/invite"_s, {{"user"_L1, u"bob"_s}}, m_alice).status, 204);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/hideout/join"_s, {}, m_bob).status, 204);
+        QCOMPARE(m_http->get(u"/api/v2/rooms/hideout/events"_s, m_bob).status, 200);
 
-        r = m_http->post(u"/api/v1/rooms/nowhere/join"_s, {}, m_bob);
+        r = m_http->post(u"/api/v2/rooms/nowhere/join"_s, {}, m_bob);
         QCOMPARE(r.status, 404);
         QCOMPARE(r.errorCode(), u"room_not_found"_s);
     }
 
     void postAndHistory()
     {
-        m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"history"_s}}, m_alice);
-        auto r = m_http->post(u"/api/v1/rooms/history/messages"_s, post(u"h-1"_s, u"first"_s), m_alice);
+        m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"history"_s}}, m_alice);
+        auto r = m_http->post(u"/api/v2/rooms/history/messages"_s, post(u"h-1"_s, u"first"_s), m_alice);
         QCOMPARE(r.status, 201);
         auto m = ChatMessage::fromJson(r.json);
         QVERIFY(m);
@@ -179,43 +179,43 @@ private slots:
         QCOMPARE(m->room, u"history"_s);
 
         // Idempotent retry: 200 with the original.
-        r = m_http->post(u"/api/v1/rooms/history/messages"_s, post(u"h-1"_s, u"changed"_s), m_alice);
+        r = m_http->post(u"/api/v2/rooms/history/messages"_s, post(u"h-1"_s, u"changed"_s), m_alice);
         QCOMPARE(r.status, 200);
         QCOMPARE(ChatMessage::fromJson(r.json)->id, m->id);
         QCOMPARE(ChatMessage::fromJson(r.json)->body, u"first"_s);
 
         for (int i = 2; i <= 130; ++i)
-            QCOMPARE(m_http->post(u"/api/v1/rooms/history/messages"_s,
+            QCOMPARE(m_http->post(u"/api/v2/rooms/history/messages"_s,
                                   post(u"h-%1"_s.arg(i), u"msg %1"_s.arg(i)), m_alice).status, 201);
 
-        r = m_http->get(u"/api/v1/rooms/history/messages"_s, m_alice);
+        r = m_http->get(u"/api/v2/rooms/history/events"_s, m_alice);
         QCOMPARE(r.status, 200);
         auto page = HistoryPage::fromJson(r.json);
         QVERIFY(page);
-        QCOMPARE(page->messages.size(), 50);
-        QCOMPARE(page->messages.first().seq, 81);
-        QCOMPARE(page->messages.last().seq, 130);
+        QCOMPARE(page->events.size(), 50);
+        QCOMPARE(page->events.first().seq, 81);
+        QCOMPARE(page->events.last().seq, 130);
         QVERIFY(page->hasMore);
         QVERIFY(!page->epoch.isEmpty());
 
-        page = HistoryPage::fromJson(m_http->get(u"/api/v1/rooms/history/messages?before=81&limit=80"_s, m_alice).json);
-        QCOMPARE(page->messages.size(), 80);
-        QCOMPARE(page->messages.first().seq, 1);
+        page = HistoryPage::fromJson(m_http->get(u"/api/v2/rooms/history/events?before=81&limit=80"_s, m_alice).json);
+        QCOMPARE(page->events.size(), 80);
+        QCOMPARE(page->events.first().seq, 1);
         QVERIFY(!page->hasMore);
 
-        page = HistoryPage::fromJson(m_http->get(u"/api/v1/rooms/history/messages?after=125"_s, m_alice).json);
-        QCOMPARE(page->messages.size(), 5);
-        QCOMPARE(page->messages.first().seq, 126);
+        page = HistoryPage::fromJson(m_http->get(u"/api/v2/rooms/history/events?after=125"_s, m_alice).json);
+        QCOMPARE(page->events.size(), 5);
+        QCOMPARE(page->events.first().seq, 126);
         QVERIFY(!page->hasMore);
 
-        page = HistoryPage::fromJson(m_http->get(u"/api/v1/rooms/history/messages?after=0&limit=1000"_s, m_alice).json);
-        QCOMPARE(page->messages.size(), 130); // max 200
-        for (int i = 0; i < page->messages.size(); ++i)
-            QCOMPARE(page->messages[i].seq, i + 1);
+        page = HistoryPage::fromJson(m_http->get(u"/api/v2/rooms/history/events?after=0&limit=1000"_s, m_alice).json);
+        QCOMPARE(page->events.size(), 130); // max 200
+        for (int i = 0; i < page->events.size(); ++i)
+            QCOMPARE(page->events[i].seq, i + 1);
 
         for (const QString &bad : {u"?after=x"_s, u"?after=-1"_s, u"?limit=0"_s, u"?limit=abc"_s,
                                    u"?after=1&before=5"_s}) {
-            r = m_http->get(u"/api/v1/rooms/history/messages"_s + bad, m_alice);
+            r = m_http->get(u"/api/v2/rooms/history/events"_s + bad, m_alice);
             QCOMPARE(r.status, 400);
             QCOMPARE(r.errorCode(), u"invalid_request"_s);
         }
@@ -225,32 +225,32 @@ private slots:
     // a reader who is not a member must never get it.
     void newestPageFollowsEveryCommit()
     {
-        QCOMPARE(m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"fresh"_s}, {"private"_L1, true}},
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"fresh"_s}, {"private"_L1, true}},
                               m_alice).status, 201);
         auto newest = [&](const QString &token) {
             return HistoryPage::fromJson(
-                    m_http->get(u"/api/v1/rooms/fresh/messages?limit=3"_s, token).json);
+                    m_http->get(u"/api/v2/rooms/fresh/events?limit=3"_s, token).json);
         };
         for (int i = 1; i <= 5; ++i) {
             for (int again = 0; again < 2; ++again) { // remembered, then served from memory
                 const auto before = newest(m_alice);
                 QVERIFY(before);
-                QCOMPARE(before->messages.size(), std::min(i - 1, 3));
+                QCOMPARE(before->events.size(), std::min(i - 1, 3));
             }
-            QCOMPARE(m_http->post(u"/api/v1/rooms/fresh/messages"_s,
+            QCOMPARE(m_http->post(u"/api/v2/rooms/fresh/messages"_s,
                                   post(u"f-%1"_s.arg(i), u"fresh %1"_s.arg(i)), m_alice).status, 201);
             const auto page = newest(m_alice); // right after the 201: must show it
             QVERIFY(page);
-            QCOMPARE(page->messages.size(), std::min(i, 3));
-            QCOMPARE(page->messages.last().seq, i);
-            QCOMPARE(page->messages.last().body, u"fresh %1"_s.arg(i));
+            QCOMPARE(page->events.size(), std::min(i, 3));
+            QCOMPARE(page->events.last().seq, i);
+            QCOMPARE(page->events.last().body, u"fresh %1"_s.arg(i));
             QCOMPARE(page->hasMore, i > 3);
         }
-        QCOMPARE(m_http->get(u"/api/v1/rooms/fresh/messages?limit=3"_s, m_bob).status, 403);
-        QCOMPARE(m_http->post(u"/api/v1/rooms/fresh/invite"_s, {{"user"_L1, u"bob"_s}}, m_alice).status, 204);
+        QCOMPARE(m_http->get(u"/api/v2/rooms/fresh/events?limit=3"_s, m_bob).status, 403);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/fresh/invite"_s, {{"user"_L1, u"bob"_s}}, m_alice).status, 204);
         const auto bobs = newest(m_bob);
-        QVERIFY(bobs && !bobs->messages.isEmpty());
-        QCOMPARE(bobs->messages.last().seq, 5);
+        QVERIFY(bobs && !bobs->events.isEmpty());
+        QCOMPARE(bobs->events.last().seq, 5);
     }
 
     void pageCacheStaysWithinItsBounds()
@@ -312,28 +312,28 @@ private slots:
         QFETCH(QByteArray, body);
         QFETCH(int, status);
         QFETCH(QString, code);
-        m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"strict"_s}}, m_alice);
-        const auto r = m_http->postRaw(u"/api/v1/rooms/strict/messages"_s, body, m_alice);
+        m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"strict"_s}}, m_alice);
+        const auto r = m_http->postRaw(u"/api/v2/rooms/strict/messages"_s, body, m_alice);
         QCOMPARE(r.status, status);
         QCOMPARE(r.errorCode(), code);
-        const auto page = HistoryPage::fromJson(m_http->get(u"/api/v1/rooms/strict/messages"_s, m_alice).json);
+        const auto page = HistoryPage::fromJson(m_http->get(u"/api/v2/rooms/strict/events"_s, m_alice).json);
         QVERIFY(page);
-        QVERIFY(page->messages.isEmpty());
+        QVERIFY(page->events.isEmpty());
     }
 
     void oddRoomNamesAreUnknownRooms()
     {
         for (const QString &room : {u"..%2F..%2Fetc"_s, u"Gen%27eral"_s, u"a%20b"_s,
                                     u"x'%20OR%20'1'='1"_s}) {
-            const auto r = m_http->get(u"/api/v1/rooms/"_s + room + u"/messages"_s, m_alice);
+            const auto r = m_http->get(u"/api/v2/rooms/"_s + room + u"/events"_s, m_alice);
             QCOMPARE(r.status, 404);
         }
-        QCOMPARE(m_http->get(u"/api/v1/rooms/general/messages"_s, m_alice).status, 200);
+        QCOMPARE(m_http->get(u"/api/v2/rooms/general/events"_s, m_alice).status, 200);
     }
 
     void unknownRoutes()
     {
-        auto r = m_http->get(u"/api/v1/nothing"_s, m_alice);
+        auto r = m_http->get(u"/api/v2/nothing"_s, m_alice);
         QCOMPARE(r.status, 404);
         QCOMPARE(r.errorCode(), u"not_found"_s);
         QCOMPARE(m_http->get(u"/ws"_s).status, 426);
@@ -346,7 +346,7 @@ private slots:
         InProcessServer closed(config);
         QVERIFY(closed.start());
         HttpClient http(closed.http());
-        const auto r = http.post(u"/api/v1/register"_s,
+        const auto r = http.post(u"/api/v2/register"_s,
                                  {{"username"_L1, u"dave"_s}, {"password"_L1, u"long enough"_s}});
         QCOMPARE(r.status, 403);
         QCOMPARE(r.errorCode(), u"registration_closed"_s);
@@ -364,7 +364,7 @@ private slots:
         int created = 0;
         int limitedCount = 0;
         for (int i = 0; i < 6; ++i) {
-            const auto r = http.post(u"/api/v1/rooms/general/messages"_s, post(u"r%1"_s.arg(i), u"x"_s), token);
+            const auto r = http.post(u"/api/v2/rooms/general/messages"_s, post(u"r%1"_s.arg(i), u"x"_s), token);
             if (r.status == 201)
                 ++created;
             else if (r.status == 429 && r.errorCode() == u"rate_limited"_s)

@@ -97,7 +97,7 @@ private slots:
     void hugeBodyIsRefusedBeforeItArrives()
     {
         auto socket = connectRaw();
-        socket->write("POST /api/v1/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        socket->write("POST /api/v2/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                       "Content-Length: 104857600\r\n\r\n");
         // Feed up to 8 MiB of the announced 100 MiB as the socket drains; the server answers
         // long before.
@@ -127,7 +127,7 @@ private slots:
         HttpClient http(m_server->http());
         QByteArray body = "{\"username\":\"padded\",\"password\":\"long enough\",\"x\":\"";
         body += QByteArray(60 * 1024, 'p') + "\"}";
-        const auto r = http.postRaw(u"/api/v1/register"_s, body);
+        const auto r = http.postRaw(u"/api/v2/register"_s, body);
         QCOMPARE(r.status, 201);
     }
 
@@ -147,7 +147,7 @@ private slots:
         // 100 simultaneous password guesses: each costs a memory-hard hash, so the server takes
         // a bounded number and answers the rest 503 at once instead of queueing them.
         const QByteArray body = "{\"username\":\"target\",\"password\":\"wrong guess\"}";
-        const QByteArray request = "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        const QByteArray request = "POST /api/v2/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                                    "Content-Type: application/json\r\nContent-Length: "
                 + QByteArray::number(body.size()) + "\r\n\r\n" + body;
         std::vector<std::unique_ptr<QTcpSocket>> sockets;

@@ -23,6 +23,16 @@ QList<ChatMessage> range(qint64 from, qint64 to)
         out.append(msg(s));
     return out;
 }
+ChatMessage changeOf(qint64 seq, EventKind kind, const QString &target, const QString &sender,
+                     const QJsonObject &more = {}, const QString &body = {})
+{
+    ChatMessage c = msg(seq, sender);
+    c.kind = kind;
+    c.body = body;
+    c.fields = more;
+    c.fields.insert(u"relatesTo"_s, target);
+    return c;
+}
 QList<qint64> seqs(const MessageListModel &m)
 {
     QList<qint64> out;
@@ -57,6 +67,44 @@ private slots:
         const QList<qint64> all = seqs(model);
         QCOMPARE(all.size(), 100);
         QVERIFY(std::is_sorted(all.cbegin(), all.cend()));
+    }
+
+    void changesFoldIntoTheirMessageOnce()
+    {
+        MessageListModel model(u"general"_s);
+        model.setOwnUser(u"alice"_s);
+        model.addPage(range(1, 2));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        const QJsonObject like{{"key"_L1, u"\U0001F44D"_s}, {"op"_L1, u"add"_s}};
+        model.addEvent(changeOf(3, EventKind::Edit, u"id-1"_s, u"bob"_s, {}, u"better"_s));
+        model.addEvent(changeOf(4, EventKind::Reaction, u"id-1"_s, u"alice"_s, like));
+        model.addEvent(changeOf(5, EventKind::Reaction, u"id-1"_s, u"carol"_s, like));
+        model.addEvent(changeOf(4, EventKind::Reaction, u"id-1"_s, u"alice"_s, like)); // again
+        model.addEvent(changeOf(6, EventKind::Delete, u"id-2"_s, u"bob"_s));
+        model.addEvent(changeOf(7, EventKind::Edit, u"id-99"_s, u"bob"_s, {}, u"?"_s)); // not loaded
+        QCOMPARE(model.rowCount(), 2); // changes are not rows
+        QCOMPARE(changed.size(), 4);
+        const QModelIndex first = model.index(0);
+        QCOMPARE(first.data(MessageListModel::BodyRole).toString(), u"better"_s);
+        QVERIFY(first.data(MessageListModel::EditedRole).toBool());
+        const ChatMessage folded = model.confirmedMessages().first();
+        QCOMPARE(folded.reactions, (QList<Reaction>{{u"\U0001F44D"_s, 2, true}}));
+        QCOMPARE(folded.updatedSeq, 5);
+        QVERIFY(model.index(1).data(MessageListModel::DeletedRole).toBool());
+        QCOMPARE(model.lastSeq(), 2);
+        QCOMPARE(model.lastEventSeq(), 7); // the cursor moves past every kind
+
+        // A page whose message already holds a change: the change in it is not applied twice.
+        MessageListModel paged(u"general"_s);
+        ChatMessage m = msg(1);
+        m.reactions = {{u"\U0001F44D"_s, 1, false}};
+        m.updatedSeq = 2;
+        paged.addPage({m, changeOf(2, EventKind::Reaction, u"id-1"_s, u"carol"_s, like)});
+        QCOMPARE(paged.confirmedMessages().first().reactions, (QList<Reaction>{{u"\U0001F44D"_s, 1, false}}));
+        // Removing: the count falls, and the key goes at zero.
+        paged.addEvent(changeOf(3, EventKind::Reaction, u"id-1"_s, u"carol"_s,
+                                {{"key"_L1, u"\U0001F44D"_s}, {"op"_L1, u"remove"_s}}));
+        QVERIFY(paged.confirmedMessages().first().reactions.isEmpty());
     }
 
     void liveMessagesDeduplicatedById()

@@ -21,7 +21,7 @@ class TestProtocol : public QObject
 private:
     QJsonObject fixtures()
     {
-        QFile file(QStringLiteral(CHAT_FIXTURES_DIR "/protocol-v1.json"));
+        QFile file(QStringLiteral(CHAT_FIXTURES_DIR "/protocol-v2.json"));
         if (!file.open(QIODevice::ReadOnly))
             qFatal("cannot open fixtures");
         return QJsonDocument::fromJson(file.readAll()).object();
@@ -42,25 +42,26 @@ private slots:
         QSet<EventKind> kinds;
         for (const QJsonValue &v : events) {
             QString error;
-            const auto event = ChatMessage::fromEventJson(v.toObject(), &error);
+            const auto event = ChatMessage::fromJson(v.toObject(), &error);
             QVERIFY2(event, qPrintable(error));
             QVERIFY(event->kind != EventKind::Unknown);
             kinds.insert(event->kind);
-            QCOMPARE(event->toEventJson(), v.toObject()); // the same object back
+            QCOMPARE(event->toJson(), v.toObject()); // the same object back
         }
         QCOMPARE(kinds.size(), 6); // every kind has a golden example
-        const auto first = ChatMessage::fromEventJson(events.at(0).toObject());
+        const auto first = ChatMessage::fromJson(events.at(0).toObject());
         QVERIFY(first->edited);
+        QCOMPARE(first->updatedSeq, 6);
         QCOMPARE(first->reactions.size(), 2);
         QCOMPARE(first->reactions.at(0).key, u"\U0001F44D"_s);
         QVERIFY(first->reactions.at(0).me);
-        const auto deleted = ChatMessage::fromEventJson(events.at(2).toObject());
+        const auto deleted = ChatMessage::fromJson(events.at(2).toObject());
         QVERIFY(deleted->deleted);
         QVERIFY(deleted->body.isEmpty());
-        QCOMPARE(ChatMessage::fromEventJson(events.at(6).toObject())->clientId, QString()); // server's
+        QCOMPARE(ChatMessage::fromJson(events.at(6).toObject())->clientId, QString()); // server's
 
         // A newer server's kind is kept for skipping, not refused and not shown as a message.
-        const auto unknown = ChatMessage::fromEventJson(fixtures.value("unknown"_L1).toObject());
+        const auto unknown = ChatMessage::fromJson(fixtures.value("unknown"_L1).toObject());
         QVERIFY(unknown);
         QCOMPARE(unknown->kind, EventKind::Unknown);
         QCOMPARE(unknown->fields.value("question"_L1).toString(), u"lunch?"_s);
@@ -68,7 +69,7 @@ private slots:
         for (const QJsonValue &v : fixtures.value("invalid"_L1).toArray()) {
             const QString why = v.toObject().value("why"_L1).toString();
             QString error;
-            QVERIFY2(!ChatMessage::fromEventJson(v.toObject().value("event"_L1).toObject(), &error),
+            QVERIFY2(!ChatMessage::fromJson(v.toObject().value("event"_L1).toObject(), &error),
                      qPrintable(why));
             QVERIFY2(!error.isEmpty(), qPrintable(why));
         }
@@ -152,7 +153,7 @@ private slots:
     void clientFixturesRoundTrip()
     {
         const QJsonArray frames = fixtures().value("client"_L1).toArray();
-        QCOMPARE(frames.size(), 5);
+        QCOMPARE(frames.size(), 10);
         for (const QJsonValue &v : frames) {
             const QByteArray text = QJsonDocument(v.toObject()).toJson();
             FrameError error;
@@ -160,18 +161,34 @@ private slots:
             QVERIFY2(frame, qPrintable(error.message + u" in "_s + QString::fromUtf8(text)));
             QCOMPARE(reparse(frame->toJson()), v.toObject());
         }
+        // kind defaults to message; a plain format is the default and not kept.
+        FrameError error;
+        const auto bare = parseClientFrame("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"body\":\"x\",\"format\":\"plain\"}", 4096, &error);
+        QVERIFY(bare);
+        QCOMPARE(bare->event.kind, EventKind::Message);
+        QVERIFY(bare->event.fields.isEmpty());
+        const auto reaction = parseClientFrame(QJsonDocument(frames.at(7).toObject()).toJson(), 4096, &error);
+        QCOMPARE(reaction->event.kind, EventKind::Reaction);
+        QCOMPARE(reaction->event.fields.value("op"_L1).toString(), u"add"_s);
+        QVERIFY(reaction->event.body.isEmpty());
     }
 
     void serverFixturesRoundTrip()
     {
         const QJsonArray frames = fixtures().value("server"_L1).toArray();
-        QCOMPARE(frames.size(), 10);
+        QCOMPARE(frames.size(), 12);
         for (const QJsonValue &v : frames) {
             QString error;
             const auto frame = ServerFrame::parse(QJsonDocument(v.toObject()).toJson(), &error);
             QVERIFY2(frame, qPrintable(error));
             QCOMPARE(reparse(frame->toJson()), v.toObject());
         }
+        const auto hello = ServerFrame::parse(QJsonDocument(frames.at(1).toObject()).toJson());
+        QCOMPARE(hello->protocol, Protocol::kVersion);
+        QCOMPARE(hello->features, Protocol::features());
+        QCOMPARE(ServerFrame::hello(u"alice"_s, hello->epoch, 4096).toJson(), hello->toJson());
+        // A v1 hello (no protocol) is not taken for a v2 one.
+        QVERIFY(!ServerFrame::parse("{\"type\":\"hello\",\"user\":\"a\",\"epoch\":\"e\"}"));
     }
 
     void httpFixturesRoundTrip()
@@ -179,9 +196,11 @@ private slots:
         const QJsonObject http = fixtures().value("http"_L1).toObject();
         const auto page = HistoryPage::fromJson(http.value("historyPage"_L1).toObject());
         QVERIFY(page);
-        QCOMPARE(page->messages.size(), 1);
-        QCOMPARE(page->messages.first().seq, 42);
-        QCOMPARE(page->messages.first().ts,
+        QCOMPARE(page->events.size(), 3);
+        QCOMPARE(page->events.first().seq, 42);
+        QCOMPARE(page->events.first().updatedSeq, 44);
+        QCOMPARE(page->events.at(2).kind, EventKind::Edit);
+        QCOMPARE(page->events.first().ts,
                  QDateTime(QDate(2026, 11, 30), QTime(10, 0, 0, 123), Qt::UTC));
         QCOMPARE(page->toJson(), http.value("historyPage"_L1).toObject());
         const auto room = RoomInfo::fromJson(http.value("room"_L1).toObject());
@@ -201,11 +220,11 @@ private slots:
         ChatMessage m{u"id-1"_s, u"general"_s, 7, u"bob"_s,
                       u"h\u00e9llo \U0001F600 <img src=x> \"quoted\"\n"_s, u"c1"_s,
                       QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5, 6), Qt::UTC)};
-        const QByteArray text = ServerFrame::messageFrame(m).toJson();
+        const QByteArray text = ServerFrame::eventFrame(m).toJson();
         const auto back = ServerFrame::parse(text);
         QVERIFY(back);
-        QCOMPARE(back->type, ServerFrame::Type::Message);
-        QVERIFY(back->message == m);
+        QCOMPARE(back->type, ServerFrame::Type::Event);
+        QVERIFY(back->event == m);
         QCOMPARE(formatTimestamp(m.ts), u"2026-01-02T03:04:05.006Z"_s);
     }
 
@@ -257,6 +276,22 @@ private slots:
                 << (QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"body\":\"")
                     + QString(1366, QChar(0x20AC)).toUtf8() + "\"}")
                 << u"body_too_long"_s << u"c"_s;
+        QTest::newRow("send unknown kind") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"kind\":\"poll\"}")
+                                           << u"invalid_frame"_s << u"c"_s;
+        QTest::newRow("send kind number") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"kind\":1,\"body\":\"x\"}")
+                                          << u"invalid_frame"_s << u"c"_s;
+        QTest::newRow("send member") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"kind\":\"member\",\"user\":\"bob\",\"change\":\"join\"}")
+                                     << u"invalid_frame"_s << u"c"_s;
+        QTest::newRow("edit without target") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"kind\":\"edit\",\"body\":\"x\"}")
+                                             << u"invalid_frame"_s << u"c"_s;
+        QTest::newRow("edit empty body") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"kind\":\"edit\",\"relatesTo\":\"5f1d0c7e-7e55-4c1c-a9a5-1b7a1bb0f4a3\",\"body\":\"\"}")
+                                         << u"empty_body"_s << u"c"_s;
+        QTest::newRow("reaction bad op") << QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"kind\":\"reaction\",\"relatesTo\":\"5f1d0c7e-7e55-4c1c-a9a5-1b7a1bb0f4a3\",\"key\":\"x\",\"op\":\"flip\"}")
+                                         << u"invalid_frame"_s << u"c"_s;
+        QTest::newRow("topic too long") << (QByteArray("{\"type\":\"send\",\"room\":\"a\",\"clientId\":\"c\",\"kind\":\"topic\",\"topic\":\"") + QByteArray(257, 't') + "\"}")
+                                        << u"invalid_frame"_s << u"c"_s;
+        QTest::newRow("send bad room") << QByteArray("{\"type\":\"send\",\"room\":\"A/B\",\"clientId\":\"c\",\"body\":\"x\"}")
+                                       << u"invalid_frame"_s << u"c"_s;
         QTest::newRow("deeply nested") << (QByteArray(5000, '[') + QByteArray(5000, ']'))
                                        << u"bad_json"_s << QString();
     }
@@ -274,7 +309,7 @@ private slots:
             CHAT_ERROR_CODES(CHAT_ERROR_ITEM)
 #undef CHAT_ERROR_ITEM
         };
-        QCOMPARE(all.size(), 23);
+        QCOMPARE(all.size(), 24);
         for (ErrorCode error : all) {
             const QString code = Errors::code(error);
             QVERIFY2(!seen.contains(code), qPrintable(code));
@@ -314,10 +349,12 @@ private slots:
     void rejectsMalformedServerFrames()
     {
         QVERIFY(!ServerFrame::parse("{\"type\":\"ack\",\"clientId\":\"c\"}"));
-        QVERIFY(!ServerFrame::parse("{\"type\":\"message\",\"message\":{\"id\":\"x\"}}"));
-        QVERIFY(!ServerFrame::parse(
-                "{\"type\":\"message\",\"message\":{\"id\":\"x\",\"room\":\"r\",\"seq\":1,"
-                "\"sender\":\"a\",\"body\":\"b\",\"clientId\":\"c\",\"ts\":\"yesterday\"}}"));
+        QVERIFY(!ServerFrame::parse("{\"type\":\"event\",\"event\":{\"id\":\"x\"}}"));
+        QVERIFY(!ServerFrame::parse("{\"type\":\"event\",\"event\":{\"id\":\"x\",\"room\":\"r\",\"seq\":1,\"kind\":\"message\","
+                                    "\"sender\":\"a\",\"body\":\"b\",\"clientId\":\"c\",\"ts\":\"yesterday\"}}"));
+        QVERIFY(!ServerFrame::parse("{\"type\":\"event\",\"event\":5}"));
+        // v1's message frame is gone: a v2 client does not know it.
+        QVERIFY(!ServerFrame::parse("{\"type\":\"message\",\"message\":{}}"));
         QVERIFY(!ServerFrame::parse("{\"type\":\"subscribed\",\"room\":\"r\",\"lastSeq\":true}"));
         QVERIFY(!ServerFrame::parse("{\"type\":\"nope\"}"));
     }
@@ -361,7 +398,20 @@ private slots:
         QCOMPARE(room->isPrivate, false);
         QVERIFY(!CreateRoomRequest::fromJson({{"name"_L1, u"ops"_s}, {"private"_L1, u"yes"_s}}));
         QVERIFY(!CreateRoomRequest::fromJson({{"name"_L1, u"Ops"_s}}));
-        QVERIFY(!PostMessageRequest::fromJson({{"clientId"_L1, u""_s}, {"body"_L1, u"x"_s}}));
+        EventSubmission event;
+        QCOMPARE(EventSubmission::read({{"clientId"_L1, u""_s}, {"body"_L1, u"x"_s}}, 4096, &event, &error),
+                 ErrorCode::InvalidRequest);
+        QCOMPARE(EventSubmission::read({{"clientId"_L1, u"c"_s}, {"body"_L1, u"x"_s}, {"kind"_L1, u"member"_s}},
+                                       4096, &event, &error),
+                 ErrorCode::InvalidRequest);
+        QVERIFY(error.contains(u"server"_s));
+        QVERIFY(!EventSubmission::read({{"clientId"_L1, u"c"_s}, {"kind"_L1, u"delete"_s},
+                                        {"relatesTo"_L1, u"5f1d0c7e-7e55-4c1c-a9a5-1b7a1bb0f4a3"_s},
+                                        {"body"_L1, u"ignored"_s}, {"extra"_L1, 1}},
+                                       4096, &event, &error));
+        QCOMPARE(event.kind, EventKind::Delete);
+        QVERIFY(event.body.isEmpty());
+        QCOMPARE(event.fields.keys(), QStringList{u"relatesTo"_s}); // only the kind's own fields
         QVERIFY(!InviteRequest::fromJson({{"user"_L1, QJsonArray{}}}));
         QVERIFY(!Validation::passwordError(u"short"_s).isEmpty());
         QVERIFY(Validation::passwordError(u"long enough"_s).isEmpty());

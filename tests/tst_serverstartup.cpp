@@ -4,6 +4,7 @@
 // taken, and log lines with a time and no secrets.
 #include "httpclient.h"
 #include "testserver.h"
+#include "wsclient.h"
 
 #include <QDir>
 #include <QFile>
@@ -183,17 +184,17 @@ private slots:
         HttpClient http(QUrl(u"http://127.0.0.1:%1"_s.arg(match.captured(1))));
         const QString token = http.registerUser(u"alice"_s);
         QVERIFY(!token.isEmpty());
-        const HttpResponse login = http.post(u"/api/v1/login"_s,
+        const HttpResponse login = http.post(u"/api/v2/login"_s,
                                              {{"username"_L1, u"alice"_s}, {"password"_L1, HttpClient::password()}});
         QCOMPARE(login.status, 200);
         const QString loginToken = login.json.value("token"_L1).toString();
-        QCOMPARE(http.post(u"/api/v1/login"_s, {{"username"_L1, u"alice"_s}, {"password"_L1, u"not the password"_s}}).status, 401);
-        QCOMPARE(http.post(u"/api/v1/rooms"_s, {{"name"_L1, u"ops"_s}}, token).status, 201);
+        QCOMPARE(http.post(u"/api/v2/login"_s, {{"username"_L1, u"alice"_s}, {"password"_L1, u"not the password"_s}}).status, 401);
+        QCOMPARE(http.post(u"/api/v2/rooms"_s, {{"name"_L1, u"ops"_s}}, token).status, 201);
         {
             QWebSocket ws;
             QNetworkRequest request(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(match.captured(1))));
             request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-            ws.open(request);
+            WsClient::openCurrent(ws, request);
             QSignalSpy hello(&ws, &QWebSocket::textMessageReceived);
             QVERIFY(hello.wait(10000));
             ws.close();

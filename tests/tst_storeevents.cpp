@@ -105,8 +105,8 @@ private slots:
         QCOMPARE(edit.message.kind, EventKind::Edit);
         // Refused, and numbered nothing: another's message, a deleted or missing one, an event
         // that is not a message, a message of another room, an unknown user.
-        QCOMPARE(one(event(bob, u"e2"_s, EventKind::Edit, onM1, u"hijack"_s)).status, StoreStatus::Forbidden);
-        QCOMPARE(one(event(alice, u"d1"_s, EventKind::Delete, onM2)).status, StoreStatus::Forbidden);
+        QCOMPARE(one(event(bob, u"e2"_s, EventKind::Edit, onM1, u"hijack"_s)).status, StoreStatus::NotAuthor);
+        QCOMPARE(one(event(alice, u"d1"_s, EventKind::Delete, onM2)).status, StoreStatus::NotAuthor);
         QCOMPARE(one(event(alice, u"e3"_s, EventKind::Edit,
                            {{"relatesTo"_L1, QUuid::createUuid().toString(QUuid::WithoutBraces)}}, u"?"_s)).status,
                  StoreStatus::EventNotFound);
@@ -137,6 +137,12 @@ private slots:
         QCOMPARE(del.message.seq, 12);
         QCOMPARE(one(event(alice, u"r5"_s, EventKind::Reaction, reaction(m2.message.id, u"x"_s, u"add"_s))).status,
                  StoreStatus::EventNotFound); // deleted
+        // A reaction that changes nothing is refused and takes no seq, so that readers can
+        // fold every stored one into a count.
+        QCOMPARE(one(event(alice, u"r6"_s, EventKind::Reaction, reaction(m1.message.id, u"\U0001F44D"_s, u"add"_s))).status,
+                 StoreStatus::NoChange);
+        QCOMPARE(one(event(bob, u"r7"_s, EventKind::Reaction, reaction(m1.message.id, u"\U0001F44D"_s, u"remove"_s))).status,
+                 StoreStatus::NoChange);
         // A retry of a change is answered with the original.
         const AppendResult again = one(event(alice, u"e1"_s, EventKind::Edit, onM1, u"first, final"_s));
         QVERIFY(again.duplicate);
@@ -150,6 +156,9 @@ private slots:
             QCOMPARE(asAlice[i].seq, i + 1);
         QCOMPARE(asAlice[0].body, u"first, final"_s);
         QVERIFY(asAlice[0].edited);
+        QCOMPARE(asAlice[0].updatedSeq, 9); // r4, the newest change folded in
+        QCOMPARE(asAlice[1].updatedSeq, 12); // d2
+        QCOMPARE(asAlice[4].updatedSeq, 0);  // m3: never changed
         QCOMPARE(asAlice[0].fields.value("format"_L1).toString(), u"markdown"_s);
         QCOMPARE(asAlice[0].reactions,
                  (QList<Reaction>{{u"\U0001F389"_s, 1, false}, {u"\U0001F44D"_s, 1, true}}));

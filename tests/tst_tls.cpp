@@ -4,6 +4,7 @@
 // very certificate. Certificates are made at test time with the openssl tool.
 #include "chatclient.h"
 #include "testserver.h"
+#include "wsclient.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -102,7 +103,7 @@ private slots:
         QVERIFY(done.wait(10000));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
 
-        QNetworkRequest reg(https(u"/api/v1/register"_s));
+        QNetworkRequest reg(https(u"/api/v2/register"_s));
         reg.setSslConfiguration(trusting(u"first"_s));
         reg.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
         QNetworkReply *created = nam.post(reg, "{\"username\":\"tess\",\"password\":\"correct horse\"}");
@@ -116,7 +117,7 @@ private slots:
         QSignalSpy text(&ws, &QWebSocket::textMessageReceived);
         QNetworkRequest upgrade(QUrl(u"wss://127.0.0.1:%1/ws"_s.arg(m_port)));
         upgrade.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-        ws.open(upgrade);
+        WsClient::openCurrent(ws, upgrade);
         QVERIFY(text.wait(10000));
         QVERIFY(text.first().at(0).toString().contains(u"\"hello\""_s));
     }

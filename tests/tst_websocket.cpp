@@ -50,10 +50,10 @@ private:
     }
     QList<ChatMessage> history(const QString &room, const QString &user)
     {
-        const auto r = m_http->get(u"/api/v1/rooms/%1/messages?after=0&limit=200"_s.arg(room),
+        const auto r = m_http->get(u"/api/v2/rooms/%1/events?after=0&limit=200"_s.arg(room),
                                    token(user));
         const auto page = HistoryPage::fromJson(r.json);
-        return page ? page->messages : QList<ChatMessage>();
+        return page ? page->events : QList<ChatMessage>();
     }
     bool stillServes(WsClient &client)
     {
@@ -82,7 +82,7 @@ private slots:
         QVERIFY(alice->isConnected());
         QCOMPARE(alice->user(), u"alice"_s);
         const auto page = HistoryPage::fromJson(
-                m_http->get(u"/api/v1/rooms/general/messages"_s, token(u"alice"_s)).json);
+                m_http->get(u"/api/v2/rooms/general/events"_s, token(u"alice"_s)).json);
         QVERIFY(page);
         QCOMPARE(alice->epoch(), page->epoch);
     }
@@ -115,12 +115,12 @@ private slots:
 
     void loggedOutTokenIsRefused()
     {
-        auto r = m_http->post(u"/api/v1/login"_s, {{"username"_L1, u"alice"_s},
+        auto r = m_http->post(u"/api/v2/login"_s, {{"username"_L1, u"alice"_s},
                                                     {"password"_L1, HttpClient::password()}});
         const QString session = r.json.value("token"_L1).toString();
         WsClient before(m_server->ws(), session);
         QVERIFY(before.connectAndHello());
-        QCOMPARE(m_http->post(u"/api/v1/logout"_s, {}, session).status, 204);
+        QCOMPARE(m_http->post(u"/api/v2/logout"_s, {}, session).status, 204);
         WsClient after(m_server->ws(), session);
         after.connectAndHello(3000);
         QVERIFY(after.waitForDisconnect());
@@ -160,13 +160,13 @@ private slots:
         const auto ack = alice->waitForAck(u"commit-19"_s);
         QVERIFY(ack);
         // Read straight from the database through the HTTP API: the acked message is there.
-        const auto r = m_http->get(u"/api/v1/rooms/general/messages?after=%1&limit=1"_s.arg(ack->seq - 1),
+        const auto r = m_http->get(u"/api/v2/rooms/general/events?after=%1&limit=1"_s.arg(ack->seq - 1),
                                    token(u"alice"_s));
         const auto page = HistoryPage::fromJson(r.json);
         QVERIFY(page);
-        QCOMPARE(page->messages.size(), 1);
-        QCOMPARE(page->messages.first().id, ack->id);
-        QCOMPARE(page->messages.first().clientId, u"commit-19"_s);
+        QCOMPARE(page->events.size(), 1);
+        QCOMPARE(page->events.first().id, ack->id);
+        QCOMPARE(page->events.first().clientId, u"commit-19"_s);
     }
 
     void retryIsStoredOnce()
@@ -187,7 +187,7 @@ private slots:
         QCOMPARE(second->id, first->id);
         again->sendMessage(u"general"_s, u"retry-marker"_s, u"marker"_s);
         QVERIFY(bob->waitFor([](const ServerFrame &f) {
-            return f.type == ServerFrame::Type::Message && f.message.clientId == u"retry-marker"_s;
+            return f.type == ServerFrame::Type::Event && f.event.clientId == u"retry-marker"_s;
         }));
         int copies = 0;
         for (const ChatMessage &m : bob->messages(u"general"_s))
@@ -195,16 +195,16 @@ private slots:
         QCOMPARE(copies, 1);
         int stored = 0;
         const auto page = HistoryPage::fromJson(
-                m_http->get(u"/api/v1/rooms/general/messages?limit=200"_s, token(u"bob"_s)).json);
-        for (const ChatMessage &m : page->messages)
+                m_http->get(u"/api/v2/rooms/general/events?limit=200"_s, token(u"bob"_s)).json);
+        for (const ChatMessage &m : page->events)
             stored += m.clientId == u"retry-1"_s ? 1 : 0;
         QCOMPARE(stored, 1);
     }
 
     void resumeAfterDropWhileOthersSend()
     {
-        QCOMPARE(m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"resume"_s}}, token(u"bob"_s)).status, 201);
-        QCOMPARE(m_http->post(u"/api/v1/rooms/resume/join"_s, {}, token(u"alice"_s)).status, 204);
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"resume"_s}}, token(u"bob"_s)).status, 201);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/resume/join"_s, {}, token(u"alice"_s)).status, 204);
 
         auto bob = connected(u"bob"_s);
         constexpr int total = 1500; // more than two catch-up pages
@@ -278,7 +278,7 @@ private slots:
         QVERIFY(watcher.waitForSubscribed(u"general"_s));
 
         for (int i = 1; i <= 3; ++i) {
-            const HttpResponse r = viaTwo.post(u"/api/v1/rooms/general/messages"_s,
+            const HttpResponse r = viaTwo.post(u"/api/v2/rooms/general/messages"_s,
                                                {{"clientId"_L1, u"two-%1"_s.arg(i)},
                                                 {"body"_L1, u"from two %1"_s.arg(i)}}, bob);
             QCOMPARE(r.status, 201);
@@ -304,7 +304,7 @@ private slots:
 
     void badFramesGetErrorsAndStoreNothing()
     {
-        m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"vault"_s}, {"private"_L1, true}}, token(u"bob"_s));
+        m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"vault"_s}, {"private"_L1, true}}, token(u"bob"_s));
         auto alice = connected(u"alice"_s);
         const qsizetype before = history(u"general"_s, u"alice"_s).size();
         struct Case { QString text; QString code; QString clientId; };
@@ -344,7 +344,7 @@ private slots:
     {
         auto bob = connected(u"bob"_s);
         auto carol = connected(u"carol"_s);
-        m_http->post(u"/api/v1/rooms"_s, {{"name"_L1, u"hush"_s}, {"private"_L1, true}}, token(u"bob"_s));
+        m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"hush"_s}, {"private"_L1, true}}, token(u"bob"_s));
         carol->subscribe(u"hush"_s);
         QVERIFY(carol->waitForError(u"forbidden"_s));
         bob->subscribe(u"hush"_s);
@@ -387,13 +387,26 @@ private slots:
         QTcpSocket raw;
         raw.connectToHost(QHostAddress::LocalHost, quint16(m_server->ws().port()));
         QVERIFY(raw.waitForConnected(5000));
-        raw.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        // The upgrade request in two pieces, the server having read the first before the
+        // second comes: it is still taken whole, and the subprotocol is answered.
+        raw.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
+        QVERIFY(raw.waitForBytesWritten(5000));
+        QTcpSocket probe; // a round trip on another connection: the first piece is in by then
+        probe.connectToHost(QHostAddress::LocalHost, quint16(m_server->ws().port()));
+        QVERIFY(probe.waitForConnected(5000));
+        probe.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QByteArray health;
+        connect(&probe, &QTcpSocket::readyRead, &probe, [&] { health += probe.readAll(); });
+        QTRY_VERIFY_WITH_TIMEOUT(health.contains("\"ok\""), 10000);
+        raw.write("Connection: Upgrade\r\n"
                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                  "Sec-WebSocket-Protocol: chat.v2\r\n"
                   "Authorization: Bearer " + token(u"alice"_s).toLatin1() + "\r\n\r\n");
         QByteArray received;
         connect(&raw, &QTcpSocket::readyRead, &raw, [&] { received += raw.readAll(); });
         QTRY_VERIFY_WITH_TIMEOUT(received.contains("\"hello\""), 10000);
         QVERIFY(received.startsWith("HTTP/1.1 101"));
+        QVERIFY2(received.toLower().contains("sec-websocket-protocol: chat.v2\r\n"), received.constData());
         // Masked text frame (FIN, opcode 1) carrying 0xC3 0x28, which is not UTF-8.
         const QByteArray mask("\x01\x02\x03\x04", 4);
         QByteArray payload("\xc3\x28", 2);
@@ -506,6 +519,7 @@ private slots:
         QVERIFY(raw.waitForConnected(5000));
         raw.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                  "Sec-WebSocket-Protocol: chat.v2\r\n"
                   "Authorization: Bearer " + tok.toLatin1() + "\r\n\r\n");
         QByteArray received;
         connect(&raw, &QTcpSocket::readyRead, &raw, [&] { received += raw.readAll(); });

@@ -110,7 +110,7 @@ void ApiClient::request(const QByteArray &verb, const QString &path, const QJson
 void ApiClient::registerUser(const Credentials &credentials, QObject *context, AuthCallback done)
 {
     const QJsonObject body = credentials.toJson();
-    request("POST", u"/api/v1/register"_s, &body, false, context,
+    request("POST", u"/api/v2/register"_s, &body, false, context,
             [done](const ApiFailure &f, const QJsonObject &json) {
                 done(f, f.ok() ? AuthResult::fromJson(json).value_or(AuthResult{}) : AuthResult{});
             });
@@ -119,7 +119,7 @@ void ApiClient::registerUser(const Credentials &credentials, QObject *context, A
 void ApiClient::login(const Credentials &credentials, QObject *context, AuthCallback done)
 {
     const QJsonObject body = credentials.toJson();
-    request("POST", u"/api/v1/login"_s, &body, false, context,
+    request("POST", u"/api/v2/login"_s, &body, false, context,
             [done](const ApiFailure &f, const QJsonObject &json) {
                 done(f, f.ok() ? AuthResult::fromJson(json).value_or(AuthResult{}) : AuthResult{});
             });
@@ -127,13 +127,13 @@ void ApiClient::login(const Credentials &credentials, QObject *context, AuthCall
 
 void ApiClient::logout(QObject *context, DoneCallback done)
 {
-    request("POST", u"/api/v1/logout"_s, nullptr, true, context,
+    request("POST", u"/api/v2/logout"_s, nullptr, true, context,
             [done](const ApiFailure &f, const QJsonObject &) { done(f); });
 }
 
 void ApiClient::rooms(QObject *context, RoomsCallback done)
 {
-    request("GET", u"/api/v1/rooms"_s, nullptr, true, context,
+    request("GET", u"/api/v2/rooms"_s, nullptr, true, context,
             [done](const ApiFailure &f, const QJsonObject &json) {
                 QList<RoomInfo> rooms;
                 for (const QJsonValue &v : json.value("rooms"_L1).toArray()) {
@@ -147,13 +147,13 @@ void ApiClient::rooms(QObject *context, RoomsCallback done)
 void ApiClient::createRoom(const CreateRoomRequest &create, QObject *context, DoneCallback done)
 {
     const QJsonObject body = create.toJson();
-    request("POST", u"/api/v1/rooms"_s, &body, true, context,
+    request("POST", u"/api/v2/rooms"_s, &body, true, context,
             [done](const ApiFailure &f, const QJsonObject &) { done(f); });
 }
 
 void ApiClient::joinRoom(const QString &room, QObject *context, DoneCallback done)
 {
-    request("POST", u"/api/v1/rooms/%1/join"_s.arg(room), nullptr, true, context,
+    request("POST", u"/api/v2/rooms/%1/join"_s.arg(room), nullptr, true, context,
             [done](const ApiFailure &f, const QJsonObject &) { done(f); });
 }
 
@@ -167,7 +167,7 @@ void ApiClient::history(const QString &room, std::optional<qint64> after,
     if (before)
         query.addQueryItem(u"before"_s, QString::number(*before));
     query.addQueryItem(u"limit"_s, QString::number(limit));
-    request("GET", u"/api/v1/rooms/%1/messages?%2"_s.arg(room, query.toString()), nullptr, true,
+    request("GET", u"/api/v2/rooms/%1/events?%2"_s.arg(room, query.toString()), nullptr, true,
             context, [done](const ApiFailure &f, const QJsonObject &json) {
                 QString why;
                 auto page = f.ok() ? HistoryPage::fromJson(json, &why) : std::nullopt;

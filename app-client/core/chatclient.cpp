@@ -49,7 +49,7 @@ ChatClient::ChatClient(const Options &options, QObject *parent)
         if (s != ChatConnection::State::Connected)
             m_inFlight.clear(); // whatever was on the wire is sent again on the next link
     });
-    connect(&m_connection, &ChatConnection::messageReceived, this, &ChatClient::onMessage);
+    connect(&m_connection, &ChatConnection::eventReceived, this, &ChatClient::onEvent);
     connect(&m_connection, &ChatConnection::ackReceived, this, &ChatClient::onAck);
     connect(&m_connection, &ChatConnection::errorReceived, this, &ChatClient::onError);
     connect(&m_connection, &ChatConnection::epochChanged, this, &ChatClient::onEpochChanged);
@@ -90,8 +90,8 @@ MessageListModel *ChatClient::messages(const QString &room)
 std::optional<qint64> ChatClient::cursor(const QString &room)
 {
     const auto it = m_models.find(room);
-    if (it != m_models.end() && it->second->lastSeq() > 0)
-        return it->second->lastSeq();
+    if (it != m_models.end() && it->second->lastEventSeq() > 0)
+        return it->second->lastEventSeq();
     // A room never opened resumes from what this server's room list said.
     if (m_rooms.rowOf(room) >= 0)
         return m_rooms.lastSeq(room);
@@ -253,9 +253,9 @@ void ChatClient::loadHistory(const QString &room, std::optional<qint64> before)
                       }
                       m_historyLoaded.insert(room);
                       m_hasOlder.insert(room, page.hasMore);
-                      messages(room)->addPage(page.messages);
-                      if (!before && !page.messages.isEmpty())
-                          m_rooms.noteMessage(room, page.messages.last().seq, false);
+                      messages(room)->addPage(page.events);
+                      if (!before && !page.events.isEmpty())
+                          m_rooms.noteMessage(room, page.events.last().seq, false);
                   });
 }
 
@@ -386,7 +386,10 @@ void ChatClient::onAck(const QString &clientId, const QString &room, qint64 seq,
 void ChatClient::onError(ErrorCode code, const QString &message, const QString &clientId)
 {
     if (clientId.isEmpty() || !m_outboxRoom.contains(clientId)) {
-        if (code != ErrorCode::Unauthorized)
+        if (code == ErrorCode::UpgradeRequired)
+            emit errorOccurred(tr("This server runs another version of the chat. Update the app to "
+                                  "connect to it."));
+        else if (code != ErrorCode::Unauthorized)
             emit errorOccurred(message);
         return;
     }
@@ -408,14 +411,17 @@ void ChatClient::onError(ErrorCode code, const QString &message, const QString &
     messages(m_outboxRoom.value(clientId))->markFailed(clientId, reason);
 }
 
-void ChatClient::onMessage(const ChatMessage &message)
+void ChatClient::onEvent(const ChatMessage &event)
 {
-    messages(message.room)->addMessage(message);
-    const bool own = message.sender == m_user;
-    if (message.seq <= m_rooms.lastSeq(message.room))
+    messages(event.room)->addEvent(event);
+    const bool own = event.sender == m_user;
+    if (event.seq <= m_rooms.lastSeq(event.room))
         return; // seen before (history page, or a repeat after an epoch reset)
-    m_rooms.noteMessage(message.room, message.seq, !own);
-    emit messageArrived(message, own);
+    // Only a new message is news; an edit or a reaction just moves the room's cursor.
+    const bool news = event.kind == EventKind::Message;
+    m_rooms.noteMessage(event.room, event.seq, news && !own);
+    if (news)
+        emit messageArrived(event, own);
 }
 
 void ChatClient::onEpochChanged()

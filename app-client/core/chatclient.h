@@ -96,7 +96,7 @@ private:
     void flushOutbox();
     void onAck(const QString &clientId, const QString &room, qint64 seq, const QString &id);
     void onError(ErrorCode code, const QString &message, const QString &clientId);
-    void onMessage(const ChatMessage &message);
+    void onEvent(const ChatMessage &event);
     void onEpochChanged();
     void onRoomChanged(const QString &room, const QString &change, const QString &by);
     void setRoomList(const QList<RoomInfo> &rooms);

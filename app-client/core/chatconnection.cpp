@@ -3,6 +3,7 @@
 
 #include <QLoggingCategory>
 #include <QNetworkRequest>
+#include <QWebSocketHandshakeOptions>
 
 Q_LOGGING_CATEGORY(lcConnection, "chat.client.connection", QtInfoMsg)
 
@@ -98,7 +99,9 @@ void ChatConnection::connectNow()
     request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     setState(State::Connecting);
     qCDebug(lcConnection) << "connecting to" << m_url << "attempt" << m_attempt;
-    m_socket->open(request);
+    QWebSocketHandshakeOptions options;
+    options.setSubprotocols({QString::fromLatin1(Protocol::kSubprotocol)});
+    m_socket->open(request, options);
     // A connect that hangs counts as a failure too.
     m_livenessTimer.start(m_tuning.pingIntervalMs + m_tuning.pongTimeoutMs);
     m_sinceLastFrame.start();
@@ -185,8 +188,12 @@ void ChatConnection::onTextMessage(const QString &text)
         emit ready();
         break;
     }
-    case ServerFrame::Type::Message:
-        emit messageReceived(frame->message);
+    case ServerFrame::Type::Event:
+        if (frame->event.kind == EventKind::Unknown) {
+            qCDebug(lcConnection) << "skipping an event of a kind this client does not know";
+            break;
+        }
+        emit eventReceived(frame->event);
         break;
     case ServerFrame::Type::Ack:
         emit ackReceived(frame->clientId, frame->room, frame->seq, frame->id);
@@ -198,6 +205,8 @@ void ChatConnection::onTextMessage(const QString &text)
         if (frame->code == ErrorCode::Unauthorized) {
             m_refused = true;
             emit unauthorized();
+        } else if (frame->code == ErrorCode::UpgradeRequired) {
+            m_refused = true; // another contract version: reconnecting will not help
         }
         emit errorReceived(frame->code, frame->text, frame->clientId);
         break;

@@ -68,7 +68,8 @@ signals:
     void reconnectScheduled(int msecs);
     void epochChanged(const QString &oldEpoch, const QString &newEpoch);
     void ready(); // hello received and rooms re-subscribed: send what is queued
-    void messageReceived(const ChatMessage &message);
+    // A live or catch-up event of a kind this client knows (others are skipped).
+    void eventReceived(const ChatMessage &event);
     void ackReceived(const QString &clientId, const QString &room, qint64 seq, const QString &id);
     void errorReceived(ErrorCode code, const QString &message, const QString &clientId);
     void subscribed(const QString &room, qint64 lastSeq);

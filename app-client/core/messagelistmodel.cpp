@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "messagelistmodel.h"
 
+#include <QScopeGuard>
+
 #include <algorithm>
 
 MessageListModel::MessageListModel(const QString &room, QObject *parent)
@@ -29,6 +31,8 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case DeliveryRole: return QVariant::fromValue(row.delivery);
     case OwnRole: return isOwn(row);
     case ErrorRole: return row.error;
+    case EditedRole: return row.message.edited;
+    case DeletedRole: return row.message.deleted;
     default: return {};
     }
 }
@@ -37,7 +41,8 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
 {
     return {{IdRole, "id"},           {SeqRole, "seq"},           {SenderRole, "sender"},
             {BodyRole, "body"},       {TimestampRole, "ts"},      {ClientIdRole, "clientId"},
-            {DeliveryRole, "delivery"}, {OwnRole, "own"},         {ErrorRole, "error"}};
+            {DeliveryRole, "delivery"}, {OwnRole, "own"},         {ErrorRole, "error"},
+            {EditedRole, "edited"},   {DeletedRole, "deleted"}};
 }
 
 int MessageListModel::unconfirmedRow(const QString &clientId) const
@@ -166,11 +171,80 @@ void MessageListModel::addMessage(const ChatMessage &message)
     placeFailedRows();
 }
 
+void MessageListModel::addEvent(const ChatMessage &event)
+{
+    if (event.room != m_room)
+        return;
+    m_lastEventSeq = std::max(m_lastEventSeq, event.seq);
+    if (event.kind == EventKind::Message)
+        addMessage(event);
+    else if (EventKinds::relatesToMessage(event.kind))
+        applyChange(event);
+}
+
+void MessageListModel::applyChange(const ChatMessage &change)
+{
+    const auto known = m_ids.constFind(change.fields.value(u"relatesTo").toString());
+    if (known == m_ids.cend())
+        return; // not loaded: its state will come with it
+    int row = insertPosition(*known) - 1; // the last row of that order (failed rows share it)
+    while (row >= 0 && m_rows.at(row).order == *known && m_rows.at(row).message.id != known.key())
+        --row;
+    if (row < 0 || m_rows.at(row).message.id != known.key())
+        return;
+    ChatMessage &m = m_rows[row].message;
+    if (change.seq <= m.updatedSeq)
+        return; // already part of the state the server sent
+    m.updatedSeq = change.seq;
+    switch (change.kind) {
+    case EventKind::Edit:
+        if (!m.deleted) {
+            m.body = change.body;
+            m.edited = true;
+        }
+        break;
+    case EventKind::Delete:
+        m.deleted = true;
+        m.body.clear();
+        m.reactions.clear();
+        break;
+    case EventKind::Reaction: {
+        // Every stored reaction changes the count (the server refuses those that would not).
+        const QString key = change.fields.value(u"key").toString();
+        const bool add = change.fields.value(u"op").toString() == u"add";
+        const bool mine = change.sender == m_ownUser;
+        auto it = std::find_if(m.reactions.begin(), m.reactions.end(),
+                               [&](const Reaction &r) { return r.key == key; });
+        if (add) {
+            if (it == m.reactions.end())
+                it = m.reactions.insert(m.reactions.end(), Reaction{key, 0, false});
+            ++it->count;
+            it->me = it->me || mine;
+        } else if (it != m.reactions.end()) {
+            if (mine)
+                it->me = false;
+            if (--it->count <= 0)
+                m.reactions.erase(it);
+        }
+        break;
+    }
+    default:
+        return;
+    }
+    emit dataChanged(index(row), index(row));
+}
+
 void MessageListModel::addPage(const QList<ChatMessage> &page)
 {
     QList<ChatMessage> fresh;
+    QList<ChatMessage> changes;
     for (const ChatMessage &m : page) {
-        if (m.room != m_room || m_ids.contains(m.id))
+        if (m.room != m_room)
+            continue;
+        m_lastEventSeq = std::max(m_lastEventSeq, m.seq);
+        if (EventKinds::relatesToMessage(m.kind))
+            changes.append(m);
+        if (m.kind != EventKind::Message || m_ids.contains(m.id))
             continue;
         if (m.sender == m_ownUser && unconfirmedRow(m.clientId) >= 0) {
             confirm(unconfirmedRow(m.clientId), m);
@@ -178,6 +252,12 @@ void MessageListModel::addPage(const QList<ChatMessage> &page)
         }
         fresh.append(m);
     }
+    // The page's messages came with their current state; a change on it applies only to
+    // messages loaded before, in an older state (applyChange compares updatedSeq).
+    const auto applyChanges = qScopeGuard([this, &changes] {
+        for (const ChatMessage &c : std::as_const(changes))
+            applyChange(c);
+    });
     if (fresh.isEmpty())
         return;
     std::sort(fresh.begin(), fresh.end(),
@@ -316,5 +396,6 @@ void MessageListModel::clear()
     m_rows = kept;
     m_ordered = m_failed;
     m_ids.clear();
+    m_lastEventSeq = 0;
     endResetModel();
 }

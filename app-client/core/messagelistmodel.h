@@ -29,6 +29,8 @@ public:
         DeliveryRole,
         OwnRole,
         ErrorRole,
+        EditedRole,
+        DeletedRole,
     };
 
     explicit MessageListModel(const QString &room, QObject *parent = nullptr);
@@ -41,9 +43,12 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     // A page from the history API (ascending seq): one insert for the whole page when it lies
-    // before or after what is there.
+    // before or after what is there; the edits, deletions and reactions on it are applied.
     void addPage(const QList<ChatMessage> &page);
-    // A live or catch-up message.
+    // A live or catch-up event: a message is added; an edit, delete or reaction changes the
+    // message it names, unless that message's state already holds it (its updatedSeq);
+    // other kinds only move the cursor.
+    void addEvent(const ChatMessage &event);
     void addMessage(const ChatMessage &message);
     void addPending(const QString &clientId, const QString &body, const QDateTime &typedAt);
     void markAcked(const QString &clientId, qint64 seq, const QString &id);
@@ -51,7 +56,8 @@ public:
     void removePending(const QString &clientId); // a pending or failed row, given up
     void clear(); // the epoch changed: nothing here is valid any more
 
-    qint64 lastSeq() const;  // newest confirmed seq, 0 when none
+    qint64 lastSeq() const;  // newest confirmed message seq, 0 when none
+    qint64 lastEventSeq() const { return std::max(m_lastEventSeq, lastSeq()); } // any kind
     qint64 firstSeq() const; // oldest confirmed seq, 0 when none
     bool containsId(const QString &id) const { return m_ids.contains(id); }
     int confirmedCount() const { return m_ordered - m_failed; }
@@ -73,6 +79,7 @@ private:
     qint64 anchorFor(const QDateTime &typedAt) const; // the seq a failed row follows
     void placeFailedRows(); // after confirmed rows came in: failed ones where they belong
     void moveRow(int from, int to); // to: index in the list without the moved row
+    void applyChange(const ChatMessage &change); // edit, delete, reaction
 
     QString m_room;
     QString m_ownUser;
@@ -81,4 +88,5 @@ private:
     int m_ordered = 0;
     int m_failed = 0; // failed rows within the ordered part
     QHash<QString, qint64> m_ids; // confirmed message ids
+    qint64 m_lastEventSeq = 0;    // newest seq seen of any kind
 };

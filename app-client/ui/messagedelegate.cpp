@@ -35,7 +35,8 @@ QString cacheKey(const QModelIndex &index, int width)
     return (id.isEmpty() ? index.data(MessageListModel::ClientIdRole).toString() : id)
             + QLatin1Char('/') + QString::number(width) + QLatin1Char('/')
             + QString::number(int(index.data(MessageListModel::DeliveryRole).value<Delivery>()))
-            + (MessageDelegate::startsNewDay(index) ? QLatin1String("/d") : QLatin1String(""));
+            + (MessageDelegate::startsNewDay(index) ? QLatin1String("/d") : QLatin1String(""))
+            + QLatin1Char('/') + QString::number(qHash(MessageDelegate::bodyText(index)));
 }
 } // namespace
 
@@ -50,6 +51,14 @@ bool MessageDelegate::startsNewDay(const QModelIndex &index)
         return true;
     const QModelIndex previous = index.sibling(index.row() - 1, 0);
     return previous.data(MessageListModel::TimestampRole).toDateTime().toLocalTime().date() != day;
+}
+
+QString MessageDelegate::bodyText(const QModelIndex &index)
+{
+    if (index.data(MessageListModel::DeletedRole).toBool())
+        return tr("This message was deleted.");
+    const QString body = index.data(MessageListModel::BodyRole).toString();
+    return index.data(MessageListModel::EditedRole).toBool() ? tr("%1 (edited)").arg(body) : body;
 }
 
 QString MessageDelegate::statusText(const QModelIndex &index)
@@ -87,7 +96,7 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     const int textWidth = bubbleWidth - 2 * kPadding;
 
     l.header = QRect(left + kPadding, y + kPadding, textWidth, bold.height());
-    const QString body = index.data(MessageListModel::BodyRole).toString();
+    const QString body = bodyText(index);
     const QRect bodyBounds = normal.boundingRect(QRect(0, 0, textWidth, 1 << 20), kBodyFlags, body);
     l.body = QRect(left + kPadding, l.header.bottom() + 3, textWidth, bodyBounds.height());
     int bottom = l.body.bottom();
@@ -166,10 +175,13 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
                       time);
 
     // drawText with a QString: the body is shown as the characters it is made of.
-    painter->setFont(option.font);
-    painter->setPen(delivery == Delivery::Pending ? pal.color(QPalette::PlaceholderText)
-                                                  : QColor(0x1a, 0x1a, 0x1a));
-    painter->drawText(l.body, kBodyFlags, index.data(MessageListModel::BodyRole).toString());
+    const bool deleted = index.data(MessageListModel::DeletedRole).toBool();
+    QFont bodyFont = option.font;
+    bodyFont.setItalic(deleted);
+    painter->setFont(bodyFont);
+    painter->setPen(delivery == Delivery::Pending || deleted ? pal.color(QPalette::PlaceholderText)
+                                                             : QColor(0x1a, 0x1a, 0x1a));
+    painter->drawText(l.body, kBodyFlags, bodyText(index));
 
     if (!l.status.isNull()) {
         painter->setFont(smallFont(option.font));

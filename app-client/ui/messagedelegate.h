@@ -21,6 +21,8 @@ public:
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
     static QString statusText(const QModelIndex &index); // "sending…", "not sent: … — click to edit, copy or discard"
+    // What the bubble says: the text (marked when edited), or that the message was deleted.
+    static QString bodyText(const QModelIndex &index);
     static bool startsNewDay(const QModelIndex &index);
     void clearCache() { m_sizes.clear(); }
 

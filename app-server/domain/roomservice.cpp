@@ -96,9 +96,8 @@ void RoomService::history(const AuthUser &user, HistoryQuery query, QObject *con
             });
 }
 
-void RoomService::post(const AuthUser &user, const QString &room, const QString &clientId,
-                       const QString &body, QObject *context,
-                       std::function<void(Refusal, const AppendResult &)> done)
+void RoomService::post(const AuthUser &user, const QString &room, const EventSubmission &event,
+                       QObject *context, std::function<void(Refusal, const AppendResult &)> done)
 {
     if (!m_limiter->allow(user.id)) {
         // A client flushing its outbox after a long offline spell meets this limit in good
@@ -107,7 +106,7 @@ void RoomService::post(const AuthUser &user, const QString &room, const QString 
              AppendResult{});
         return;
     }
-    m_store->append({user.id, room, clientId, body}, context,
+    m_store->append({user.id, room, event.clientId, event.body, event.kind, event.fields}, context,
                     [room, done = std::move(done)](const AppendResult &result) {
                         done(refusal(result.status, room), result);
                     });

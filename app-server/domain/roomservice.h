@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "eventsubmission.h"
 #include "roominfo.h"
 #include "store/chatstore.h"
 #include "wireerror.h"
@@ -43,9 +44,8 @@ public:
                  std::function<void(Refusal, const HistoryResult &)> done);
     // Answered only after the transaction committed (or failed); a retry of a stored clientId
     // is answered with the original (duplicate = true).
-    void post(const AuthUser &user, const QString &room, const QString &clientId,
-              const QString &body, QObject *context,
-              std::function<void(Refusal, const AppendResult &)> done);
+    void post(const AuthUser &user, const QString &room, const EventSubmission &event,
+              QObject *context, std::function<void(Refusal, const AppendResult &)> done);
 
 private:
     StoreService *m_store;

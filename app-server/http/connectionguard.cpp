@@ -12,8 +12,9 @@
 
 #include <sys/socket.h>
 
-ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits)
-    : QObject(socket), m_socket(socket), m_limits(limits)
+ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits,
+                                 UpgradeHandler upgrade)
+    : QObject(socket), m_socket(socket), m_limits(limits), m_upgrade(std::move(upgrade))
 {
     // Connected before QtHttpServer's own slot, so this runs first on every read.
     m_readConnection = connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
@@ -43,6 +44,10 @@ void ConnectionGuard::onReadyRead()
         }
         if (end + 4 > m_limits.maxHeaderBytes) {
             reject(ErrorCode::HeadersTooLarge, "Request Header Fields Too Large");
+            return;
+        }
+        if (m_upgrade && RequestParsing::isWebSocketUpgrade(m_headers.left(end), "/ws")) {
+            handOver();
             return;
         }
         m_headersDone = true;
@@ -119,6 +124,21 @@ void ConnectionGuard::reject(ErrorCode code, const char *reason)
     m_timer.start(2000);
 }
 
+void ConnectionGuard::handOver()
+{
+    // Nothing of this request has been parsed for good: QtHttpServer reads inside a transaction
+    // until a request is whole, and this slot runs before its own. Its slots go, the bytes it
+    // looked at go back, and the WebSocket server reads the request from the start.
+    m_timer.stop();
+    QTcpSocket *socket = m_socket;
+    socket->disconnect();
+    if (socket->isTransactionStarted())
+        socket->rollbackTransaction();
+    const UpgradeHandler upgrade = std::move(m_upgrade);
+    deleteLater();
+    upgrade(socket);
+}
+
 void ConnectionGuard::finishRejection()
 {
     if (m_socket->bytesToWrite() == 0)
@@ -148,6 +168,6 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         connect(ssl, &QAbstractSocket::disconnected, ssl, &QObject::deleteLater);
         ssl->startServerEncryption();
     }
-    new ConnectionGuard(socket, m_limits);
+    new ConnectionGuard(socket, m_limits, m_upgrade);
     addPendingConnection(socket); // QTcpServer emits newConnection() after this returns
 }

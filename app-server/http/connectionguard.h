@@ -8,6 +8,8 @@
 #include <QTcpServer>
 #include <QTimer>
 
+#include <functional>
+
 class QTcpSocket;
 
 struct HttpLimits
@@ -27,7 +29,12 @@ class ConnectionGuard : public QObject
 {
     Q_OBJECT
 public:
-    ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits);
+    // Takes a socket whose next bytes are a WebSocket upgrade request for /ws, whole and unread.
+    using UpgradeHandler = std::function<void(QTcpSocket *)>;
+
+    // With an upgrade handler, a WebSocket upgrade to /ws is handed to it instead of QtHttpServer
+    // (whose own WebSocket server cannot negotiate a subprotocol in 6.4).
+    ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits, UpgradeHandler upgrade = {});
 
 private:
     void onReadyRead();
@@ -35,10 +42,12 @@ private:
     void onTimeout();
     bool attached() const { return bool(m_readConnection); }
     void finishRejection();
+    void handOver();
     void reject(ErrorCode code, const char *reason); // status and body from the code
 
     QTcpSocket *m_socket;
     HttpLimits m_limits;
+    UpgradeHandler m_upgrade;
     QTimer m_timer;
     QMetaObject::Connection m_readConnection;
     bool m_inRequest = false;
@@ -61,12 +70,14 @@ public:
     {
     }
     void setTls(const QSslConfiguration &tls) { m_tls = tls; m_useTls = true; }
+    void setUpgradeHandler(ConnectionGuard::UpgradeHandler upgrade) { m_upgrade = std::move(upgrade); }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
     HttpLimits m_limits;
+    ConnectionGuard::UpgradeHandler m_upgrade;
     QSslConfiguration m_tls;
     bool m_useTls = false;
 };

@@ -81,19 +81,26 @@ void HttpApi::registerRoutes(QHttpServer &server)
     server.route(u"/healthz"_s, Method::Get, [] {
         return QHttpServerResponse(QJsonObject{{"status"_L1, "ok"_L1}});
     });
-    server.route(u"/api/v1/register"_s, Method::Post, bind(&HttpApi::registerUser));
-    server.route(u"/api/v1/login"_s, Method::Post, bind(&HttpApi::login));
-    server.route(u"/api/v1/logout"_s, Method::Post, bind(&HttpApi::logout));
-    server.route(u"/api/v1/rooms"_s, Method::Get, bind(&HttpApi::listRooms));
-    server.route(u"/api/v1/rooms"_s, Method::Post, bind(&HttpApi::createRoom));
-    server.route(u"/api/v1/rooms/<arg>/join"_s, Method::Post, bindRoom(&HttpApi::joinRoom));
-    server.route(u"/api/v1/rooms/<arg>/invite"_s, Method::Post, bindRoom(&HttpApi::invite));
-    server.route(u"/api/v1/rooms/<arg>/messages"_s, Method::Get, bindRoom(&HttpApi::history));
-    server.route(u"/api/v1/rooms/<arg>/messages"_s, Method::Post,
-                 bindRoom(&HttpApi::postMessage));
+    server.route(u"/api/v2/register"_s, Method::Post, bind(&HttpApi::registerUser));
+    server.route(u"/api/v2/login"_s, Method::Post, bind(&HttpApi::login));
+    server.route(u"/api/v2/logout"_s, Method::Post, bind(&HttpApi::logout));
+    server.route(u"/api/v2/rooms"_s, Method::Get, bind(&HttpApi::listRooms));
+    server.route(u"/api/v2/rooms"_s, Method::Post, bind(&HttpApi::createRoom));
+    server.route(u"/api/v2/rooms/<arg>/join"_s, Method::Post, bindRoom(&HttpApi::joinRoom));
+    server.route(u"/api/v2/rooms/<arg>/invite"_s, Method::Post, bindRoom(&HttpApi::invite));
+    server.route(u"/api/v2/rooms/<arg>/events"_s, Method::Get, bindRoom(&HttpApi::history));
+    server.route(u"/api/v2/rooms/<arg>/messages"_s, Method::Post,
+                 bindRoom(&HttpApi::postEvent));
 
     server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&r) {
         HttpReply reply(std::move(r));
+        // Contract v1 is retired: its clients are told to update rather than "not found".
+        const QString path = request.url().path();
+        if (path == "/api/v1"_L1 || path.startsWith("/api/v1/"_L1)) {
+            reply.error(ErrorCode::UpgradeRequired,
+                        u"this server speaks contract v2 (/api/v2); update the client"_s);
+            return;
+        }
         reply.error(ErrorCode::NotFound,
                     u"no route for %1"_s.arg(request.url().path().left(200)));
     });
@@ -301,22 +308,22 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
                         return;
                     }
                     const QByteArray body = m_pages.body(query.room, result, m_services.rooms->epoch());
-                    if (newest)
+                    if (newest && PageCache::shareable(result))
                         m_pages.rememberNewest(query.room, query.limit, id, body);
                     reply->json(Status::Ok, body);
                 });
     });
 }
 
-void HttpApi::postMessage(const QString &room, const QHttpServerRequest &request,
-                          const HttpReplyPtr &reply)
+void HttpApi::postEvent(const QString &room, const QHttpServerRequest &request,
+                        const HttpReplyPtr &reply)
 {
-    const auto parsed = RequestParsing::parseMessagePost(request.body(), m_services.config->maxBodyBytes);
+    const auto parsed = RequestParsing::parseEventPost(request.body(), m_services.config->maxBodyBytes);
     withUser(request, reply, [this, room, reply, parsed](const AuthUser &user) {
-        const PostMessageRequest *post = parsedOrReply(parsed, *reply);
-        if (!post)
+        const EventSubmission *event = parsedOrReply(parsed, *reply);
+        if (!event)
             return;
-        m_services.rooms->post(user, room, post->clientId, post->body, this,
+        m_services.rooms->post(user, room, *event, this,
                                [reply](const RoomService::Refusal &refusal, const AppendResult &result) {
                                    if (refusal) {
                                        reply->error(*refusal);

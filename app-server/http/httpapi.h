@@ -41,8 +41,8 @@ private:
     void invite(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void history(const QString &room, const QHttpServerRequest &request,
                  const HttpReplyPtr &reply);
-    void postMessage(const QString &room, const QHttpServerRequest &request,
-                     const HttpReplyPtr &reply);
+    void postEvent(const QString &room, const QHttpServerRequest &request,
+                   const HttpReplyPtr &reply);
 
     ServerServices m_services;
     PageCache m_pages;

@@ -11,7 +11,7 @@ QByteArray PageCache::body(const QString &room, const HistoryResult &result, con
         return QJsonDocument(HistoryPage{result.messages, epoch, result.hasMore}.toJson())
                 .toJson(QJsonDocument::Compact);
     };
-    if (result.messages.isEmpty())
+    if (result.messages.isEmpty() || !shareable(result))
         return render();
     const Key key{room, result.messages.first().seq, result.messages.last().seq,
                   result.messages.size(), result.hasMore};
@@ -22,6 +22,12 @@ QByteArray PageCache::body(const QString &room, const HistoryResult &result, con
     m_bytes += rendered.size();
     m_pages.insert(key, rendered);
     return rendered;
+}
+
+bool PageCache::shareable(const HistoryResult &result)
+{
+    return std::none_of(result.messages.cbegin(), result.messages.cend(),
+                        [](const ChatMessage &m) { return !m.reactions.isEmpty(); });
 }
 
 void PageCache::makeRoom(qint64 bytes)

@@ -9,7 +9,7 @@
 
 #include <optional>
 
-// Rendered history pages (the JSON body of GET .../messages). A page is named by its room, its
+// Rendered history pages (the JSON body of GET .../events). A page is named by its room, its
 // first and last seq, its length and whether there is more: until an edit, delete or reaction
 // changes a message of the room (messagesChanged), the same name renders to the same bytes. Opening a room asks for the newest page, which is
 // the same for every member until the next message: rendering it once instead of per request is
@@ -31,6 +31,9 @@ public:
     }
 
     QByteArray body(const QString &room, const HistoryResult &result, const QString &epoch);
+    // Whether a page reads the same for every member: not when a message on it has reactions,
+    // whose "me" is the reader's own. Such pages are rendered per request, never kept.
+    static bool shareable(const HistoryResult &result);
     qsizetype size() const { return m_pages.size(); }
 
     void rememberNewest(const QString &room, int limit, qint64 userId, const QByteArray &body);

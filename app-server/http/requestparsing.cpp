@@ -23,14 +23,19 @@ std::optional<qint64> cursorParam(const QUrlQuery &query, const QString &key, bo
 }
 } // namespace
 
-std::variant<PostMessageRequest, ApiError> parseMessagePost(const QByteArray &body, int maxBodyBytes)
+std::variant<EventSubmission, ApiError> parseEventPost(const QByteArray &body, int maxBodyBytes)
 {
-    auto parsed = parseBody<PostMessageRequest>(body);
-    if (const auto *post = std::get_if<PostMessageRequest>(&parsed)) {
-        if (const auto bodyError = Validation::bodyError(post->body, maxBodyBytes))
-            return ApiError{*bodyError, Validation::bodyErrorMessage(*bodyError, maxBodyBytes)};
-    }
-    return parsed;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return ApiError{ErrorCode::BadJson, u"body is not valid JSON: %1"_s.arg(error.errorString())};
+    if (!doc.isObject())
+        return ApiError{ErrorCode::BadJson, u"body must be a JSON object"_s};
+    EventSubmission event;
+    QString why;
+    if (const auto code = EventSubmission::read(doc.object(), maxBodyBytes, &event, &why))
+        return ApiError{*code, why};
+    return event;
 }
 
 std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, const QUrlQuery &params)
@@ -72,6 +77,24 @@ qint64 declaredBodyLength(const QByteArray &head)
         }
     }
     return length;
+}
+
+bool isWebSocketUpgrade(const QByteArray &head, QByteArrayView path)
+{
+    const QList<QByteArray> lines = head.split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    if (requestLine.size() != 3 || requestLine.at(0) != "GET")
+        return false;
+    const QByteArray &target = requestLine.at(1);
+    if (!target.startsWith(path) || (target.size() > path.size() && target.at(path.size()) != '?'))
+        return false;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray &line = lines.at(i);
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().compare("upgrade", Qt::CaseInsensitive) == 0)
+            return line.mid(colon + 1).trimmed().compare("websocket", Qt::CaseInsensitive) == 0;
+    }
+    return false;
 }
 
 } // namespace RequestParsing

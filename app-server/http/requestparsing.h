@@ -2,6 +2,7 @@
 #pragma once
 
 #include "apitypes.h"
+#include "eventsubmission.h"
 #include "protocol.h"
 #include "store/chatstore.h"
 
@@ -33,14 +34,19 @@ std::variant<T, ApiError> parseBody(const QByteArray &body)
     return *value;
 }
 
-// A message post: the body rules with the server's size limit on top of parseBody.
-std::variant<PostMessageRequest, ApiError> parseMessagePost(const QByteArray &body, int maxBodyBytes);
+// The body of POST …/messages: an event of any kind a client may send, with the server's body
+// size limit.
+std::variant<EventSubmission, ApiError> parseEventPost(const QByteArray &body, int maxBodyBytes);
 
-// ?after=S | ?before=S & limit=N (default 50, capped at 200) for GET …/messages.
+// ?after=S | ?before=S & limit=N (default 50, capped at 200) for GET …/events.
 std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, const QUrlQuery &params);
 
 // Content-Length of a request head (the bytes before the blank line); -1 when the end of the body
 // is not known from the head (chunked, or a malformed length).
 qint64 declaredBodyLength(const QByteArray &head);
+
+// Whether a request head (the bytes before the blank line) is a WebSocket upgrade: GET of path
+// (a query allowed) with "Upgrade: websocket".
+bool isWebSocketUpgrade(const QByteArray &head, QByteArrayView path);
 
 } // namespace RequestParsing

@@ -13,7 +13,17 @@
 #include <optional>
 
 // Outcome of a store operation, mapped to HTTP statuses and error frames by the callers.
-enum class StoreStatus { Ok, RoomNotFound, UserNotFound, EventNotFound, Forbidden, Conflict, Error };
+enum class StoreStatus {
+    Ok,
+    RoomNotFound,
+    UserNotFound,
+    EventNotFound,
+    Forbidden, // not a member of the room
+    NotAuthor, // an edit or delete of another sender's message
+    NoChange,  // a reaction already there added, or one not there removed
+    Conflict,
+    Error
+};
 
 struct UserRecord
 {

@@ -9,7 +9,7 @@ using namespace Qt::StringLiterals;
 QString EventWriter::columns()
 {
     return u"e.seq, e.id, u.name, e.client_id, e.body, e.ts, e.kind, e.relates_to, e.content, "
-           "e.edited, e.deleted"_s;
+           "e.edited, e.deleted, e.updated_seq"_s;
 }
 
 ChatMessage EventWriter::eventFromRow(const QSqlQuery &q, const QString &room)
@@ -29,6 +29,7 @@ ChatMessage EventWriter::eventFromRow(const QSqlQuery &q, const QString &room)
         m.fields.insert("relatesTo"_L1, q.value(7).toString());
     m.edited = q.value(9).toInt() != 0;
     m.deleted = q.value(10).toInt() != 0;
+    m.updatedSeq = q.value(11).toLongLong();
     return m;
 }
 
@@ -169,8 +170,23 @@ bool EventWriter::storeChange(NewEvent &event, QHash<qint64, qint64> &counters,
             return true;
         }
         if (m.kind != EventKind::Reaction && author != event.senderId) {
-            result.status = StoreStatus::Forbidden;
+            result.status = StoreStatus::NotAuthor;
             return true;
+        }
+        if (m.kind == EventKind::Reaction) {
+            // Every stored reaction changes the count, so that readers can fold them.
+            QSqlQuery q(m_sql.db());
+            q.prepare(u"SELECT 1 FROM reactions WHERE event_id = ? AND user_id = ? AND key = ?"_s);
+            q.addBindValue(m.fields.value("relatesTo"_L1).toString());
+            q.addBindValue(event.senderId);
+            q.addBindValue(m.fields.value("key"_L1).toString());
+            if (!m_sql.exec(q))
+                return false;
+            const bool there = q.next();
+            if (there == (m.fields.value("op"_L1).toString() == "add"_L1)) {
+                result.status = StoreStatus::NoChange;
+                return true;
+            }
         }
     } else if (m.kind == EventKind::Member) {
         QSqlQuery q(m_sql.db());
@@ -216,12 +232,14 @@ bool EventWriter::applyChange(const NewEvent &event)
     QSqlQuery q(m_sql.db());
     switch (m.kind) {
     case EventKind::Edit:
-        q.prepare(u"UPDATE events SET body = ?, edited = 1 WHERE id = ?"_s);
+        q.prepare(u"UPDATE events SET body = ?, edited = 1, updated_seq = ? WHERE id = ?"_s);
         q.addBindValue(m.body);
+        q.addBindValue(m.seq);
         q.addBindValue(target);
         return m_sql.exec(q);
     case EventKind::Delete:
-        q.prepare(u"UPDATE events SET body = '', deleted = 1 WHERE id = ?"_s);
+        q.prepare(u"UPDATE events SET body = '', deleted = 1, updated_seq = ? WHERE id = ?"_s);
+        q.addBindValue(m.seq);
         q.addBindValue(target);
         if (!m_sql.exec(q))
             return false;
@@ -236,6 +254,11 @@ bool EventWriter::applyChange(const NewEvent &event)
         q.addBindValue(target);
         q.addBindValue(event.senderId);
         q.addBindValue(m.fields.value("key"_L1).toString());
+        if (!m_sql.exec(q))
+            return false;
+        q.prepare(u"UPDATE events SET updated_seq = ? WHERE id = ?"_s);
+        q.addBindValue(m.seq);
+        q.addBindValue(target);
         return m_sql.exec(q);
     case EventKind::Topic:
         q.prepare(u"UPDATE rooms SET topic = ? WHERE id = ?"_s);

@@ -36,7 +36,7 @@ public:
 
     // The columns eventFromRow reads, from `events e JOIN users u ON u.id = e.sender_id`.
     static QString columns();
-    static constexpr int kColumnCount = 11;
+    static constexpr int kColumnCount = 12;
     static ChatMessage eventFromRow(const QSqlQuery &q, const QString &room);
     // content column: the kind's fields but relatesTo (a column of its own); null when none.
     static QVariant contentOf(const ChatMessage &event);

@@ -100,7 +100,7 @@ void Hub::deliver(const QList<ChatMessage> &messages)
         const auto it = m_rooms.constFind(m.room);
         if (it == m_rooms.cend())
             continue;
-        const QString frame = QString::fromUtf8(ServerFrame::messageFrame(m).toJson());
+        const QString frame = QString::fromUtf8(ServerFrame::eventFrame(m).toJson());
         // deliver() never closes synchronously, so the set cannot change under this loop.
         for (Subscriber *s : *it) {
             if (s->deliver(m.room, m.seq, frame))

@@ -54,8 +54,26 @@ WsSession::~WsSession()
     m_services.hub->removeSession(this);
 }
 
+bool WsSession::asksForCurrentProtocol(const QNetworkRequest &upgrade)
+{
+    const QList<QByteArray> offered = upgrade.rawHeader("Sec-WebSocket-Protocol").split(',');
+    return std::any_of(offered.cbegin(), offered.cend(), [](const QByteArray &p) {
+        return p.trimmed() == Protocol::kSubprotocol;
+    });
+}
+
 void WsSession::start()
 {
+    if (!asksForCurrentProtocol(m_socket->request())) {
+        // A client of the retired contract v1: one clear answer, then the door.
+        qCInfo(lcWs).noquote() << "refused connection from" << m_socket->peerAddress().toString()
+                               << "without the" << Protocol::kSubprotocol << "subprotocol";
+        sendError(ErrorCode::UpgradeRequired,
+                  u"this server speaks contract v2 (WebSocket subprotocol %1); update the client"_s
+                          .arg(QLatin1StringView(Protocol::kSubprotocol)));
+        close(QWebSocketProtocol::CloseCodePolicyViolated, Errors::code(ErrorCode::UpgradeRequired));
+        return;
+    }
     const QString token = AuthService::bearerToken(
             m_socket->request().rawHeader(QByteArrayLiteral("Authorization")));
     m_services.auth->authenticate(
@@ -183,7 +201,7 @@ void WsSession::onCatchUp(const QString &room, quint64 generation,
         for (const ChatMessage &m : result.messages) {
             if (m.seq <= sub.lastSent)
                 continue;
-            sendText(QString::fromUtf8(ServerFrame::messageFrame(m).toJson()));
+            sendText(QString::fromUtf8(ServerFrame::eventFrame(m).toJson()));
             sub.lastSent = m.seq;
         }
         if (result.hasMore) {
@@ -245,8 +263,8 @@ void WsSession::flush()
 
 void WsSession::send(const ClientFrame &frame)
 {
-    const QString clientId = frame.clientId;
-    m_services.rooms->post(*m_user, frame.room, clientId, frame.body, this,
+    const QString clientId = frame.event.clientId;
+    m_services.rooms->post(*m_user, frame.room, frame.event, this,
                            [this, clientId](const RoomService::Refusal &refusal,
                                             const AppendResult &result) {
         if (m_closing)

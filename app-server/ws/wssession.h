@@ -31,9 +31,12 @@ public:
               QObject *parent = nullptr);
     ~WsSession() override;
 
+    // Refuses a client that did not ask for the chat.v2 subprotocol, else authenticates.
     void start();
-    // A committed message for a room this session subscribed to; frame is the serialised
-    // {"type":"message"} text shared by all recipients. Returns true the first time it queues
+    // Whether an upgrade request offers the subprotocol of the contract this server speaks.
+    static bool asksForCurrentProtocol(const QNetworkRequest &upgrade);
+    // A committed event for a room this session subscribed to; frame is the serialised
+    // {"type":"event"} text shared by all recipients. Returns true the first time it queues
     // data after a flush(): the caller then owes this session one flush().
     bool deliver(const QString &room, qint64 seq, const QString &frame) override;
     void flush() override;

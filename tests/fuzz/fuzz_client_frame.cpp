@@ -20,8 +20,9 @@ int fuzzClientFrame(const uint8_t *data, size_t size)
     FrameError again;
     const auto reparsed = parseClientFrame(frame->toJson(), 4096, &again);
     if (!reparsed || reparsed->type != frame->type || reparsed->room != frame->room
-        || reparsed->after != frame->after || reparsed->clientId != frame->clientId
-        || reparsed->body != frame->body)
+        || reparsed->after != frame->after || reparsed->event.clientId != frame->event.clientId
+        || reparsed->event.kind != frame->event.kind || reparsed->event.body != frame->event.body
+        || reparsed->event.fields != frame->event.fields)
         std::abort();
     return 0;
 }

@@ -25,9 +25,13 @@ int fuzzHttpInput(const uint8_t *data, size_t size)
     body<Credentials>(input);
     body<CreateRoomRequest>(input);
     body<InviteRequest>(input);
-    const auto post = RequestParsing::parseMessagePost(input, 4096);
-    if (const auto *p = std::get_if<PostMessageRequest>(&post)) {
-        if (!Validation::isValidClientId(p->clientId) || Validation::bodyError(p->body, 4096))
+    const auto post = RequestParsing::parseEventPost(input, 4096);
+    if (const auto *p = std::get_if<EventSubmission>(&post)) {
+        QString why;
+        const bool hasBody = p->kind == EventKind::Message || p->kind == EventKind::Edit;
+        if (!Validation::isValidClientId(p->clientId) || (hasBody && Validation::bodyError(p->body, 4096))
+            || p->kind == EventKind::Member || p->kind == EventKind::Unknown
+            || EventKinds::fieldsError(p->kind, p->fields, &why))
             std::abort();
     }
     const auto credentials = RequestParsing::parseBody<Credentials>(input);

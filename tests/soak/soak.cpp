@@ -7,6 +7,7 @@
 #include "httpclient.h"
 #include "protocol.h"
 #include "testserver.h"
+#include "wsclient.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -55,7 +56,7 @@ public:
         });
         QNetworkRequest request(url);
         request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-        m_socket.open(request);
+        WsClient::openCurrent(m_socket, request);
     }
     bool ready() const { return m_subscribed; }
     void send(qint64 n)
@@ -91,13 +92,13 @@ private:
             m_lastSeq = frame->lastSeq;
             m_subscribed = true;
             break;
-        case ServerFrame::Type::Message:
+        case ServerFrame::Type::Event:
             ++m_totals->deliveries;
-            if (frame->message.seq <= m_lastSeq)
+            if (frame->event.seq <= m_lastSeq)
                 ++m_totals->duplicates;
-            else if (frame->message.seq != m_lastSeq + 1)
-                m_totals->gaps += frame->message.seq - m_lastSeq - 1;
-            m_lastSeq = std::max(m_lastSeq, frame->message.seq);
+            else if (frame->event.seq != m_lastSeq + 1)
+                m_totals->gaps += frame->event.seq - m_lastSeq - 1;
+            m_lastSeq = std::max(m_lastSeq, frame->event.seq);
             break;
         case ServerFrame::Type::Ack:
             --m_outstanding;
@@ -150,10 +151,10 @@ int main(int argc, char *argv[])
         tokens << token;
     }
     for (int r = 0; r < rooms; ++r)
-        http.post(u"/api/v1/rooms"_s, {{"name"_L1, u"room%1"_s.arg(r)}}, tokens.first());
+        http.post(u"/api/v2/rooms"_s, {{"name"_L1, u"room%1"_s.arg(r)}}, tokens.first());
     for (int u = 1; u < users; ++u) {
         for (int r = 0; r < rooms; ++r)
-            http.post(u"/api/v1/rooms/room%1/join"_s.arg(r), {}, tokens.at(u));
+            http.post(u"/api/v2/rooms/room%1/join"_s.arg(r), {}, tokens.at(u));
     }
 
     Totals totals;

@@ -34,13 +34,13 @@ QList<ChatMessage> HttpClient::fullHistory(const QString &room, const QString &t
 {
     QList<ChatMessage> all;
     for (;;) {
-        const HttpResponse r = get(u"/api/v1/rooms/%1/messages?limit=200&after=%2"_s.arg(room).arg(
+        const HttpResponse r = get(u"/api/v2/rooms/%1/events?limit=200&after=%2"_s.arg(room).arg(
                                            all.isEmpty() ? 0 : all.last().seq),
                                    token);
         const auto page = HistoryPage::fromJson(r.json);
         if (!page)
             return {};
-        all += page->messages;
+        all += page->events;
         if (!page->hasMore)
             return all;
     }
@@ -48,7 +48,7 @@ QList<ChatMessage> HttpClient::fullHistory(const QString &room, const QString &t
 
 QString HttpClient::registerUser(const QString &name)
 {
-    const HttpResponse r = post(u"/api/v1/register"_s,
+    const HttpResponse r = post(u"/api/v2/register"_s,
                                 {{"username"_L1, name}, {"password"_L1, password()}});
     if (r.status != 201)
         qWarning() << "register" << name << "failed:" << r.status << r.body;

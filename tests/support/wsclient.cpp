@@ -4,6 +4,7 @@
 #include <QNetworkRequest>
 #include <QSignalSpy>
 #include <QTest>
+#include <QWebSocketHandshakeOptions>
 
 WsClient::WsClient(const QUrl &url, const QString &token, QObject *parent)
     : QObject(parent), m_url(url), m_token(token)
@@ -24,12 +25,19 @@ WsClient::WsClient(const QUrl &url, const QString &token, QObject *parent)
     });
 }
 
+void WsClient::openCurrent(QWebSocket &socket, const QNetworkRequest &request)
+{
+    QWebSocketHandshakeOptions options;
+    options.setSubprotocols({QString::fromLatin1(Protocol::kSubprotocol)});
+    socket.open(request, options);
+}
+
 bool WsClient::connectAndHello(int timeoutMs)
 {
     QNetworkRequest request(m_url);
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    m_socket.open(request);
+    openCurrent(m_socket, request);
     return waitFor([](const ServerFrame &f) { return f.type == ServerFrame::Type::Hello; },
                    timeoutMs)
             .has_value();
@@ -121,8 +129,8 @@ QList<ChatMessage> WsClient::messages(const QString &room) const
 {
     QList<ChatMessage> out;
     for (const ServerFrame &f : m_frames) {
-        if (f.type == ServerFrame::Type::Message && f.message.room == room)
-            out.append(f.message);
+        if (f.type == ServerFrame::Type::Event && f.event.room == room)
+            out.append(f.event);
     }
     return out;
 }

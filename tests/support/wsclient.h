@@ -18,6 +18,8 @@ public:
     WsClient(const QUrl &url, const QString &token, QObject *parent = nullptr);
 
     bool connectAndHello(int timeoutMs = 15000); // open, then wait for {"type":"hello"}
+    // Opens a socket as the client does: asking for the chat.v2 subprotocol.
+    static void openCurrent(QWebSocket &socket, const QNetworkRequest &request);
     void send(const ClientFrame &frame);
     void sendRaw(const QString &text) { m_socket.sendTextMessage(text); }
     void subscribe(const QString &room, std::optional<qint64> after = std::nullopt);

@@ -92,7 +92,7 @@ std::string field(std::string_view json, std::string_view key)
 std::string registerUser(uint16_t port, const std::string &name)
 {
     const std::string body = "{\"username\":\"" + name + "\",\"password\":\"bench-password\"}";
-    return field(httpPost(port, "/api/v1/register", body), "token");
+    return field(httpPost(port, "/api/v2/register", body), "token");
 }
 
 struct Result
@@ -151,7 +151,7 @@ Result fanout(bool chat, const Process &server, int subs, int senders, int rate,
     int ready = 0;
     auto onText = [&](WsConn &c, std::string_view text) {
         if (chat) {
-            if (text.find("\"type\":\"message\"") != std::string_view::npos) {
+            if (text.find("\"type\":\"event\"") != std::string_view::npos) {
                 const int64_t seq = std::stoll(field(text, "seq"));
                 const std::string body = field(text, "body");
                 if (c.lastSeq != 0) {
@@ -248,7 +248,7 @@ void history(const Process &server, int subs, int rate, int seconds)
     Result fan = fanout(true, server, subs, 1, rate, 100, seconds, [&](const std::string &token) {
         const std::string cmd = "wrk -t1 -c32 -d" + std::to_string(seconds) + "s --latency -H 'Authorization: Bearer "
                 + token + "' 'http://127.0.0.1:" + std::to_string(server.port)
-                + "/api/v1/rooms/general/messages?limit=50' 2>&1";
+                + "/api/v2/rooms/general/events?limit=50' 2>&1";
         wrk = popen(cmd.c_str(), "r");
     });
     std::string out;

@@ -56,7 +56,7 @@ WsConn *Loop::connect(uint16_t port, const std::string &path, const std::string 
     ::connect(c->m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr); // EINPROGRESS
     c->m_out = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-               "Sec-WebSocket-Version: 13\r\n"
+               "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat.v2\r\n"
             + (token.empty() ? std::string() : "Authorization: Bearer " + token + "\r\n") + "\r\n";
     c->m_wantWrite = true;
     epoll_event ev{};

@@ -18,7 +18,7 @@ No display found (DISPLAY / WAYLAND_DISPLAY unset): running the server only.
 
   Server: http://$LISTEN   (WebSocket: ws://$LISTEN/ws)
   Connect: $client --server http://<this-host>:$PORT   (from a machine with a display)
-  Try it:  curl -X POST $url/api/v1/register -d '{"username":"alice","password":"demo-password"}'
+  Try it:  curl -X POST $url/api/v2/register -d '{"username":"alice","password":"demo-password"}'
   Other machines: CHAT_DEMO_LISTEN=0.0.0.0:$PORT make demo
   Stop with Ctrl+C.
 

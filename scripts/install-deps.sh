@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages the build, the tests and the demo need, if any is missing.
-# (qt6-qpa-plugins brings the offscreen platform the widget tests run on, and xcb for the demo.)
+# (qt6-qpa-plugins brings the offscreen platform the widget tests run on, and xcb for the demo;
+# fonts-noto-color-emoji lets the client show emoji in messages and reactions.)
 set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config
   qt6-base-dev qt6-websockets-dev qt6-httpserver-dev libqt6sql6-sqlite qt6-qpa-plugins
-  libsodium-dev qtkeychain-qt6-dev fonts-dejavu-core openssl
+  libsodium-dev qtkeychain-qt6-dev fonts-dejavu-core fonts-noto-color-emoji openssl
 )
 
 # Extra groups: `install-deps.sh test` adds PostgreSQL 15 and QtSql's driver for it (the tests

@@ -33,6 +33,12 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case ErrorRole: return row.error;
     case EditedRole: return row.message.edited;
     case DeletedRole: return row.message.deleted;
+    case ReactionsRole: {
+        QStringList parts;
+        for (const Reaction &r : row.message.reactions)
+            parts.append(r.key + QLatin1Char(' ') + QString::number(r.count));
+        return parts;
+    }
     default: return {};
     }
 }
@@ -42,7 +48,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
     return {{IdRole, "id"},           {SeqRole, "seq"},           {SenderRole, "sender"},
             {BodyRole, "body"},       {TimestampRole, "ts"},      {ClientIdRole, "clientId"},
             {DeliveryRole, "delivery"}, {OwnRole, "own"},         {ErrorRole, "error"},
-            {EditedRole, "edited"},   {DeletedRole, "deleted"}};
+            {EditedRole, "edited"},   {DeletedRole, "deleted"},   {ReactionsRole, "reactions"}};
 }
 
 int MessageListModel::unconfirmedRow(const QString &clientId) const

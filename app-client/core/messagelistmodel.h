@@ -31,6 +31,7 @@ public:
         ErrorRole,
         EditedRole,
         DeletedRole,
+        ReactionsRole, // QStringList: "👍 2", "🎉 1"; empty when none
     };
 
     explicit MessageListModel(const QString &room, QObject *parent = nullptr);

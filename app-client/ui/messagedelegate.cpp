@@ -36,7 +36,8 @@ QString cacheKey(const QModelIndex &index, int width)
             + QLatin1Char('/') + QString::number(width) + QLatin1Char('/')
             + QString::number(int(index.data(MessageListModel::DeliveryRole).value<Delivery>()))
             + (MessageDelegate::startsNewDay(index) ? QLatin1String("/d") : QLatin1String(""))
-            + QLatin1Char('/') + QString::number(qHash(MessageDelegate::bodyText(index)));
+            + QLatin1Char('/') + QString::number(qHash(MessageDelegate::bodyText(index)))
+            + QLatin1Char('/') + index.data(MessageListModel::ReactionsRole).toStringList().join(QLatin1Char('/'));
 }
 } // namespace
 
@@ -100,6 +101,10 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     const QRect bodyBounds = normal.boundingRect(QRect(0, 0, textWidth, 1 << 20), kBodyFlags, body);
     l.body = QRect(left + kPadding, l.header.bottom() + 3, textWidth, bodyBounds.height());
     int bottom = l.body.bottom();
+    if (!index.data(MessageListModel::ReactionsRole).toStringList().isEmpty()) {
+        l.reactions = QRect(left + kPadding, bottom + 4, textWidth, small.height() + 4);
+        bottom = l.reactions.bottom();
+    }
     const QString status = statusText(index);
     if (!status.isEmpty()) {
         const QRect statusBounds =
@@ -182,6 +187,23 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->setPen(delivery == Delivery::Pending || deleted ? pal.color(QPalette::PlaceholderText)
                                                              : QColor(0x1a, 0x1a, 0x1a));
     painter->drawText(l.body, kBodyFlags, bodyText(index));
+
+    if (!l.reactions.isNull()) {
+        // Each key with its count, on a pill of its own (shown, not yet clickable).
+        painter->setFont(smallFont(option.font));
+        const QFontMetrics fm = painter->fontMetrics();
+        int x = l.reactions.left();
+        const QStringList pills = index.data(MessageListModel::ReactionsRole).toStringList();
+        for (const QString &pill : pills) {
+            const QRect r(x, l.reactions.top(), fm.horizontalAdvance(pill) + 12, l.reactions.height());
+            QPainterPath path;
+            path.addRoundedRect(r, r.height() / 2.0, r.height() / 2.0);
+            painter->fillPath(path, own ? QColor(0xc4, 0xd9, 0xf5) : QColor(0xe4, 0xe4, 0xe4));
+            painter->setPen(QColor(0x1a, 0x1a, 0x1a));
+            painter->drawText(r, Qt::AlignCenter, pill);
+            x = r.right() + 6;
+        }
+    }
 
     if (!l.status.isNull()) {
         painter->setFont(smallFont(option.font));

@@ -33,6 +33,7 @@ private:
         QRect bubble;
         QRect header;
         QRect body;
+        QRect reactions; // empty when none
         QRect status;
     };
     Layout layoutFor(const QStyleOptionViewItem &option, const QModelIndex &index) const;

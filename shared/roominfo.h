@@ -6,7 +6,7 @@
 
 #include <optional>
 
-// A room as listed by GET /api/v1/rooms.
+// A room as listed by GET /api/v2/rooms.
 struct RoomInfo
 {
     QString name;

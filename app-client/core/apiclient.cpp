@@ -46,6 +46,10 @@ ApiFailure failureFor(QNetworkReply *reply, const QJsonObject &json)
     case 429: f.kind = ApiFailure::Kind::RateLimited; break;
     default: f.kind = f.status >= 500 ? ApiFailure::Kind::Server : ApiFailure::Kind::Invalid; break;
     }
+    // No such route, or a route of another contract version: the server is older or newer.
+    if (f.code == ErrorCode::NotFound || f.code == ErrorCode::UpgradeRequired)
+        f.message = u"This server runs another version of the chat. Update the app or the server "
+                    "to connect."_s;
     if (f.message.isEmpty())
         f.message = f.status >= 500 ? u"The server had a problem (HTTP %1). Try again later."_s.arg(f.status)
                                     : u"The server refused the request (HTTP %1)."_s.arg(f.status);

@@ -387,8 +387,8 @@ void ChatClient::onError(ErrorCode code, const QString &message, const QString &
 {
     if (clientId.isEmpty() || !m_outboxRoom.contains(clientId)) {
         if (code == ErrorCode::UpgradeRequired)
-            emit errorOccurred(tr("This server runs another version of the chat. Update the app to "
-                                  "connect to it."));
+            emit errorOccurred(tr("This server runs another version of the chat. Update the app or "
+                                  "the server to connect."));
         else if (code != ErrorCode::Unauthorized)
             emit errorOccurred(message);
         return;

@@ -16,7 +16,7 @@ struct AuthUser;
 class Subscriber;
 
 // Who is connected and who listens to which room, as Subscribers (the hub knows no WsSession).
-// Broadcasts each committed message once serialised to every subscriber, and pings idle
+// Broadcasts each committed event ({"type":"event"}) once serialised to every subscriber, and pings idle
 // connections.
 class Hub : public QObject
 {

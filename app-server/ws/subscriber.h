@@ -14,7 +14,7 @@ class Subscriber
 public:
     virtual ~Subscriber() = default;
 
-    // A committed message for a subscribed room; frame is the serialised text shared by all
+    // A committed event for a subscribed room; frame is the serialised text shared by all
     // recipients. True the first time it queues data after a flush(): flush() is then owed.
     virtual bool deliver(const QString &room, qint64 seq, const QString &frame) = 0;
     virtual void flush() = 0;

@@ -92,21 +92,20 @@ bool ChatServer::start(QString *error)
     limits.maxBodyBytes = m_config.maxHttpBodyBytes;
     limits.idleTimeoutMs = m_config.httpIdleTimeoutSecs * 1000;
     limits.requestTimeoutMs = m_config.httpRequestTimeoutSecs * 1000;
-    m_tcp = new GuardedTcpServer(limits, this);
     // WebSocket upgrades to /ws go to a WebSocket server of our own, which answers the chat.v2
     // subprotocol (QtHttpServer 6.4's cannot be told any); every other request to QtHttpServer.
     m_ws = new QWebSocketServer(u"chat-server"_s, QWebSocketServer::NonSecureMode, this);
     m_ws->setSupportedSubprotocols({QString::fromLatin1(Protocol::kSubprotocol)});
     m_ws->setMaxPendingConnections(4096);
     connect(m_ws, &QWebSocketServer::newConnection, this, &ChatServer::onNewWebSocketConnections);
-    m_tcp->setUpgradeHandler([ws = QPointer(m_ws)](QTcpSocket *socket) {
+    m_tcp = new GuardedTcpServer(limits, [ws = QPointer(m_ws)](QTcpSocket *socket) {
         if (!ws) {
-            socket->abort();
+            socket->deleteLater();
             return;
         }
         ws->handleConnection(socket);
         Q_EMIT socket->readyRead(); // the request is already in the socket's buffer
-    });
+    }, this);
     if (m_config.tlsEnabled()) {
         QSslConfiguration tls;
         if (!loadTls(m_config, &tls, error))
@@ -127,8 +126,9 @@ bool ChatServer::start(QString *error)
 
     m_api->registerRoutes(*m_http);
     // A plain GET /ws gets 426. An upgrade the guard did not divert (one arriving after other
-    // requests on a kept-alive connection) is still taken: QtHttpServer 6.4 hands it over only
-    // when a route matches the path and its handler writes nothing.
+    // requests on a kept-alive connection) is still taken, without the subprotocol answered:
+    // QtHttpServer 6.4 hands it over only when a route matches the path and its handler writes
+    // nothing.
     m_http->route(u"/ws"_s, [](const QHttpServerRequest &request, QHttpServerResponder &&r) {
         if (request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
             return;

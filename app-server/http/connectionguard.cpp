@@ -12,9 +12,13 @@
 
 #include <sys/socket.h>
 
-ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits,
-                                 UpgradeHandler upgrade)
-    : QObject(socket), m_socket(socket), m_limits(limits), m_upgrade(std::move(upgrade))
+ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits, Handler toHttp,
+                                 Handler toWebSocket)
+    : QObject(socket),
+      m_socket(socket),
+      m_limits(limits),
+      m_toHttp(std::move(toHttp)),
+      m_toWebSocket(std::move(toWebSocket))
 {
     // Connected before QtHttpServer's own slot, so this runs first on every read.
     m_readConnection = connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
@@ -26,6 +30,8 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits,
 
 void ConnectionGuard::onReadyRead()
 {
+    if (m_replaying)
+        return; // the bytes of the first request, counted already, now for QtHttpServer
     // Bytes QtHttpServer has not consumed yet: what arrived since the last read.
     const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
     if (fresh.isEmpty())
@@ -46,8 +52,8 @@ void ConnectionGuard::onReadyRead()
             reject(ErrorCode::HeadersTooLarge, "Request Header Fields Too Large");
             return;
         }
-        if (m_upgrade && RequestParsing::isWebSocketUpgrade(m_headers.left(end), "/ws")) {
-            handOver();
+        if (m_toWebSocket && RequestParsing::isWebSocketUpgrade(m_headers.left(end), "/ws")) {
+            handToWebSocket();
             return;
         }
         m_headersDone = true;
@@ -58,6 +64,8 @@ void ConnectionGuard::onReadyRead()
             reject(ErrorCode::PayloadTooLarge, "Payload Too Large");
             return;
         }
+        if (m_toHttp)
+            handToHttp();
     } else {
         m_bodyBytes += fresh.size();
     }
@@ -124,19 +132,29 @@ void ConnectionGuard::reject(ErrorCode code, const char *reason)
     m_timer.start(2000);
 }
 
-void ConnectionGuard::handOver()
+void ConnectionGuard::handToWebSocket()
 {
-    // Nothing of this request has been parsed for good: QtHttpServer reads inside a transaction
-    // until a request is whole, and this slot runs before its own. Its slots go, the bytes it
-    // looked at go back, and the WebSocket server reads the request from the start.
+    // QtHttpServer never had this socket; the WebSocket server reads the request from the start.
     m_timer.stop();
     QTcpSocket *socket = m_socket;
-    socket->disconnect();
-    if (socket->isTransactionStarted())
-        socket->rollbackTransaction();
-    const UpgradeHandler upgrade = std::move(m_upgrade);
+    disconnect(socket, nullptr, this, nullptr);
+    disconnect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    socket->setParent(nullptr); // the QWebSocket made of it owns it
+    const Handler toWebSocket = std::move(m_toWebSocket);
     deleteLater();
-    upgrade(socket);
+    toWebSocket(socket);
+}
+
+void ConnectionGuard::handToHttp()
+{
+    m_toWebSocket = {};
+    // QtHttpServer frees the socket itself once it went away, but not while it still answers.
+    disconnect(m_socket, &QAbstractSocket::disconnected, m_socket, &QObject::deleteLater);
+    std::exchange(m_toHttp, {})(m_socket);
+    // Its bytes arrived before QtHttpServer listened: tell it again (this guard skips the echo).
+    m_replaying = true;
+    emit m_socket->readyRead();
+    m_replaying = false;
 }
 
 void ConnectionGuard::finishRejection()
@@ -159,15 +177,18 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
+    // Until QtHttpServer or the WebSocket server takes it, a socket that goes away is ours to free.
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
         // A client that does not speak TLS (or fails the handshake) is dropped.
         connect(ssl, &QSslSocket::errorOccurred, ssl, [ssl](QAbstractSocket::SocketError e) {
             if (e == QAbstractSocket::SslHandshakeFailedError || e == QAbstractSocket::SslInternalError)
                 ssl->abort();
         });
-        connect(ssl, &QAbstractSocket::disconnected, ssl, &QObject::deleteLater);
         ssl->startServerEncryption();
     }
-    new ConnectionGuard(socket, m_limits, m_upgrade);
-    addPendingConnection(socket); // QTcpServer emits newConnection() after this returns
+    // QTcpServer::addPendingConnection() announces the socket (pendingConnectionAvailable, Qt 6.4)
+    // whenever it is called: QtHttpServer takes it then, after its first request head is here.
+    new ConnectionGuard(socket, m_limits,
+                        [this](QTcpSocket *s) { addPendingConnection(s); }, m_toWebSocket);
 }

@@ -29,12 +29,14 @@ class ConnectionGuard : public QObject
 {
     Q_OBJECT
 public:
-    // Takes a socket whose next bytes are a WebSocket upgrade request for /ws, whole and unread.
-    using UpgradeHandler = std::function<void(QTcpSocket *)>;
+    // Takes a socket whose next bytes are a request, whole and unread.
+    using Handler = std::function<void(QTcpSocket *)>;
 
-    // With an upgrade handler, a WebSocket upgrade to /ws is handed to it instead of QtHttpServer
-    // (whose own WebSocket server cannot negotiate a subprotocol in 6.4).
-    ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits, UpgradeHandler upgrade = {});
+    // The socket is given to no one until its first request head is whole: a WebSocket upgrade
+    // to /ws then goes to toWebSocket (QtHttpServer 6.4's own WebSocket server cannot negotiate a
+    // subprotocol), anything else to toHttp (QtHttpServer), which never sees those upgrades.
+    ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits, Handler toHttp,
+                    Handler toWebSocket);
 
 private:
     void onReadyRead();
@@ -42,12 +44,15 @@ private:
     void onTimeout();
     bool attached() const { return bool(m_readConnection); }
     void finishRejection();
-    void handOver();
     void reject(ErrorCode code, const char *reason); // status and body from the code
+    void handToWebSocket();
+    void handToHttp();
 
     QTcpSocket *m_socket;
     HttpLimits m_limits;
-    UpgradeHandler m_upgrade;
+    Handler m_toHttp;      // until the first request is handed over
+    Handler m_toWebSocket; // likewise
+    bool m_replaying = false; // readyRead emitted again for QtHttpServer's first read
     QTimer m_timer;
     QMetaObject::Connection m_readConnection;
     bool m_inRequest = false;
@@ -65,19 +70,20 @@ class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
 public:
-    GuardedTcpServer(const HttpLimits &limits, QObject *parent = nullptr)
-        : QTcpServer(parent), m_limits(limits)
+    // WebSocket upgrades to /ws go to toWebSocket instead of QtHttpServer (see ConnectionGuard).
+    GuardedTcpServer(const HttpLimits &limits, ConnectionGuard::Handler toWebSocket,
+                     QObject *parent = nullptr)
+        : QTcpServer(parent), m_limits(limits), m_toWebSocket(std::move(toWebSocket))
     {
     }
     void setTls(const QSslConfiguration &tls) { m_tls = tls; m_useTls = true; }
-    void setUpgradeHandler(ConnectionGuard::UpgradeHandler upgrade) { m_upgrade = std::move(upgrade); }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
     HttpLimits m_limits;
-    ConnectionGuard::UpgradeHandler m_upgrade;
+    ConnectionGuard::Handler m_toWebSocket;
     QSslConfiguration m_tls;
     bool m_useTls = false;
 };

@@ -32,8 +32,13 @@ void ConnectionGuard::onReadyRead()
 {
     if (m_replaying)
         return; // the bytes of the first request, counted already, now for QtHttpServer
-    // Bytes QtHttpServer has not consumed yet: what arrived since the last read.
-    const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
+    // What arrived since the last read: once QtHttpServer has the socket, the bytes it has not
+    // consumed; before, everything unread past what this guard looked at already.
+    QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
+    if (m_toHttp) {
+        fresh.remove(0, m_peeked);
+        m_peeked += fresh.size();
+    }
     if (fresh.isEmpty())
         return;
     if (!m_inRequest) {
@@ -187,8 +192,8 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         });
         ssl->startServerEncryption();
     }
-    // QTcpServer::addPendingConnection() announces the socket (pendingConnectionAvailable, Qt 6.4)
-    // whenever it is called: QtHttpServer takes it then, after its first request head is here.
-    new ConnectionGuard(socket, m_limits,
-                        [this](QTcpSocket *s) { addPendingConnection(s); }, m_toWebSocket);
+    // QTcpServer::addPendingConnection() announces a socket (pendingConnectionAvailable, Qt 6.4)
+    // whenever it is called: QtHttpServer takes it then, once its first request head is here.
+    new ConnectionGuard(socket, m_limits, [this](QTcpSocket *s) { addPendingConnection(s); },
+                        m_toWebSocket);
 }

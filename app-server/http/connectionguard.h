@@ -53,6 +53,7 @@ private:
     Handler m_toHttp;      // until the first request is handed over
     Handler m_toWebSocket; // likewise
     bool m_replaying = false; // readyRead emitted again for QtHttpServer's first read
+    qint64 m_peeked = 0;      // bytes looked at before the hand-over (nobody reads them)
     QTimer m_timer;
     QMetaObject::Connection m_readConnection;
     bool m_inRequest = false;

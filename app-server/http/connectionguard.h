@@ -23,8 +23,10 @@ struct HttpLimits
 // QtHttpServer 6.4 reads headers without bound, buffers whole bodies and never times out a
 // connection. The guard watches each socket before QtHttpServer sees its bytes and answers
 // 431 / 413 / 408 and closes when a request is too big (a declared Content-Length over the limit is
-// refused before the body is sent) or arrives too slowly, and closes idle keep-alive connections. It stands down by itself once the socket is upgraded to a WebSocket (QtHttpServer
-// then disconnects every signal of the socket, including the guard's).
+// refused before the body is sent) or arrives too slowly, and closes idle keep-alive connections.
+// It stands down once the socket is a WebSocket: at once when it hands an upgrade over itself, and
+// when QtHttpServer upgrades a kept-alive connection (which disconnects every signal of the
+// socket, the guard's included).
 class ConnectionGuard : public QObject
 {
     Q_OBJECT

@@ -141,12 +141,14 @@ void AuthService::issueToken(const AuthUser &user, QObject *context, OutcomeCall
             [digest, user, expires](ChatStore &store) {
                 return store.storeToken(digest, user.id, expires);
             },
-            [this, token, digest, user, done](bool stored) {
+            [this, token, digest, user, expires, done](bool stored) {
                 if (!stored) {
                     done({Outcome::Status::Error, {}, {}});
                     return;
                 }
-                m_tokens.insert(digest, {user, QDateTime::currentMSecsSinceEpoch()});
+                AuthUser holder = user;
+                holder.expires = expires;
+                m_tokens.insert(digest, {holder, QDateTime::currentMSecsSinceEpoch()});
                 done({Outcome::Status::Ok, {}, {token, user.name}});
             });
 }
@@ -155,6 +157,7 @@ void AuthService::logout(const QString &token, QObject *context, std::function<v
 {
     const QByteArray digest = PasswordHasher::tokenDigest(token);
     m_tokens.remove(digest);
+    emit tokenRevoked(digest);
     m_store->run<bool>(
             context, [digest](ChatStore &store) { return store.deleteToken(digest); },
             [this, digest, done](bool) {
@@ -172,6 +175,11 @@ void AuthService::authenticate(const QString &token, QObject *context, UserCallb
     const QByteArray digest = PasswordHasher::tokenDigest(token);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (const auto it = m_tokens.constFind(digest); it != m_tokens.cend()) {
+        if (it->user.expires.toMSecsSinceEpoch() <= now) {
+            m_tokens.erase(it); // expired: exactly then, not up to a cache period later
+            done(std::nullopt);
+            return;
+        }
         if (now - it->checkedAtMs < kTokenCacheMs) {
             done(it->user);
             return;
@@ -190,6 +198,11 @@ void AuthService::authenticate(const QString &token, QObject *context, UserCallb
                     m_tokens.insert(digest, {*user, QDateTime::currentMSecsSinceEpoch()});
                 done(user);
             });
+}
+
+QByteArray AuthService::digestOf(const QString &token)
+{
+    return PasswordHasher::tokenDigest(token);
 }
 
 void AuthService::purgeStaleTokens()

@@ -16,7 +16,8 @@ class StoreService;
 
 // Accounts and bearer tokens. Password hashing runs on the global thread pool; results and every
 // callback come back on the main thread. Valid tokens are cached for a minute so that each request
-// does not cost a database round trip; logout removes the entry at once.
+// does not cost a database round trip; logout removes the entry at once, and a token past its
+// expiry is refused from the cache too.
 class AuthService : public QObject
 {
     Q_OBJECT
@@ -41,6 +42,11 @@ public:
 
     // "Bearer <token>" -> token; empty when the header has another shape.
     static QString bearerToken(const QByteArray &authorizationHeader);
+    static QByteArray digestOf(const QString &token); // how tokenRevoked names a token
+
+signals:
+    // The token is dead from now on (logout): whatever still runs on it must end.
+    void tokenRevoked(const QByteArray &digest);
 
 private:
     struct CachedToken

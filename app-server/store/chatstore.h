@@ -36,6 +36,7 @@ struct AuthUser
 {
     qint64 id = 0;
     QString name;
+    QDateTime expires; // of the token it was found by
 };
 
 // An event to append. Its kind's fields are checked by the caller (EventKinds::fieldsError,

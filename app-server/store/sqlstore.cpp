@@ -130,13 +130,14 @@ std::optional<AuthUser> SqlStore::userForToken(const QByteArray &tokenHash, cons
     if (!m_sql.ensureConnected())
         return std::nullopt;
     QSqlQuery q(m_sql.db());
-    q.prepare(u"SELECT u.id, u.name FROM tokens t JOIN users u ON u.id = t.user_id "
+    q.prepare(u"SELECT u.id, u.name, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id "
               "WHERE t.hash = ? AND t.expires_at > ?"_s);
     q.addBindValue(tokenHash);
     q.addBindValue(now.toMSecsSinceEpoch());
     if (!m_sql.exec(q) || !q.next())
         return std::nullopt;
-    return AuthUser{q.value(0).toLongLong(), q.value(1).toString()};
+    return AuthUser{q.value(0).toLongLong(), q.value(1).toString(),
+                    QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong(), Qt::UTC)};
 }
 
 bool SqlStore::deleteToken(const QByteArray &tokenHash)

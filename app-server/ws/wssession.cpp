@@ -8,6 +8,7 @@
 #include "serverconfig.h"
 #include "wireerror.h"
 
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QPointer>
 #include <QTimer>
@@ -76,6 +77,12 @@ void WsSession::start()
     }
     const QString token = AuthService::bearerToken(
             m_socket->request().rawHeader(QByteArrayLiteral("Authorization")));
+    m_tokenDigest = AuthService::digestOf(token);
+    // Logout ends every connection of that token at once, not at its next request.
+    connect(m_services.auth, &AuthService::tokenRevoked, this, [this](const QByteArray &digest) {
+        if (m_user && digest == m_tokenDigest)
+            endSession(u"signed out"_s);
+    });
     m_services.auth->authenticate(
             token, this, [this](const std::optional<AuthUser> &user) { onAuthenticated(user); });
 }
@@ -93,10 +100,37 @@ void WsSession::onAuthenticated(const std::optional<AuthUser> &user)
     m_user = user;
     qCInfo(lcWs).noquote() << "connection of" << user->name << "from"
                            << m_socket->peerAddress().toString();
+    watchExpiry();
     sendFrame(ServerFrame::hello(user->name, m_services.rooms->epoch(), m_services.config->maxBodyBytes));
     const QStringList early = std::exchange(m_early, {});
     for (const QString &text : early)
         onTextMessage(text);
+}
+
+void WsSession::watchExpiry()
+{
+    if (!m_user->expires.isValid())
+        return;
+    if (!m_expiry) {
+        m_expiry = new QTimer(this);
+        m_expiry->setSingleShot(true);
+        connect(m_expiry, &QTimer::timeout, this, &WsSession::watchExpiry);
+    }
+    const qint64 left = QDateTime::currentDateTimeUtc().msecsTo(m_user->expires);
+    if (left <= 0) {
+        endSession(u"the session expired"_s);
+        return;
+    }
+    // A timer counts at most ~24 days; a longer token is looked at again after a day.
+    m_expiry->start(int(std::min<qint64>(left, 24 * 3600 * 1000)));
+}
+
+void WsSession::endSession(const QString &why)
+{
+    qCInfo(lcWs).noquote() << "ending the connection of" << m_user->name << "from"
+                           << m_socket->peerAddress().toString() << ":" << why;
+    sendError(ErrorCode::Unauthorized, why + u"; sign in again"_s);
+    close(QWebSocketProtocol::CloseCodePolicyViolated, Errors::code(ErrorCode::Unauthorized));
 }
 
 void WsSession::onTextMessage(const QString &text)

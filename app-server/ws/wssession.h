@@ -12,6 +12,8 @@
 #include <QObject>
 #include <QWebSocket>
 
+class QTimer;
+
 #include <memory>
 #include <optional>
 
@@ -82,6 +84,10 @@ private:
     std::unique_ptr<QWebSocket> m_socket;
     ServerServices m_services;
     std::optional<AuthUser> m_user;
+    QByteArray m_tokenDigest; // the token it authenticated with: revoked or expired ends it
+    QTimer *m_expiry = nullptr;
+    void endSession(const QString &why); // unauthorized + close 1008
+    void watchExpiry();
     QStringList m_early; // frames received before authentication finished
     QHash<QString, Subscription> m_subs;
     quint64 m_nextGeneration = 0;

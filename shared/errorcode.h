@@ -30,6 +30,7 @@
     X(UpgradeRequired, "upgrade_required", 426, "connect with a WebSocket client") \
     X(RateLimited, "rate_limited", 429, "sending too fast; retry later") \
     X(HeadersTooLarge, "headers_too_large", 431, "the request headers are too large") \
+    X(HttpVersionNotSupported, "http_version_not_supported", 505, "only HTTP/1.0 and HTTP/1.1 are served") \
     X(Internal, "internal", 500, "the server could not complete the request") \
     X(Busy, "busy", 503, "the server is busy; retry in a moment")
 

@@ -57,6 +57,10 @@ void ConnectionGuard::onReadyRead()
             reject(ErrorCode::HeadersTooLarge, "Request Header Fields Too Large");
             return;
         }
+        if (const auto problem = RequestParsing::headProblem(m_headers.left(end), "/ws")) {
+            reject(problem->code, problem->reason, problem->message);
+            return;
+        }
         if (m_toWebSocket && RequestParsing::isWebSocketUpgrade(m_headers.left(end), "/ws")) {
             handToWebSocket();
             return;
@@ -115,12 +119,13 @@ void ConnectionGuard::onTimeout()
     }
 }
 
-void ConnectionGuard::reject(ErrorCode code, const char *reason)
+void ConnectionGuard::reject(ErrorCode code, const char *reason, const QString &message)
 {
     const int status = Errors::httpStatus(code);
     qCInfo(lcHttp).noquote() << "rejecting request from" << m_socket->peerAddress().toString() << status
                    << reason;
-    const QByteArray body = QJsonDocument(ApiError{code, Errors::defaultMessage(code)}.toJson())
+    const QByteArray body = QJsonDocument(
+            ApiError{code, message.isEmpty() ? Errors::defaultMessage(code) : message}.toJson())
                                     .toJson(QJsonDocument::Compact);
     const QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
             + "\r\nContent-Type: application/json\r\nContent-Length: "

@@ -46,7 +46,8 @@ private:
     void onTimeout();
     bool attached() const { return bool(m_readConnection); }
     void finishRejection();
-    void reject(ErrorCode code, const char *reason); // status and body from the code
+    // Answers with the code's status and closes; message defaults to the code's own.
+    void reject(ErrorCode code, const char *reason, const QString &message = {});
     void handToWebSocket();
     void handToHttp();
 

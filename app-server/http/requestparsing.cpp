@@ -97,4 +97,64 @@ bool isWebSocketUpgrade(const QByteArray &head, QByteArrayView path)
     return false;
 }
 
+std::optional<HeadProblem> headProblem(const QByteArray &head, QByteArrayView webSocketPath)
+{
+    auto bad = [](const QString &message) { return HeadProblem{ErrorCode::InvalidRequest, "Bad Request", message}; };
+    const QList<QByteArray> lines = head.split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    if (requestLine.size() != 3 || requestLine.at(0).isEmpty() || !requestLine.at(1).startsWith('/'))
+        return bad(u"malformed request line"_s);
+    const QByteArray &version = requestLine.at(2);
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+        if (version.startsWith("HTTP/"))
+            return HeadProblem{ErrorCode::HttpVersionNotSupported, "HTTP Version Not Supported",
+                               Errors::defaultMessage(ErrorCode::HttpVersionNotSupported)};
+        return bad(u"malformed request line"_s);
+    }
+    std::optional<QByteArray> length;
+    bool chunked = false;
+    QByteArray upgrade, key, wsVersion;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        if (line.isEmpty())
+            continue;
+        const qsizetype colon = line.indexOf(':');
+        const QByteArray name = colon > 0 ? line.left(colon).toLower() : QByteArray();
+        if (name.isEmpty() || name.contains(' ') || name.contains('\t'))
+            return bad(u"malformed header line"_s);
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        if (name == "content-length") {
+            if (length && *length != value)
+                return bad(u"conflicting Content-Length headers"_s);
+            length = value;
+        } else if (name == "transfer-encoding") {
+            chunked = true;
+        } else if (name == "upgrade") {
+            upgrade = value;
+        } else if (name == "sec-websocket-key") {
+            key = value;
+        } else if (name == "sec-websocket-version") {
+            wsVersion = value;
+        }
+    }
+    if (length && chunked)
+        return bad(u"Content-Length together with Transfer-Encoding"_s);
+    if (length) {
+        bool ok = false;
+        if (length->toLongLong(&ok) < 0 || !ok)
+            return bad(u"malformed Content-Length"_s);
+    }
+    if (!upgrade.isEmpty()) {
+        const QByteArray &target = requestLine.at(1);
+        const bool onPath = target.startsWith(webSocketPath)
+                && (target.size() == webSocketPath.size() || target.at(webSocketPath.size()) == '?');
+        if (!onPath || upgrade.compare("websocket", Qt::CaseInsensitive) != 0)
+            return bad(u"upgrades are served on %1 only, to websocket"_s.arg(QLatin1StringView(webSocketPath)));
+        const auto decoded = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
+        if (wsVersion != "13" || !decoded || decoded.decoded.size() != 16)
+            return bad(u"a WebSocket handshake needs Sec-WebSocket-Version: 13 and a 16-byte Sec-WebSocket-Key"_s);
+    }
+    return std::nullopt;
+}
+
 } // namespace RequestParsing

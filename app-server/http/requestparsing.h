@@ -49,4 +49,17 @@ qint64 declaredBodyLength(const QByteArray &head);
 // (a query allowed) with "Upgrade: websocket".
 bool isWebSocketUpgrade(const QByteArray &head, QByteArrayView path);
 
+// What is wrong with a request head that no server should guess about: a malformed request line
+// or header line, an HTTP version other than 1.0 / 1.1 (505), Content-Length given twice with
+// different values or beside Transfer-Encoding (the two parsers on the way could disagree on
+// where the body ends), an upgrade anywhere but webSocketPath, or a WebSocket handshake without
+// version 13 and a 16-byte key. nullopt when it is fine.
+struct HeadProblem
+{
+    ErrorCode code = ErrorCode::InvalidRequest;
+    const char *reason = "Bad Request"; // the status line's phrase
+    QString message;
+};
+std::optional<HeadProblem> headProblem(const QByteArray &head, QByteArrayView webSocketPath);
+
 } // namespace RequestParsing

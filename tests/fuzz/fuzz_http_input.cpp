@@ -46,6 +46,11 @@ int fuzzHttpInput(const uint8_t *data, size_t size)
             || (q->before && *q->before < 0))
             std::abort();
     }
+    // A head that passes the checks has a usable length and, if it upgrades, a WebSocket path.
+    if (!RequestParsing::headProblem(input, "/ws")) {
+        if (RequestParsing::isWebSocketUpgrade(input, "/ws") && !input.startsWith("GET /ws"))
+            std::abort();
+    }
     const qint64 length = RequestParsing::declaredBodyLength(input);
     if (length < -1)
         std::abort();

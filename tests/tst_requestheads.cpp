@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+// Request heads the server must not guess about, against the real chat-server binary: each is
+// answered with its status before any body and the connection closed, and a head that never
+// finishes (LF-only line ends) meets the request deadline instead of waiting for ever.
+#include "testserver.h"
+
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestRequestHeads : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ServerProcess> m_server;
+
+    // Sends bytes on a fresh connection; returns all the server sent until it closed.
+    QByteArray exchange(const QByteArray &request, int timeoutMs = 10000)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, quint16(m_server->http().port()));
+        if (!socket.waitForConnected(5000))
+            return {};
+        QByteArray answer;
+        connect(&socket, &QTcpSocket::readyRead, &socket, [&] { answer += socket.readAll(); });
+        socket.write(request);
+        QSignalSpy closed(&socket, &QTcpSocket::disconnected);
+        if (socket.state() == QAbstractSocket::ConnectedState)
+            closed.wait(timeoutMs);
+        answer += socket.readAll();
+        return socket.state() == QAbstractSocket::UnconnectedState ? answer : QByteArray("still open");
+    }
+    static QByteArray upgrade(const QByteArray &path, const QByteArray &key = "dGhlIHNhbXBsZSBub25jZQ==",
+                              const QByteArray &version = "13")
+    {
+        return "GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + version
+               + "\r\nSec-WebSocket-Protocol: chat.v2\r\n\r\n";
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_server = std::make_unique<ServerProcess>(m_dir.filePath(u"chat.db"_s));
+        m_server->setEnv(u"CHAT_HTTP_REQUEST_TIMEOUT"_s, u"1"_s);
+        QVERIFY(m_server->start());
+    }
+
+    void refusedHeads_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QByteArray>("status");
+        const QByteArray login = "POST /api/v2/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+        QTest::newRow("two Content-Lengths")
+                << login + "Content-Length: 1000\r\nContent-Length: 0\r\n\r\n" << QByteArray("400");
+        QTest::newRow("Content-Length and chunked")
+                << login + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n" << QByteArray("400");
+        QTest::newRow("Content-Length not a number") << login + "Content-Length: 12abc\r\n\r\n" << QByteArray("400");
+        QTest::newRow("header line without colon")
+                << QByteArray("GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n") << QByteArray("400");
+        QTest::newRow("HTTP/9.9") << QByteArray("GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n") << QByteArray("505");
+        QTest::newRow("request line of two words") << QByteArray("GET /healthz\r\nHost: x\r\n\r\n") << QByteArray("400");
+        QTest::newRow("upgrade on /healthz") << upgrade("/healthz") << QByteArray("400");
+        QTest::newRow("upgrade on an API route") << upgrade("/api/v2/rooms") << QByteArray("400");
+        QTest::newRow("short WebSocket key") << upgrade("/ws", "short") << QByteArray("400");
+        QTest::newRow("WebSocket version 8") << upgrade("/ws", "dGhlIHNhbXBsZSBub25jZQ==", "8") << QByteArray("400");
+    }
+
+    void refusedHeads()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QByteArray, status);
+        const QByteArray answer = exchange(request);
+        QVERIFY2(answer.startsWith("HTTP/1.1 " + status), answer.constData());
+        QVERIFY(answer.contains("\"error\""));
+        QVERIFY(!answer.contains("101 Switching"));
+    }
+
+    void lfOnlyHeadMeetsTheDeadline()
+    {
+        // Some parsers take bare LF line ends; a WebSocket handshake then waits for CRLF CRLF
+        // without a timeout. The head is not whole until CRLF CRLF here, so the deadline holds.
+        const QByteArray answer = exchange("GET /ws HTTP/1.1\nHost: x\nUpgrade: websocket\nConnection: Upgrade\n"
+                                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n"
+                                           "Sec-WebSocket-Version: 13\n\n");
+        QVERIFY2(answer.startsWith("HTTP/1.1 408"), answer.constData());
+    }
+
+    void wellFormedHeadsStillServe()
+    {
+        for (const QByteArray &request : {QByteArray("GET /healthz HTTP/1.0\r\nHost: x\r\n\r\n"),
+                                          // the same length twice is one length
+                                          QByteArray("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                                                     "Content-Length: 0\r\n\r\n")}) {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, quint16(m_server->http().port()));
+            QVERIFY(socket.waitForConnected(5000));
+            QByteArray answer;
+            connect(&socket, &QTcpSocket::readyRead, &socket, [&] { answer += socket.readAll(); });
+            socket.write(request);
+            QTRY_VERIFY2_WITH_TIMEOUT(answer.contains("\"ok\""), answer.constData(), 10000);
+            QVERIFY2(answer.contains(" 200 "), answer.constData());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRequestHeads)
+#include "tst_requestheads.moc"

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Request heads the server must not guess about, against the real chat-server binary: each is
-// answered with its status before any body and the connection closed, and a head that never
-// finishes (LF-only line ends) meets the request deadline instead of waiting for ever.
+// Requests at the edges, against the real chat-server binary. Heads the server must not guess
+// about are answered with their status before any body and the connection closed; a head that
+// never finishes (LF-only line ends) meets the request deadline; history cursors at the top of
+// the integer range read as "the newest".
+#include "httpclient.h"
 #include "testserver.h"
 
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpSocket>
@@ -91,6 +94,25 @@ private slots:
                                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n"
                                            "Sec-WebSocket-Version: 13\n\n");
         QVERIFY2(answer.startsWith("HTTP/1.1 408"), answer.constData());
+    }
+
+    void historyCursorsAtTheTopOfTheRange()
+    {
+        HttpClient http(m_server->http());
+        const QString token = http.registerUser(u"edge"_s);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(http.post(u"/api/v2/rooms/general/messages"_s,
+                               {{"clientId"_L1, u"e-%1"_s.arg(i)}, {"body"_L1, u"x"_s}}, token).status, 201);
+        QCOMPARE(http.get(u"/api/v2/rooms/general/events"_s, token).status, 200); // the newest, now held
+        for (const char *after : {"9223372036854775807", "9223372036854775806", "4"}) {
+            const auto r = http.get(u"/api/v2/rooms/general/events?after=%1"_s.arg(QLatin1StringView(after)), token);
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.json.value("events"_L1).toArray().size(), 0); // nothing newer than the newest
+            QCOMPARE(r.json.value("hasMore"_L1).toBool(), false);     // so paging forward ends
+        }
+        const auto r = http.get(u"/api/v2/rooms/general/events?before=9223372036854775807&limit=2"_s, token);
+        QCOMPARE(r.json.value("events"_L1).toArray().size(), 2); // the newest two
+        QCOMPARE(r.json.value("events"_L1).toArray().last().toObject().value("seq"_L1).toInt(), 3);
     }
 
     void wellFormedHeadsStillServe()

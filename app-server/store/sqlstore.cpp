@@ -270,12 +270,18 @@ HistoryResult SqlStore::eventsAfter(const QString &roomName, qint64 after, int l
     return readPage(*room, {roomName, 0, after, std::nullopt, limit});
 }
 
-HistoryResult SqlStore::readPage(const Room &room, const HistoryQuery &query)
+HistoryResult SqlStore::readPage(const Room &room, const HistoryQuery &asked)
 {
     HistoryResult result;
     const auto last = lastSeq(room.id);
     if (!last)
         return result; // Error
+    // A cursor past the newest seq names the newest (and no arithmetic on it can overflow).
+    HistoryQuery query = asked;
+    if (query.after)
+        query.after = std::min(*query.after, *last);
+    if (query.before)
+        query.before = std::min(*query.before, *last + 1);
     result.lastSeq = *last;
     result.status = StoreStatus::Ok;
     if (query.limit <= 0)

@@ -65,7 +65,7 @@ private:
     };
 
     std::optional<Room> findRoom(const QString &name);
-    HistoryResult readPage(const Room &room, const HistoryQuery &query); // access checked before
+    HistoryResult readPage(const Room &room, const HistoryQuery &asked); // access checked before
     bool isMember(qint64 roomId, qint64 userId);
     QString userName(qint64 userId);
     bool addMember(qint64 roomId, qint64 userId);

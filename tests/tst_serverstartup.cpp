@@ -96,6 +96,14 @@ private slots:
                                          .arg(first.pid())
                                          .arg(QSysInfo::machineHostName());
         QVERIFY2(run.output.contains(expected), qPrintable(run.output));
+        // The same file by another name: a symbolic link, a detour through "..".
+        QVERIFY(QFile::link(dir.filePath(u"chat.db"_s), dir.filePath(u"link.db"_s)));
+        QVERIFY(QDir(dir.path()).mkdir(u"sub"_s));
+        for (const QString &other : {dir.filePath(u"link.db"_s), dir.filePath(u"sub/../chat.db"_s)}) {
+            const Run again = refusedStart({u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s, other});
+            QCOMPARE(again.exitCode, 1);
+            QVERIFY2(again.output.contains(u"is in use by another process"_s), qPrintable(again.output));
+        }
     }
 
     void takenPortLeavesNoDatabaseBehind()

@@ -31,6 +31,15 @@ QString problem(const QString &path)
     return {};
 }
 
+QString canonicalPath(const QString &path)
+{
+    const QFileInfo info(path);
+    if (const QString file = info.canonicalFilePath(); !file.isEmpty())
+        return file;
+    const QString folder = QFileInfo(info.absolutePath()).canonicalFilePath();
+    return (folder.isEmpty() ? info.absolutePath() : folder) + u'/' + info.fileName();
+}
+
 QString lockProblem(const QLockFile &lock, const QString &path)
 {
     if (lock.error() == QLockFile::LockFailedError) {

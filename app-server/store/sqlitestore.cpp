@@ -35,7 +35,8 @@ bool SqliteStore::open(QString *error)
     }
     // One server per file: a second one would keep its own caches of what this one writes. A
     // lock left by a killed process is recognised as stale and taken over.
-    m_lock = std::make_unique<QLockFile>(m_path + u".lock"_s);
+    // The lock is taken on the file itself, whatever name leads to it (a symbolic link, "..").
+    m_lock = std::make_unique<QLockFile>(DatabaseFile::canonicalPath(m_path) + u".lock"_s);
     m_lock->setStaleLockTime(0);
     if (!m_lock->tryLock(0)) {
         *error = DatabaseFile::lockProblem(*m_lock, m_path);

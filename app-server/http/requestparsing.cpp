@@ -130,6 +130,8 @@ std::optional<HeadProblem> headProblem(const QByteArray &head, QByteArrayView we
         } else if (name == "transfer-encoding") {
             chunked = true;
         } else if (name == "upgrade") {
+            if (!upgrade.isEmpty())
+                return bad(u"Upgrade given twice"_s); // parsers on the way may take either
             upgrade = value;
         } else if (name == "sec-websocket-key") {
             key = value;

@@ -48,7 +48,7 @@ int fuzzHttpInput(const uint8_t *data, size_t size)
     }
     // A head that passes the checks has a usable length and, if it upgrades, a WebSocket path.
     if (!RequestParsing::headProblem(input, "/ws")) {
-        if (RequestParsing::isWebSocketUpgrade(input, "/ws") && !input.startsWith("GET /ws"))
+        if (RequestParsing::isWebSocketUpgrade(input, "/ws") && !input.trimmed().startsWith("GET /ws"))
             std::abort();
     }
     const qint64 length = RequestParsing::declaredBodyLength(input);

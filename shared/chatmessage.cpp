@@ -23,11 +23,6 @@ namespace {
 constexpr QLatin1StringView kCommon[] = {"id"_L1, "room"_L1, "seq"_L1, "kind"_L1, "sender"_L1,
                                          "ts"_L1, "clientId"_L1, "body"_L1, "edited"_L1,
                                          "deleted"_L1, "reactions"_L1, "updatedSeq"_L1};
-
-bool hasBody(EventKind kind)
-{
-    return kind == EventKind::Message || kind == EventKind::Edit;
-}
 } // namespace
 
 QJsonObject ChatMessage::toJson() const
@@ -41,7 +36,7 @@ QJsonObject ChatMessage::toJson() const
     o.insert("ts"_L1, formatTimestamp(ts));
     if (!clientId.isEmpty())
         o.insert("clientId"_L1, clientId);
-    if (hasBody(kind) && !deleted)
+    if (EventKinds::hasBody(kind) && !deleted)
         o.insert("body"_L1, body);
     if (kind == EventKind::Message) {
         if (!o.contains("format"_L1))
@@ -103,7 +98,7 @@ std::optional<ChatMessage> ChatMessage::fromJson(const QJsonObject &json, QStrin
     m.edited = edited.value_or(false);
     m.deleted = deleted.value_or(false);
     m.updatedSeq = std::max<qint64>(0, updatedSeq.value_or(0));
-    if (hasBody(m.kind) && !m.deleted && !JsonFields::readString(json, "body"_L1, &m.body, &why))
+    if (EventKinds::hasBody(m.kind) && !m.deleted && !JsonFields::readString(json, "body"_L1, &m.body, &why))
         return fail(why);
     if (EventKinds::fieldsError(m.kind, m.fields, &why))
         return fail(why);

@@ -53,6 +53,11 @@ EventKind fromName(QStringView text)
     return EventKind::Unknown;
 }
 
+bool hasBody(EventKind kind)
+{
+    return kind == EventKind::Message || kind == EventKind::Edit;
+}
+
 bool relatesToMessage(EventKind kind)
 {
     return kind == EventKind::Edit || kind == EventKind::Delete || kind == EventKind::Reaction;

@@ -29,6 +29,8 @@ QLatin1StringView name(EventKind kind); // "unknown" for Unknown
 EventKind fromName(QStringView name);   // Unknown when not in the table (a newer peer's kind)
 // Events that change a message event (relatesTo names it).
 bool relatesToMessage(EventKind kind);
+// Events with a body: message, edit (its new text).
+bool hasBody(EventKind kind);
 
 // Checks the kind's fields (not body, which Validation::bodyError checks for message and edit).
 // Returns the refusal's code and fills *why; nullopt when they are right.

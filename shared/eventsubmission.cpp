@@ -26,11 +26,6 @@ QList<QLatin1StringView> fieldNames(EventKind kind)
     }
     return {};
 }
-
-bool hasBody(EventKind kind)
-{
-    return kind == EventKind::Message || kind == EventKind::Edit;
-}
 } // namespace
 
 QJsonObject EventSubmission::toJson() const
@@ -38,7 +33,7 @@ QJsonObject EventSubmission::toJson() const
     QJsonObject o = fields;
     o.insert("clientId"_L1, clientId);
     o.insert("kind"_L1, QString(EventKinds::name(kind)));
-    if (hasBody(kind))
+    if (EventKinds::hasBody(kind))
         o.insert("body"_L1, body);
     return o;
 }
@@ -64,7 +59,7 @@ std::optional<ErrorCode> EventSubmission::read(const QJsonObject &json, int maxB
         *why = u"unknown event kind '%1'"_s.arg(kindName.left(32));
         return ErrorCode::InvalidRequest;
     }
-    if (hasBody(s.kind)) {
+    if (EventKinds::hasBody(s.kind)) {
         if (!JsonFields::readString(json, "body"_L1, &s.body, why))
             return ErrorCode::InvalidRequest;
         if (const auto bodyError = Validation::bodyError(s.body, maxBodyBytes)) {

@@ -19,17 +19,8 @@ private:
     StoreFixture m_stores;
 
 private slots:
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << u"sqlite"_s;
-        QTest::newRow("postgresql") << u"postgresql"_s;
-    }
-    void init()
-    {
-        QFETCH_GLOBAL(QString, backend);
-        m_stores.startCase(backend);
-    }
+    void initTestCase_data() { StoreFixture::addBackendRows(); }
+    void init() { m_stores.startCurrentCase(); }
 
     void awkwardTextIsStoredAsSent()
     {

@@ -33,20 +33,11 @@ class TestWebSocket : public QObject
 private:
     std::unique_ptr<InProcessServer> m_server;
     std::unique_ptr<HttpClient> m_http;
-    QHash<QString, QString> m_tokens;
 
-    QString token(const QString &user)
-    {
-        if (!m_tokens.contains(user))
-            m_tokens.insert(user, m_http->registerUser(user));
-        return m_tokens.value(user);
-    }
+    QString token(const QString &user) { return m_http->tokenFor(user); }
     std::unique_ptr<WsClient> connected(const QString &user)
     {
-        auto client = std::make_unique<WsClient>(m_server->ws(), token(user));
-        if (!client->connectAndHello())
-            qWarning() << "no hello for" << user;
-        return client;
+        return WsClient::connected(m_server->ws(), token(user));
     }
     QList<ChatMessage> history(const QString &room, const QString &user)
     {

@@ -57,17 +57,18 @@ void ConnectionGuard::onReadyRead()
             reject(ErrorCode::HeadersTooLarge, "Request Header Fields Too Large");
             return;
         }
-        if (const auto problem = RequestParsing::headProblem(m_headers.left(end), "/ws")) {
-            reject(problem->code, problem->reason, problem->message);
+        const RequestParsing::RequestHead head = RequestParsing::readHead(m_headers.left(end), "/ws");
+        if (head.problem) {
+            reject(head.problem->code, head.problem->reason, head.problem->message);
             return;
         }
-        if (m_toWebSocket && RequestParsing::isWebSocketUpgrade(m_headers.left(end), "/ws")) {
+        if (m_toWebSocket && head.webSocketUpgrade) {
             handToWebSocket();
             return;
         }
         m_headersDone = true;
         m_bodyBytes = m_headers.size() - (end + 4);
-        m_expectedBody = RequestParsing::declaredBodyLength(m_headers.left(end));
+        m_expectedBody = head.bodyLength;
         m_headers.clear();
         if (m_expectedBody > m_limits.maxBodyBytes) {
             reject(ErrorCode::PayloadTooLarge, "Payload Too Large");

@@ -59,57 +59,24 @@ std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, cons
     return query;
 }
 
-qint64 declaredBodyLength(const QByteArray &head)
+RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath)
 {
-    qint64 length = 0;
-    for (const QByteArray &line : head.split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon < 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        if (name == "transfer-encoding")
-            return -1; // chunked: the end is only known to the parser
-        if (name == "content-length") {
-            bool ok = false;
-            length = line.mid(colon + 1).trimmed().toLongLong(&ok);
-            if (!ok || length < 0)
-                return -1;
-        }
-    }
-    return length;
-}
-
-bool isWebSocketUpgrade(const QByteArray &head, QByteArrayView path)
-{
-    const QList<QByteArray> lines = head.split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    if (requestLine.size() != 3 || requestLine.at(0) != "GET")
-        return false;
-    const QByteArray &target = requestLine.at(1);
-    if (!target.startsWith(path) || (target.size() > path.size() && target.at(path.size()) != '?'))
-        return false;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray &line = lines.at(i);
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().compare("upgrade", Qt::CaseInsensitive) == 0)
-            return line.mid(colon + 1).trimmed().compare("websocket", Qt::CaseInsensitive) == 0;
-    }
-    return false;
-}
-
-std::optional<HeadProblem> headProblem(const QByteArray &head, QByteArrayView webSocketPath)
-{
-    auto bad = [](const QString &message) { return HeadProblem{ErrorCode::InvalidRequest, "Bad Request", message}; };
+    RequestHead out;
+    auto bad = [&out](const QString &message) {
+        out.problem = HeadProblem{ErrorCode::InvalidRequest, "Bad Request", message};
+        return out;
+    };
     const QList<QByteArray> lines = head.split('\n');
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     if (requestLine.size() != 3 || requestLine.at(0).isEmpty() || !requestLine.at(1).startsWith('/'))
         return bad(u"malformed request line"_s);
     const QByteArray &version = requestLine.at(2);
     if (version != "HTTP/1.1" && version != "HTTP/1.0") {
-        if (version.startsWith("HTTP/"))
-            return HeadProblem{ErrorCode::HttpVersionNotSupported, "HTTP Version Not Supported",
-                               Errors::defaultMessage(ErrorCode::HttpVersionNotSupported)};
-        return bad(u"malformed request line"_s);
+        if (!version.startsWith("HTTP/"))
+            return bad(u"malformed request line"_s);
+        out.problem = HeadProblem{ErrorCode::HttpVersionNotSupported, "HTTP Version Not Supported",
+                                  Errors::defaultMessage(ErrorCode::HttpVersionNotSupported)};
+        return out;
     }
     std::optional<QByteArray> length;
     bool chunked = false;
@@ -143,8 +110,11 @@ std::optional<HeadProblem> headProblem(const QByteArray &head, QByteArrayView we
         return bad(u"Content-Length together with Transfer-Encoding"_s);
     if (length) {
         bool ok = false;
-        if (length->toLongLong(&ok) < 0 || !ok)
+        out.bodyLength = length->toLongLong(&ok);
+        if (!ok || out.bodyLength < 0)
             return bad(u"malformed Content-Length"_s);
+    } else if (chunked) {
+        out.bodyLength = -1;
     }
     if (!upgrade.isEmpty()) {
         const QByteArray &target = requestLine.at(1);
@@ -155,8 +125,9 @@ std::optional<HeadProblem> headProblem(const QByteArray &head, QByteArrayView we
         const auto decoded = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
         if (wsVersion != "13" || !decoded || decoded.decoded.size() != 16)
             return bad(u"a WebSocket handshake needs Sec-WebSocket-Version: 13 and a 16-byte Sec-WebSocket-Key"_s);
+        out.webSocketUpgrade = requestLine.at(0) == "GET";
     }
-    return std::nullopt;
+    return out;
 }
 
 } // namespace RequestParsing

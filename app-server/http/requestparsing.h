@@ -41,25 +41,26 @@ std::variant<EventSubmission, ApiError> parseEventPost(const QByteArray &body, i
 // ?after=S | ?before=S & limit=N (default 50, capped at 200) for GET …/events.
 std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, const QUrlQuery &params);
 
-// Content-Length of a request head (the bytes before the blank line); -1 when the end of the body
-// is not known from the head (chunked, or a malformed length).
-qint64 declaredBodyLength(const QByteArray &head);
-
-// Whether a request head (the bytes before the blank line) is a WebSocket upgrade: GET of path
-// (a query allowed) with "Upgrade: websocket".
-bool isWebSocketUpgrade(const QByteArray &head, QByteArrayView path);
-
-// What is wrong with a request head that no server should guess about: a malformed request line
-// or header line, an HTTP version other than 1.0 / 1.1 (505), Content-Length given twice with
-// different values or beside Transfer-Encoding (the two parsers on the way could disagree on
-// where the body ends), an upgrade anywhere but webSocketPath, or a WebSocket handshake without
-// version 13 and a 16-byte key. nullopt when it is fine.
+// What is wrong with a request head that no server should guess about.
 struct HeadProblem
 {
     ErrorCode code = ErrorCode::InvalidRequest;
     const char *reason = "Bad Request"; // the status line's phrase
     QString message;
 };
-std::optional<HeadProblem> headProblem(const QByteArray &head, QByteArrayView webSocketPath);
+
+// A request head (the bytes before the blank line), read once.
+struct RequestHead
+{
+    // A malformed request line or header line, an HTTP version other than 1.0 / 1.1 (505),
+    // Content-Length given twice with different values, beside Transfer-Encoding or not a
+    // number (the parsers on the way could disagree on where the body ends), Upgrade given
+    // twice, an upgrade anywhere but webSocketPath or to anything but websocket, a handshake
+    // without version 13 and a 16-byte key. The other fields mean nothing when it is set.
+    std::optional<HeadProblem> problem;
+    bool webSocketUpgrade = false; // a well-formed GET handshake for webSocketPath (a query allowed)
+    qint64 bodyLength = 0;         // Content-Length; -1 when chunked (the end is the parser's)
+};
+RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath);
 
 } // namespace RequestParsing

@@ -28,8 +28,8 @@ int fuzzHttpInput(const uint8_t *data, size_t size)
     const auto post = RequestParsing::parseEventPost(input, 4096);
     if (const auto *p = std::get_if<EventSubmission>(&post)) {
         QString why;
-        const bool hasBody = p->kind == EventKind::Message || p->kind == EventKind::Edit;
-        if (!Validation::isValidClientId(p->clientId) || (hasBody && Validation::bodyError(p->body, 4096))
+        if (!Validation::isValidClientId(p->clientId)
+            || (EventKinds::hasBody(p->kind) && Validation::bodyError(p->body, 4096))
             || p->kind == EventKind::Member || p->kind == EventKind::Unknown
             || EventKinds::fieldsError(p->kind, p->fields, &why))
             std::abort();
@@ -46,13 +46,10 @@ int fuzzHttpInput(const uint8_t *data, size_t size)
             || (q->before && *q->before < 0))
             std::abort();
     }
-    // A head that passes the checks has a usable length and, if it upgrades, a WebSocket path.
-    if (!RequestParsing::headProblem(input, "/ws")) {
-        if (RequestParsing::isWebSocketUpgrade(input, "/ws") && !input.trimmed().startsWith("GET /ws"))
-            std::abort();
-    }
-    const qint64 length = RequestParsing::declaredBodyLength(input);
-    if (length < -1)
+    // A head that passes the checks has a usable length and, if it upgrades, a GET of /ws.
+    const RequestParsing::RequestHead head = RequestParsing::readHead(input, "/ws");
+    if (!head.problem
+        && (head.bodyLength < -1 || (head.webSocketUpgrade && !input.trimmed().startsWith("GET /ws"))))
         std::abort();
     return 0;
 }

@@ -46,6 +46,13 @@ QList<ChatMessage> HttpClient::fullHistory(const QString &room, const QString &t
     }
 }
 
+QString HttpClient::tokenFor(const QString &name)
+{
+    if (!m_tokens.contains(name))
+        m_tokens.insert(name, registerUser(name));
+    return m_tokens.value(name);
+}
+
 QString HttpClient::registerUser(const QString &name)
 {
     const HttpResponse r = post(u"/api/v2/register"_s,

@@ -3,6 +3,7 @@
 
 #include "chatmessage.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QUrl>
@@ -30,6 +31,8 @@ public:
 
     // Registers name with a fixed password and returns the token ("" on failure).
     QString registerUser(const QString &name);
+    // The token of name, registered on first use (one account per name for this client).
+    QString tokenFor(const QString &name);
     static QString password() { return QStringLiteral("correct horse"); }
 
 private:
@@ -37,5 +40,6 @@ private:
                       const QString &token);
 
     QUrl m_base;
+    QHash<QString, QString> m_tokens; // tokenFor
     QNetworkAccessManager m_nam;
 };

@@ -7,6 +7,19 @@
 
 using namespace Qt::StringLiterals;
 
+void StoreFixture::addBackendRows()
+{
+    QTest::addColumn<QString>("backend");
+    QTest::newRow("sqlite") << QStringLiteral("sqlite");
+    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+}
+
+void StoreFixture::startCurrentCase()
+{
+    QFETCH_GLOBAL(QString, backend);
+    startCase(backend);
+}
+
 void StoreFixture::startCase(const QString &backend)
 {
     m_backend = backend;

@@ -19,6 +19,9 @@ class StoreFixture
 {
 public:
     void startCase(const QString &backend); // "sqlite" or "postgresql"
+    // Every case on both backends: call from initTestCase_data() and init() respectively.
+    static void addBackendRows();
+    void startCurrentCase(); // on the backend of the current global row
     const QString &backend() const { return m_backend; }
     bool isSqlite() const { return m_backend == QLatin1StringView("sqlite"); }
     PostgresServer *postgres(); // nullptr (with a warning) when it does not start

@@ -32,6 +32,14 @@ void WsClient::openCurrent(QWebSocket &socket, const QNetworkRequest &request)
     socket.open(request, options);
 }
 
+std::unique_ptr<WsClient> WsClient::connected(const QUrl &url, const QString &token)
+{
+    auto client = std::make_unique<WsClient>(url, token);
+    if (!client->connectAndHello())
+        qWarning() << "no hello for token" << token.left(6) << "on" << url;
+    return client;
+}
+
 bool WsClient::connectAndHello(int timeoutMs)
 {
     QNetworkRequest request(m_url);

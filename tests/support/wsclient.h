@@ -18,6 +18,8 @@ public:
     WsClient(const QUrl &url, const QString &token, QObject *parent = nullptr);
 
     bool connectAndHello(int timeoutMs = 15000); // open, then wait for {"type":"hello"}
+    // A client of url on token past its hello (a warning when it did not come).
+    static std::unique_ptr<WsClient> connected(const QUrl &url, const QString &token);
     // Opens a socket as the client does: asking for the chat.v2 subprotocol.
     static void openCurrent(QWebSocket &socket, const QNetworkRequest &request);
     void send(const ClientFrame &frame);

@@ -72,6 +72,7 @@ private slots:
         QTest::newRow("request line of two words") << QByteArray("GET /healthz\r\nHost: x\r\n\r\n") << QByteArray("400");
         QTest::newRow("upgrade on /healthz") << upgrade("/healthz") << QByteArray("400");
         QTest::newRow("upgrade on an API route") << upgrade("/api/v2/rooms") << QByteArray("400");
+        QTest::newRow("upgrade by POST") << QByteArray("POST" + upgrade("/ws").mid(3)) << QByteArray("400");
         QTest::newRow("two Upgrade headers")
                 << QByteArray("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nUpgrade: websocket\r\n"
                               "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"

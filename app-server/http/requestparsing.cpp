@@ -120,12 +120,12 @@ RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath)
         const QByteArray &target = requestLine.at(1);
         const bool onPath = target.startsWith(webSocketPath)
                 && (target.size() == webSocketPath.size() || target.at(webSocketPath.size()) == '?');
-        if (!onPath || upgrade.compare("websocket", Qt::CaseInsensitive) != 0)
-            return bad(u"upgrades are served on %1 only, to websocket"_s.arg(QLatin1StringView(webSocketPath)));
+        if (requestLine.at(0) != "GET" || !onPath || upgrade.compare("websocket", Qt::CaseInsensitive) != 0)
+            return bad(u"upgrades are served on GET %1 only, to websocket"_s.arg(QLatin1StringView(webSocketPath)));
         const auto decoded = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
         if (wsVersion != "13" || !decoded || decoded.decoded.size() != 16)
             return bad(u"a WebSocket handshake needs Sec-WebSocket-Version: 13 and a 16-byte Sec-WebSocket-Key"_s);
-        out.webSocketUpgrade = requestLine.at(0) == "GET";
+        out.webSocketUpgrade = true;
     }
     return out;
 }

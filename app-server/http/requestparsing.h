@@ -55,7 +55,7 @@ struct RequestHead
     // A malformed request line or header line, an HTTP version other than 1.0 / 1.1 (505),
     // Content-Length given twice with different values, beside Transfer-Encoding or not a
     // number (the parsers on the way could disagree on where the body ends), Upgrade given
-    // twice, an upgrade anywhere but webSocketPath or to anything but websocket, a handshake
+    // twice, an upgrade but a GET of webSocketPath to websocket, a handshake
     // without version 13 and a 16-byte key. The other fields mean nothing when it is set.
     std::optional<HeadProblem> problem;
     bool webSocketUpgrade = false; // a well-formed GET handshake for webSocketPath (a query allowed)

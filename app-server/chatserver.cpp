@@ -5,6 +5,7 @@
 #include "auth/passwordhasher.h"
 #include "bus/messagebus.h"
 #include "bus/sequencer.h"
+#include "domain/catchupqueue.h"
 #include "domain/roomservice.h"
 #include "http/connectionguard.h"
 #include "http/httpapi.h"
@@ -36,17 +37,21 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     : QObject(parent), m_config(config)
 {
     const DatabaseUrl database = m_config.resolvedDatabase();
-    std::unique_ptr<ChatStore> store;
-    if (database.isPostgreSql())
-        store = std::make_unique<PostgresStore>(database, m_config.dbPasswordFile);
-    else
-        store = std::make_unique<SqliteStore>(database.path);
-    m_store = std::make_unique<StoreService>(std::move(store));
+    auto makeStore = [&](StoreRole role) -> std::unique_ptr<ChatStore> {
+        if (database.isPostgreSql())
+            return std::make_unique<PostgresStore>(database, m_config.dbPasswordFile, role);
+        return std::make_unique<SqliteStore>(database.path, role);
+    };
+    m_store = std::make_unique<StoreService>(makeStore(StoreRole::Writer));
+    m_reader = std::make_unique<StoreService>(makeStore(StoreRole::Reader));
+    m_catchUp = new CatchUpQueue(m_reader.get(), kCatchUpReadsRunning, this);
     m_limiter = std::make_unique<RateLimiter>(m_config.sendRate, m_config.sendBurst);
     m_auth = new AuthService(m_store.get(), m_config.tokenTtlDays, this);
     m_hub = new Hub(m_config.pingIntervalSecs, m_config.wsCorkMs, this);
-    m_rooms = new RoomService(m_store.get(), m_limiter.get(), m_hub, this);
-    m_services = {&m_config, m_rooms, m_auth, m_hub};
+    m_rooms = new RoomService(m_store.get(), m_catchUp, m_limiter.get(), m_hub, this);
+    m_frameLimiter = std::make_unique<RateLimiter>(m_config.sendRate * 2 + 50,
+                                                   m_config.sendBurst * 2 + 100);
+    m_services = {&m_config, m_rooms, m_auth, m_hub, m_frameLimiter.get()};
     m_api = new HttpApi(m_services, this);
     m_http = new QHttpServer(this);
     // Commit -> bus -> sequencer -> hub. The sequencer repairs what a bus can lose from the
@@ -153,7 +158,8 @@ bool ChatServer::openDatabase(QString *error)
             return false;
         }
     }
-    return m_store->open(error);
+    // The reader second: it reads the schema and epoch the writer made.
+    return m_store->open(error) && m_reader->open(error);
 }
 
 bool ChatServer::loadTls(const ServerConfig &config, QSslConfiguration *tls, QString *error)

@@ -10,6 +10,7 @@
 #include <memory>
 
 class AuthService;
+class CatchUpQueue;
 class GuardedTcpServer;
 class HttpApi;
 class Hub;
@@ -38,13 +39,20 @@ public:
     void shutdown(std::function<void()> done);
 
 private:
+    // Catch-up reads running on the reader at once (of different users): enough to keep it busy,
+    // few enough that a new user's read waits behind at most this many.
+    static constexpr int kCatchUpReadsRunning = 2;
+
     static bool loadTls(const ServerConfig &config, QSslConfiguration *tls, QString *error);
     bool openDatabase(QString *error);
     void onNewWebSocketConnections();
 
     ServerConfig m_config;
-    std::unique_ptr<StoreService> m_store;
-    std::unique_ptr<RateLimiter> m_limiter;
+    std::unique_ptr<StoreService> m_store;  // writes, and every read but catch-up
+    std::unique_ptr<StoreService> m_reader; // catch-up reads, beside the writer
+    CatchUpQueue *m_catchUp = nullptr;
+    std::unique_ptr<RateLimiter> m_limiter;      // sends, per user
+    std::unique_ptr<RateLimiter> m_frameLimiter; // WebSocket frames, per user
     AuthService *m_auth = nullptr;
     RoomService *m_rooms = nullptr;
     MessageBus *m_bus = nullptr;      // this server's commits (and, shared, others')

@@ -3,6 +3,7 @@
 
 class AuthService;
 class Hub;
+class RateLimiter;
 class RoomService;
 struct ServerConfig;
 
@@ -14,4 +15,7 @@ struct ServerServices
     RoomService *rooms = nullptr;
     AuthService *auth = nullptr;
     Hub *hub = nullptr;
+    // Inbound WebSocket frames of any kind, per user across all their connections: opening more
+    // sockets buys no more work.
+    RateLimiter *frames = nullptr;
 };

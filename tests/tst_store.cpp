@@ -384,6 +384,49 @@ private slots:
         QTRY_VERIFY(closed);
     }
 
+    void readerSeesWhatTheWriterCommits()
+    {
+        auto writer = m_stores.open();
+        QVERIFY(writer);
+        const qint64 alice = StoreFixture::makeUser(*writer, u"alice"_s);
+        auto reader = m_stores.open(u"chat"_s, StoreRole::Reader);
+        QVERIFY(reader);
+        QCOMPARE(reader->epoch(), writer->epoch());
+        auto append = [&](const QString &clientId) {
+            return writer->appendBatch({StoreFixture::req(alice, u"general"_s, clientId)}).value(0);
+        };
+        for (const QString &id : {u"a1"_s, u"a2"_s, u"a3"_s})
+            QCOMPARE(append(id).status, StoreStatus::Ok);
+
+        HistoryQuery newest{u"general"_s, alice, std::nullopt, std::nullopt, 50};
+        QCOMPARE(reader->history(newest).messages.size(), 3); // the reader now holds the room
+        const AppendResult fourth = append(u"a4"_s);
+        QCOMPARE(fourth.status, StoreStatus::Ok);
+        // The writer moved on without telling the reader: what it held is not the newest.
+        const HistoryResult again = reader->history(newest);
+        QCOMPARE(again.lastSeq, 4);
+        QCOMPARE(again.messages.size(), 4);
+        QCOMPARE(again.messages.constLast().clientId, u"a4"_s);
+        const HistoryResult after = reader->history({u"general"_s, alice, 2, std::nullopt, 50});
+        QCOMPARE(after.messages.size(), 2);
+
+        // A reaction stored by the writer is in the reader's pages (no cached "no reactions here").
+        AppendRequest react = StoreFixture::req(alice, u"general"_s, u"r1"_s);
+        react.kind = EventKind::Reaction;
+        react.body.clear();
+        react.fields = {{"relatesTo"_L1, fourth.message.id}, {"key"_L1, u"+1"_s}, {"op"_L1, u"add"_s}};
+        QCOMPARE(writer->appendBatch({react}).value(0).status, StoreStatus::Ok);
+        const HistoryResult reacted = reader->history({u"general"_s, alice, 3, std::nullopt, 1});
+        QCOMPARE(reacted.messages.size(), 1);
+        QCOMPARE(reacted.messages.constFirst().reactions.size(), 1);
+        QVERIFY(reacted.messages.constFirst().reactions.constFirst().me);
+
+        // It writes nothing (on SQLite it cannot: the file is opened read-only).
+        if (m_stores.isSqlite())
+            QCOMPARE(reader->appendBatch({StoreFixture::req(alice, u"general"_s, u"x"_s)}).value(0).status,
+                     StoreStatus::Error);
+    }
+
     void callbacksSkipDeadContexts()
     {
         StoreService service(m_stores.make(u"ctx"_s));

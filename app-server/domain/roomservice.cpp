@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "roomservice.h"
 
+#include "catchupqueue.h"
 #include "logging.h"
 #include "ratelimiter.h"
 #include "store/storeservice.h"
@@ -19,8 +20,9 @@ RoomService::Refusal refusal(StoreStatus status, const QString &room)
 }
 } // namespace
 
-RoomService::RoomService(StoreService *store, RateLimiter *limiter, Hub *hub, QObject *parent)
-    : QObject(parent), m_store(store), m_limiter(limiter), m_hub(hub)
+RoomService::RoomService(StoreService *store, CatchUpQueue *catchUp, RateLimiter *limiter, Hub *hub,
+                         QObject *parent)
+    : QObject(parent), m_store(store), m_catchUp(catchUp), m_limiter(limiter), m_hub(hub)
 {
 }
 
@@ -94,6 +96,22 @@ void RoomService::history(const AuthUser &user, HistoryQuery query, QObject *con
             [room = query.room, done = std::move(done)](HistoryResult result) {
                 done(refusal(result.status, room), result);
             });
+}
+
+void RoomService::catchUp(const AuthUser &user, HistoryQuery query, QObject *context,
+                          const QString &key,
+                          std::function<void(Refusal, const HistoryResult &)> done)
+{
+    query.userId = user.id;
+    m_catchUp->read(context, key, query,
+                    [room = query.room, done = std::move(done)](const HistoryResult &result) {
+                        done(refusal(result.status, room), result);
+                    });
+}
+
+void RoomService::cancelCatchUps(QObject *context)
+{
+    m_catchUp->cancel(context);
 }
 
 void RoomService::post(const AuthUser &user, const QString &room, const EventSubmission &event,

@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 
+class CatchUpQueue;
 class Hub;
 class RateLimiter;
 class StoreService;
@@ -27,7 +28,9 @@ class RoomService : public QObject
 public:
     using Refusal = std::optional<WireError>; // nullopt = done
 
-    RoomService(StoreService *store, RateLimiter *limiter, Hub *hub, QObject *parent = nullptr);
+    // catchUp: where catch-up reads wait for the reader store (fairly, per user).
+    RoomService(StoreService *store, CatchUpQueue *catchUp, RateLimiter *limiter, Hub *hub,
+                QObject *parent = nullptr);
 
     QString epoch() const; // of the database: changes only with a new one
 
@@ -42,6 +45,12 @@ public:
     // query.userId is the user's; the result's status is Ok when refusal is nullopt.
     void history(const AuthUser &user, HistoryQuery query, QObject *context,
                  std::function<void(Refusal, const HistoryResult &)> done);
+    // history() for a connection catching up on a room: served by the reader store through the
+    // CatchUpQueue, so it never delays a commit; a repeat under the same (context, key) before
+    // it ran replaces it, and it never runs once context is gone.
+    void catchUp(const AuthUser &user, HistoryQuery query, QObject *context, const QString &key,
+                 std::function<void(Refusal, const HistoryResult &)> done);
+    void cancelCatchUps(QObject *context);
     // Answered only after the transaction committed (or failed); a retry of a stored clientId
     // is answered with the original (duplicate = true).
     void post(const AuthUser &user, const QString &room, const EventSubmission &event,
@@ -49,6 +58,7 @@ public:
 
 private:
     StoreService *m_store;
+    CatchUpQueue *m_catchUp;
     RateLimiter *m_limiter;
     Hub *m_hub;
 };

@@ -78,6 +78,12 @@ struct HistoryResult
     qint64 lastSeq = 0;          // newest seq in the room when the query ran
 };
 
+// What a store's connection is for. The writer opens the database (lock, migrations) and does
+// everything; a reader is a second connection, opened after the writer, that serves history
+// reads on a thread of its own so that catching clients up never delays a commit. It writes
+// nothing and trusts no cached newest seq (the writer moves on without telling it).
+enum class StoreRole { Writer, Reader };
+
 // Persistence behind one interface so another backend (PostgreSQL) can be added without touching
 // callers. An implementation is used from one thread only (StoreService's worker thread).
 class ChatStore

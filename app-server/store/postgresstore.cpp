@@ -16,10 +16,11 @@ namespace {
 constexpr qint64 kMigrationLock = 0x63686174; // "chat"
 } // namespace
 
-PostgresStore::PostgresStore(const DatabaseUrl &url, const QString &passwordFile)
-    : SqlStore(false, u"chat-postgresql-"_s),
+PostgresStore::PostgresStore(const DatabaseUrl &url, const QString &passwordFile, StoreRole role)
+    : SqlStore(false, role == StoreRole::Writer ? u"chat-postgresql-"_s : u"chat-postgresql-reader-"_s),
       m_url(url),
-      m_passwordFile(passwordFile)
+      m_passwordFile(passwordFile),
+      m_role(role)
 {
     setWriter(std::make_unique<PostgresEventWriter>(session()));
 }
@@ -63,6 +64,8 @@ bool PostgresStore::open(QString *error)
                                                    db.lastError().text().trimmed());
         return false;
     }
+    if (m_role == StoreRole::Reader)
+        return loadEpoch(error);
     QSqlQuery lock(db);
     lock.prepare(u"SELECT pg_advisory_lock(?)"_s);
     lock.addBindValue(kMigrationLock);

@@ -16,7 +16,9 @@ class PostgresStore final : public SqlStore
 public:
     // passwordFile: read at open() when set (its first line); else the URL's password, else
     // libpq's PGPASSWORD / ~/.pgpass.
-    explicit PostgresStore(const DatabaseUrl &url, const QString &passwordFile = {});
+    // A Reader skips the migration (its writer did it before).
+    explicit PostgresStore(const DatabaseUrl &url, const QString &passwordFile = {},
+                           StoreRole role = StoreRole::Writer);
     ~PostgresStore() override;
 
     bool open(QString *error) override;
@@ -26,4 +28,5 @@ public:
 private:
     DatabaseUrl m_url;
     QString m_passwordFile;
+    StoreRole m_role;
 };

@@ -10,8 +10,11 @@
 
 using namespace Qt::StringLiterals;
 
-SqliteStore::SqliteStore(const QString &path)
-    : SqlStore(true, u"chat-sqlite-"_s), m_path(path)
+SqliteStore::SqliteStore(const QString &path, StoreRole role)
+    : SqlStore(role == StoreRole::Writer,
+               role == StoreRole::Writer ? u"chat-sqlite-"_s : u"chat-sqlite-reader-"_s),
+      m_path(path),
+      m_role(role)
 {
 }
 
@@ -27,6 +30,8 @@ int SqliteStore::schemaVersion()
 
 bool SqliteStore::open(QString *error)
 {
+    if (m_role == StoreRole::Reader)
+        return openReader(error);
     // The folder must exist: a mistyped --db never creates a tree of directories (the server
     // creates only its default data directory, before this).
     if (const QString problem = DatabaseFile::problem(m_path); !problem.isEmpty()) {
@@ -70,6 +75,23 @@ bool SqliteStore::open(QString *error)
         return false;
     qCInfo(lcStore).noquote() << "opened" << m_path << "schema" << schemaVersion() << "epoch" << epoch();
     return true;
+}
+
+bool SqliteStore::openReader(QString *error)
+{
+    if (!session().addConnection(u"QSQLITE"_s)) {
+        *error = u"Qt's SQLite driver (QSQLITE) is not installed: apt install libqt6sql6-sqlite"_s;
+        return false;
+    }
+    QSqlDatabase &db = session().db();
+    db.setDatabaseName(m_path);
+    // WAL: this connection reads the last commit while the writer goes on, never blocking it.
+    db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
+    if (!db.open()) {
+        *error = u"cannot open %1 for reading: %2"_s.arg(m_path, db.lastError().text());
+        return false;
+    }
+    return loadEpoch(error);
 }
 
 void SqliteStore::close()

@@ -43,6 +43,12 @@ bool SqlStore::prepareSchema(const Migrations::Engine &engine, QString *error)
         *error = u"cannot write epoch: %1"_s.arg(q.lastError().text());
         return false;
     }
+    return loadEpoch(error);
+}
+
+bool SqlStore::loadEpoch(QString *error)
+{
+    QSqlQuery q(m_sql.db());
     q.prepare(u"SELECT value FROM meta WHERE key = 'epoch'"_s);
     if (!m_sql.exec(q) || !q.next()) {
         *error = u"cannot read epoch"_s;

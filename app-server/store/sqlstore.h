@@ -56,6 +56,8 @@ protected:
 
     // Once the connection is open: the schema brought up to date, and the epoch.
     bool prepareSchema(const Migrations::Engine &engine, QString *error);
+    // A reader's open: the epoch of a database a writer prepared.
+    bool loadEpoch(QString *error);
 
 private:
     struct Room

@@ -5,6 +5,7 @@
 #include "domain/roomservice.h"
 #include "hub.h"
 #include "logging.h"
+#include "ratelimiter.h"
 #include "serverconfig.h"
 #include "wireerror.h"
 
@@ -24,7 +25,6 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &s
     : QObject(parent),
       m_socket(std::move(socket)),
       m_services(services),
-      m_frameBudget(services.config->sendRate * 2 + 50, services.config->sendBurst * 2 + 100),
       m_errorBudget(2, 20)
 {
     const auto limit = quint64(services.config->maxWsMessageBytes);
@@ -53,6 +53,7 @@ WsSession::~WsSession()
 {
     m_socket->disconnect(this); // no signal may reach this half-destroyed session
     m_services.hub->removeSession(this);
+    m_services.rooms->cancelCatchUps(this);
 }
 
 bool WsSession::asksForCurrentProtocol(const QNetworkRequest &upgrade)
@@ -147,7 +148,7 @@ void WsSession::onTextMessage(const QString &text)
         m_early.append(text);
         return;
     }
-    if (!m_frameBudget.tryTake(now)) {
+    if (!m_services.frames->allow(m_user->id)) {
         sendError(ErrorCode::RateLimited, u"too many frames"_s);
         return;
     }
@@ -195,7 +196,9 @@ void WsSession::fetchCatchUp(const QString &room, quint64 generation, qint64 aft
     query.room = room;
     query.after = after;
     query.limit = liveOnly ? 0 : kCatchUpPage;
-    m_services.rooms->history(*m_user, query, this,
+    // Keyed by room: subscribing again before the read ran replaces it (one read, not one per
+    // frame); the generation check below drops a result that was superseded while it ran.
+    m_services.rooms->catchUp(*m_user, query, this, room,
                               [this, room, generation, liveOnly](const RoomService::Refusal &refusal,
                                                                  const HistoryResult &result) {
                                   onCatchUp(room, generation, refusal, result, liveOnly);
@@ -376,6 +379,7 @@ void WsSession::close(QWebSocketProtocol::CloseCode code, const QString &reason)
         return;
     m_closing = true;
     m_subs.clear();
+    m_services.rooms->cancelCatchUps(this);
     m_socket->close(code, reason);
     // A peer that never answers the close handshake is cut off.
     QPointer<QWebSocket> socket = m_socket.get();

@@ -92,7 +92,6 @@ private:
     QHash<QString, Subscription> m_subs;
     quint64 m_nextGeneration = 0;
     qint64 m_lastSeenMs = 0;
-    TokenBucket m_frameBudget; // all inbound frames
     TokenBucket m_errorBudget; // bad frames; exhausted = disconnect
     bool m_closing = false;
     bool m_flushOwed = false;

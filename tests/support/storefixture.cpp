@@ -48,10 +48,10 @@ QString StoreFixture::databaseName(const QString &name) const
     return u"c%1_%2"_s.arg(m_case).arg(name);
 }
 
-std::unique_ptr<ChatStore> StoreFixture::make(const QString &name)
+std::unique_ptr<ChatStore> StoreFixture::make(const QString &name, StoreRole role)
 {
     if (isSqlite())
-        return std::make_unique<SqliteStore>(sqlitePath(name));
+        return std::make_unique<SqliteStore>(sqlitePath(name), role);
     PostgresServer *pg = postgres();
     const QString database = databaseName(name);
     if (!pg || (!m_databases.contains(database) && !pg->createDatabase(database)))
@@ -63,12 +63,12 @@ std::unique_ptr<ChatStore> StoreFixture::make(const QString &name)
         qWarning() << error;
         return nullptr;
     }
-    return std::make_unique<PostgresStore>(*url);
+    return std::make_unique<PostgresStore>(*url, QString(), role);
 }
 
-std::unique_ptr<ChatStore> StoreFixture::open(const QString &name)
+std::unique_ptr<ChatStore> StoreFixture::open(const QString &name, StoreRole role)
 {
-    auto store = make(name);
+    auto store = make(name, role);
     QString error;
     if (!store || !store->open(&error)) {
         qWarning() << "cannot open the" << m_backend << "store:" << error;

@@ -28,8 +28,10 @@ public:
 
     QString sqlitePath(const QString &name) const;  // the file make(name) uses
     QString databaseName(const QString &name) const; // the PostgreSQL database make(name) uses
-    std::unique_ptr<ChatStore> make(const QString &name = QStringLiteral("chat"));
-    std::unique_ptr<ChatStore> open(const QString &name = QStringLiteral("chat")); // nullptr on failure
+    std::unique_ptr<ChatStore> make(const QString &name = QStringLiteral("chat"),
+                                    StoreRole role = StoreRole::Writer);
+    std::unique_ptr<ChatStore> open(const QString &name = QStringLiteral("chat"),
+                                    StoreRole role = StoreRole::Writer); // nullptr on failure
 
     static qint64 makeUser(ChatStore &store, const QString &name); // 0 on failure
     static AppendRequest req(qint64 sender, const QString &room, const QString &clientId);

@@ -299,16 +299,31 @@ void HttpApi::history(const QString &room, const QHttpServerRequest &request,
                 return;
             }
         }
+        if (!newest) {
+            // A page at a cursor is read beside the writer, in the user's turn (like a
+            // WebSocket's catch-up): paging clients cannot delay commits. Its answer may be
+            // older than a change this thread has already seen, so it is never cached.
+            m_services.rooms->catchUp(
+                    user, query, this, u"http-%1"_s.arg(++m_pagedReads),
+                    [this, reply, room = query.room](const RoomService::Refusal &refusal,
+                                                     const HistoryResult &result) {
+                        if (refusal)
+                            reply->error(*refusal);
+                        else
+                            reply->json(Status::Ok, m_pages.cachedOrRendered(room, result, m_services.rooms->epoch()));
+                    });
+            return;
+        }
         m_services.rooms->history(
                 user, query, this,
-                [this, reply, query, newest, id = user.id](const RoomService::Refusal &refusal,
-                                                          const HistoryResult &result) {
+                [this, reply, query, id = user.id](const RoomService::Refusal &refusal,
+                                                   const HistoryResult &result) {
                     if (refusal) {
                         reply->error(*refusal);
                         return;
                     }
                     const QByteArray body = m_pages.body(query.room, result, m_services.rooms->epoch());
-                    if (newest && PageCache::shareable(result))
+                    if (PageCache::shareable(result))
                         m_pages.rememberNewest(query.room, query.limit, id, body);
                     reply->json(Status::Ok, body);
                 });

@@ -46,4 +46,5 @@ private:
 
     ServerServices m_services;
     PageCache m_pages;
+    quint64 m_pagedReads = 0; // names each paged read: no two requests coalesce
 };

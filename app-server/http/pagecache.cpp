@@ -5,22 +5,43 @@
 
 #include <QJsonDocument>
 
+namespace {
+QByteArray render(const HistoryResult &result, const QString &epoch)
+{
+    return QJsonDocument(HistoryPage{result.messages, epoch, result.hasMore}.toJson())
+            .toJson(QJsonDocument::Compact);
+}
+} // namespace
+
+std::optional<PageCache::Key> PageCache::keyOf(const QString &room, const HistoryResult &result)
+{
+    if (result.messages.isEmpty() || !shareable(result))
+        return std::nullopt;
+    return Key{room, result.messages.first().seq, result.messages.last().seq,
+               result.messages.size(), result.hasMore};
+}
+
+QByteArray PageCache::cachedOrRendered(const QString &room, const HistoryResult &result,
+                                       const QString &epoch) const
+{
+    if (const auto key = keyOf(room, result)) {
+        if (const auto it = m_pages.constFind(*key); it != m_pages.cend())
+            return *it;
+    }
+    return render(result, epoch);
+}
+
 QByteArray PageCache::body(const QString &room, const HistoryResult &result, const QString &epoch)
 {
-    const auto render = [&] {
-        return QJsonDocument(HistoryPage{result.messages, epoch, result.hasMore}.toJson())
-                .toJson(QJsonDocument::Compact);
-    };
-    if (result.messages.isEmpty() || !shareable(result))
-        return render();
-    const Key key{room, result.messages.first().seq, result.messages.last().seq,
-                  result.messages.size(), result.hasMore};
-    if (const auto it = m_pages.constFind(key); it != m_pages.cend())
+    const auto key = keyOf(room, result);
+    if (!key)
+        return render(result, epoch);
+    if (const auto it = m_pages.constFind(*key); it != m_pages.cend())
         return *it;
-    const QByteArray rendered = render();
+    const QByteArray rendered = render(result, epoch);
     makeRoom(rendered.size());
     m_bytes += rendered.size();
-    m_pages.insert(key, rendered);
+    m_pages.insert(*key, rendered);
     return rendered;
 }
 

@@ -31,6 +31,11 @@ public:
     }
 
     QByteArray body(const QString &room, const HistoryResult &result, const QString &epoch);
+    // body() for an answer that may predate a change already seen (read on another
+    // connection): a page held under its name is at least as new, else it is rendered and
+    // not kept.
+    QByteArray cachedOrRendered(const QString &room, const HistoryResult &result,
+                                const QString &epoch) const;
     // Whether a page reads the same for every member: not when a message on it has reactions,
     // whose "me" is the reader's own. Such pages are rendered per request, never kept.
     static bool shareable(const HistoryResult &result);
@@ -60,6 +65,8 @@ private:
             return qHashMulti(seed, k.room, k.first, k.last, k.count, k.hasMore);
         }
     };
+
+    static std::optional<Key> keyOf(const QString &room, const HistoryResult &result);
 
     QHash<Key, QByteArray> m_pages;
     QHash<QString, QHash<int, QByteArray>> m_newest; // room -> limit -> body

@@ -248,6 +248,26 @@ StoreStatus SqlStore::invite(const QString &name, qint64 inviterId, const QStrin
 
 HistoryResult SqlStore::history(const HistoryQuery &query)
 {
+    // A read may be asked again: the first one after the database restarted is what finds the
+    // connection dead, and need not fail for it (one already known broken was retried inside).
+    const bool trusted = !m_sql.broken();
+    HistoryResult result = historyOnce(query);
+    if (result.status == StoreStatus::Error && trusted && m_sql.broken())
+        result = historyOnce(query);
+    return result;
+}
+
+HistoryResult SqlStore::eventsAfter(const QString &room, qint64 after, int limit)
+{
+    const bool trusted = !m_sql.broken();
+    HistoryResult result = eventsAfterOnce(room, after, limit);
+    if (result.status == StoreStatus::Error && trusted && m_sql.broken())
+        result = eventsAfterOnce(room, after, limit);
+    return result;
+}
+
+HistoryResult SqlStore::historyOnce(const HistoryQuery &query)
+{
     HistoryResult result;
     if (!m_sql.ensureConnected())
         return result; // Error
@@ -263,7 +283,7 @@ HistoryResult SqlStore::history(const HistoryQuery &query)
     return readPage(*room, query);
 }
 
-HistoryResult SqlStore::eventsAfter(const QString &roomName, qint64 after, int limit)
+HistoryResult SqlStore::eventsAfterOnce(const QString &roomName, qint64 after, int limit)
 {
     HistoryResult result;
     if (!m_sql.ensureConnected())

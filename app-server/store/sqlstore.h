@@ -66,6 +66,8 @@ private:
         bool isPrivate = false;
     };
 
+    HistoryResult historyOnce(const HistoryQuery &query);
+    HistoryResult eventsAfterOnce(const QString &room, qint64 after, int limit);
     std::optional<Room> findRoom(const QString &name);
     HistoryResult readPage(const Room &room, const HistoryQuery &asked); // access checked before
     bool isMember(qint64 roomId, qint64 userId);

@@ -119,10 +119,27 @@ private:
     std::unique_ptr<ServerProcess> m_server;
     std::unique_ptr<HttpClient> m_http;
     QString m_token;
+    int m_barriers = 0;
     qint64 m_rssBefore = 0;
 
     quint16 port() const { return quint16(m_server->http().port()); }
-    qsizetype stored() { return m_http->fullHistory(u"general"_s, m_token).size(); }
+    // Events stored in general, once everything sent before is committed: appends commit in
+    // order, so a later one acked is the barrier (history is read beside the writer and would
+    // not wait). The barrier messages themselves are not counted.
+    qsizetype stored()
+    {
+        WsClient barrier(m_server->ws(), m_token);
+        const QString id = u"barrier-%1"_s.arg(++m_barriers);
+        if (!barrier.connectAndHello())
+            return -1;
+        barrier.sendMessage(u"general"_s, id, u"barrier"_s);
+        if (!barrier.waitForAck(id))
+            return -1;
+        const QList<ChatMessage> all = m_http->fullHistory(u"general"_s, m_token);
+        return std::count_if(all.cbegin(), all.cend(), [](const ChatMessage &m) {
+            return !m.clientId.startsWith(u"barrier-"_s);
+        });
+    }
     void serverStillServes()
     {
         WsClient client(m_server->ws(), m_token);

@@ -5,6 +5,7 @@
 #include "auth/passwordhasher.h"
 #include "bus/messagebus.h"
 #include "bus/sequencer.h"
+#include "filelimit.h"
 #include "domain/catchupqueue.h"
 #include "domain/roomservice.h"
 #include "http/connectionguard.h"
@@ -117,6 +118,12 @@ bool ChatServer::start(QString *error)
             return false;
         m_tcp->setTls(tls);
     }
+    const int files = FileLimit::raiseToHard();
+    const ConnectionCaps caps = ConnectionCaps::forFileLimit(files, m_config.maxConnections,
+                                                             m_config.maxConnectionsPerAddress);
+    m_tcp->setCaps(caps);
+    qCInfo(lcServer).noquote() << "file limit" << files << "- up to" << caps.total << "connections"
+                               << (caps.perAddress > 0 ? u", %1 per address"_s.arg(caps.perAddress) : QString());
     m_tcp->setListenBacklogSize(4096);
     m_tcp->setMaxPendingConnections(4096);
     if (!m_tcp->listen(m_config.listenAddress, m_config.port)) {

@@ -125,6 +125,12 @@ const QList<Key> &allKeys()
          }},
         {"token_ttl_days", "days, 1 to 3650",
          [](ServerConfig &c, const QString &v) { return setInt(&c.tokenTtlDays, v, 1, 3650); }},
+        {"max_connections", "a number of connections, 0 (as the file limit allows) to 10000000",
+         [](ServerConfig &c, const QString &v) { return setInt(&c.maxConnections, v, 0, 10000000); }},
+        {"max_connections_per_address", "a number of connections, 0 (no limit) to 10000000",
+         [](ServerConfig &c, const QString &v) {
+             return setInt(&c.maxConnectionsPerAddress, v, 0, 10000000);
+         }},
         {"tls_cert", "a readable PEM certificate file",
          [](ServerConfig &c, const QString &v) { c.tlsCertificate = v; return !v.isEmpty(); }},
         {"tls_key", "a readable PEM private key file",

@@ -34,6 +34,8 @@ struct ServerConfig
     int httpIdleTimeoutSecs = 60;   // keep-alive connection with no request in flight
     int httpRequestTimeoutSecs = 15; // a request must arrive whole within this time
     int tokenTtlDays = 30;
+    int maxConnections = 0;         // open TCP connections in all; 0 = what the file limit allows
+    int maxConnectionsPerAddress = 0; // from one client address; 0 = no limit (a proxy is one address)
     QString tlsCertificate;         // PEM file; with tlsKey: serve https and wss only
     QString tlsKey;                 // PEM file (RSA or EC, unencrypted)
 

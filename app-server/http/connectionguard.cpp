@@ -7,6 +7,7 @@
 #include "apitypes.h"
 
 #include <QJsonDocument>
+#include <QPointer>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -120,17 +121,29 @@ void ConnectionGuard::onTimeout()
     }
 }
 
-void ConnectionGuard::reject(ErrorCode code, const char *reason, const QString &message)
+void ConnectionGuard::refuseBusy(const QString &why)
+{
+    m_toHttp = {};
+    m_toWebSocket = {};
+    reject(ErrorCode::Busy, "Service Unavailable", why, "Retry-After: 5\r\n");
+}
+
+void ConnectionGuard::reject(ErrorCode code, const char *reason, const QString &message,
+                             const QByteArray &extraHeaders)
 {
     const int status = Errors::httpStatus(code);
-    qCInfo(lcHttp).noquote() << "rejecting request from" << m_socket->peerAddress().toString() << status
-                   << reason;
+    if (code == ErrorCode::Busy) // connections over a cap come in floods: GuardedTcpServer tells
+        qCDebug(lcHttp).noquote() << "refusing connection from" << m_socket->peerAddress().toString();
+    else
+        qCInfo(lcHttp).noquote() << "rejecting request from" << m_socket->peerAddress().toString()
+                                 << status << reason;
     const QByteArray body = QJsonDocument(
             ApiError{code, message.isEmpty() ? Errors::defaultMessage(code) : message}.toJson())
                                     .toJson(QJsonDocument::Compact);
     const QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
             + "\r\nContent-Type: application/json\r\nContent-Length: "
-            + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+            + QByteArray::number(body.size()) + "\r\nConnection: close\r\n" + extraHeaders
+            + "\r\n" + body;
     // QtHttpServer must not parse anything more from this connection.
     disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
     m_rejected = true;
@@ -174,8 +187,77 @@ void ConnectionGuard::finishRejection()
         ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
 }
 
+// Counts one open connection from its socket's creation to its destruction, whoever owns the
+// socket by then (QtHttpServer, a QWebSocket): it is the socket's child.
+class ConnectionTicket : public QObject
+{
+public:
+    ConnectionTicket(QTcpSocket *socket, GuardedTcpServer *server, const QHostAddress &peer)
+        : QObject(socket), m_server(server), m_peer(peer)
+    {
+        ++server->m_open;
+        ++server->m_perAddress[peer];
+    }
+    ~ConnectionTicket() override
+    {
+        if (m_server) // else the server went first, with its counts
+            m_server->released(m_peer);
+    }
+
+private:
+    QPointer<GuardedTcpServer> m_server;
+    QHostAddress m_peer;
+};
+
+ConnectionCaps ConnectionCaps::forFileLimit(int fileLimit, int maxConnections, int maxPerAddress)
+{
+    ConnectionCaps caps;
+    caps.ceiling = std::max(16, fileLimit - kReservedFiles);
+    const int allowed = std::max(8, caps.ceiling - kRefusalRoom);
+    caps.total = maxConnections > 0 ? std::min(maxConnections, allowed) : allowed;
+    caps.perAddress = maxPerAddress;
+    return caps;
+}
+
+GuardedTcpServer::GuardedTcpServer(const HttpLimits &limits, ConnectionGuard::Handler toWebSocket,
+                                   QObject *parent)
+    : QTcpServer(parent), m_limits(limits), m_toWebSocket(std::move(toWebSocket))
+{
+    connect(this, &QTcpServer::acceptError, this, &GuardedTcpServer::onAcceptError);
+    m_acceptRetry.setSingleShot(true);
+    m_acceptRetry.setInterval(kAcceptRetryMs);
+    connect(&m_acceptRetry, &QTimer::timeout, this, [this] {
+        if (!m_atCeiling)
+            resumeAccepting();
+    });
+}
+
+void GuardedTcpServer::onAcceptError(QAbstractSocket::SocketError error)
+{
+    // QTcpServer has paused itself, for good: look again in a moment. Logged once per spell.
+    if (!std::exchange(m_acceptFailing, true))
+        qCWarning(lcHttp).noquote() << "cannot accept connections:" << errorString() << "(" << error
+                                    << "); retrying every" << kAcceptRetryMs << "ms";
+    pauseAccepting();
+    m_acceptRetry.start();
+}
+
+void GuardedTcpServer::released(const QHostAddress &peer)
+{
+    --m_open;
+    if (const auto it = m_perAddress.find(peer); it != m_perAddress.end() && --*it <= 0)
+        m_perAddress.erase(it);
+    if (m_atCeiling && m_open < m_caps.ceiling) {
+        m_atCeiling = false;
+        qCDebug(lcHttp) << "accepting connections again," << m_open << "open";
+        resumeAccepting();
+    }
+}
+
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
+    if (std::exchange(m_acceptFailing, false))
+        qCInfo(lcHttp) << "accepting connections again";
     QTcpSocket *socket = nullptr;
     if (m_useTls) {
         auto *ssl = new QSslSocket(this);
@@ -198,8 +280,37 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         });
         ssl->startServerEncryption();
     }
+    const QHostAddress peer = socket->peerAddress();
+    const int fromPeer = m_perAddress.value(peer);
+    new ConnectionTicket(socket, this, peer);
+    if (m_caps.ceiling > 0 && m_open >= m_caps.ceiling && !m_atCeiling) {
+        m_atCeiling = true;
+        if (shouldWarn(m_warnedCeiling))
+            qCWarning(lcHttp) << m_open << "connections open: not accepting more until one closes";
+        pauseAccepting();
+    }
     // QTcpServer::addPendingConnection() announces a socket (pendingConnectionAvailable, Qt 6.4)
     // whenever it is called: QtHttpServer takes it then, once its first request head is here.
-    new ConnectionGuard(socket, m_limits, [this](QTcpSocket *s) { addPendingConnection(s); },
-                        m_toWebSocket);
+    auto *guard = new ConnectionGuard(socket, m_limits,
+                                      [this](QTcpSocket *s) { addPendingConnection(s); },
+                                      m_toWebSocket);
+    if (m_caps.total > 0 && m_open > m_caps.total) {
+        if (shouldWarn(m_warnedTotal))
+            qCWarning(lcHttp) << "refusing connections with 503:" << m_open - 1 << "open, the cap is"
+                              << m_caps.total;
+        guard->refuseBusy(QStringLiteral("the server has too many connections; try again in a moment"));
+    } else if (m_caps.perAddress > 0 && fromPeer >= m_caps.perAddress) {
+        if (shouldWarn(m_warnedPerAddress))
+            qCWarning(lcHttp).noquote() << "refusing connections from" << peer.toString()
+                                        << "with 503:" << fromPeer << "open, the cap is" << m_caps.perAddress;
+        guard->refuseBusy(QStringLiteral("too many connections from your address; close some and try again"));
+    }
+}
+
+bool GuardedTcpServer::shouldWarn(QElapsedTimer &last)
+{
+    if (last.isValid() && last.elapsed() < kWarnEveryMs)
+        return false;
+    last.start();
+    return true;
 }

@@ -3,6 +3,9 @@
 
 #include "errorcode.h"
 
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QTcpServer>
@@ -40,6 +43,9 @@ public:
     ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits, Handler toHttp,
                     Handler toWebSocket);
 
+    // Answers 503 busy at once (a connection over a cap) and closes; nobody else gets the socket.
+    void refuseBusy(const QString &why);
+
 private:
     void onReadyRead();
     void onBytesWritten();
@@ -47,7 +53,8 @@ private:
     bool attached() const { return bool(m_readConnection); }
     void finishRejection();
     // Answers with the code's status and closes; message defaults to the code's own.
-    void reject(ErrorCode code, const char *reason, const QString &message = {});
+    void reject(ErrorCode code, const char *reason, const QString &message = {},
+                const QByteArray &extraHeaders = {});
     void handToWebSocket();
     void handToHttp();
 
@@ -67,27 +74,60 @@ private:
     qint64 m_expectedBody = -1; // Content-Length; -1 = not known yet, or chunked
 };
 
+// How many connections a server keeps open. Over `total` or `perAddress` (0 = no such cap) a new
+// connection is answered 503 busy and closed; at `ceiling` the server stops accepting (the
+// connections wait in the kernel's backlog) until one closes, so it never runs out of file
+// descriptors: out of them, accept() fails at once on every poll, and Qt 6.4 retries it at once.
+struct ConnectionCaps
+{
+    int total = 0;
+    int perAddress = 0;
+    int ceiling = 0; // above total: room to say 503; 0 = none
+    // From the configured caps and this process' file limit (descriptors kept for the database,
+    // the event loop and threads).
+    static ConnectionCaps forFileLimit(int fileLimit, int maxConnections, int maxPerAddress);
+    static constexpr int kReservedFiles = 128;
+    static constexpr int kRefusalRoom = 64;
+};
+
 // A QTcpServer whose sockets get a ConnectionGuard before QtHttpServer takes them. With a TLS
 // configuration every connection is a QSslSocket that starts the server handshake at once: the port
-// then speaks https and wss only, and QtHttpServer reads the decrypted stream.
+// then speaks https and wss only, and QtHttpServer reads the decrypted stream. It counts open
+// connections (each socket carries a ticket that counts it until the socket is destroyed, whoever
+// owns it then) and applies the ConnectionCaps; an accept error pauses accepting for a moment
+// instead of for ever.
 class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
 public:
     // WebSocket upgrades to /ws go to toWebSocket instead of QtHttpServer (see ConnectionGuard).
     GuardedTcpServer(const HttpLimits &limits, ConnectionGuard::Handler toWebSocket,
-                     QObject *parent = nullptr)
-        : QTcpServer(parent), m_limits(limits), m_toWebSocket(std::move(toWebSocket))
-    {
-    }
+                     QObject *parent = nullptr);
     void setTls(const QSslConfiguration &tls) { m_tls = tls; m_useTls = true; }
+    void setCaps(const ConnectionCaps &caps) { m_caps = caps; }
+    int openConnections() const { return m_open; }
+
+    static constexpr int kAcceptRetryMs = 250;
+    static constexpr int kWarnEveryMs = 60'000; // caps reached: said once a minute, not per connection
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
+    friend class ConnectionTicket;
+    void released(const QHostAddress &peer);
+    void onAcceptError(QAbstractSocket::SocketError error);
+    static bool shouldWarn(QElapsedTimer &last); // at most once per kWarnEveryMs
+
     HttpLimits m_limits;
     ConnectionGuard::Handler m_toWebSocket;
     QSslConfiguration m_tls;
     bool m_useTls = false;
+    ConnectionCaps m_caps;
+    int m_open = 0;
+    QHash<QHostAddress, int> m_perAddress;
+    bool m_atCeiling = false;
+    bool m_acceptFailing = false;
+    QTimer m_acceptRetry;
+    QElapsedTimer m_warnedCeiling, m_warnedTotal, m_warnedPerAddress;
 };

@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 using namespace Qt::StringLiterals;
 
@@ -66,6 +67,15 @@ ServerProcess::~ServerProcess()
         kill();
 }
 
+void ServerProcess::setFileLimit(int soft, int hard)
+{
+    m_process.setChildProcessModifier([soft, hard] {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        const rlimit limit{rlim_t(soft), rlim_t(hard < 0 ? soft : hard)};
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    });
+}
+
 void ServerProcess::setEnv(const QString &name, const QString &value)
 {
     QProcessEnvironment env = m_process.processEnvironment().isEmpty()
@@ -105,6 +115,12 @@ bool ServerProcess::start()
         }
     }
     return false;
+}
+
+QByteArray ServerProcess::log()
+{
+    m_log += m_process.readAllStandardError();
+    return m_log;
 }
 
 quint16 ServerProcess::freePort()

@@ -39,6 +39,8 @@ public:
     explicit ServerProcess(const QString &dbPath, const QStringList &extraArgs = {});
     ~ServerProcess();
     void setEnv(const QString &name, const QString &value); // CHAT_* settings for the child
+    // RLIMIT_NOFILE of the child; hard -1 = the same as soft (the server cannot raise it).
+    void setFileLimit(int soft, int hard = -1);
     // Listen on this port instead of any free one (a restart then keeps the clients' URL).
     void setPort(quint16 port) { m_fixedPort = port; }
     static quint16 freePort();
@@ -50,12 +52,14 @@ public:
     qint64 pid() const { return m_process.processId(); }
     qint64 rssKiB() const; // the server's resident memory (VmRSS), -1 when unknown
     QByteArray output() const { return m_output; }
+    QByteArray log(); // its standard error (the log) so far
 
 private:
     QString m_dbPath;
     QStringList m_extraArgs;
     QProcess m_process;
     QByteArray m_output;
+    QByteArray m_log;
     quint16 m_port = 0;
     quint16 m_fixedPort = 0;
 };

@@ -17,6 +17,7 @@
 #include "store/sqlitestore.h"
 #include "store/storeservice.h"
 #include "ws/hub.h"
+#include "ws/outputledger.h"
 #include "ws/wssession.h"
 
 #include <QCryptographicHash>
@@ -52,7 +53,9 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     m_rooms = new RoomService(m_store.get(), m_catchUp, m_limiter.get(), m_hub, this);
     m_frameLimiter = std::make_unique<RateLimiter>(m_config.sendRate * 2 + 50,
                                                    m_config.sendBurst * 2 + 100);
-    m_services = {&m_config, m_rooms, m_auth, m_hub, m_frameLimiter.get()};
+    m_output = std::make_unique<OutputLedger>(OutputLedger::Caps{
+            m_config.maxQueuedBytesPerConnection, m_config.maxQueuedBytesPerUser, m_config.maxQueuedBytes});
+    m_services = {&m_config, m_rooms, m_auth, m_hub, m_frameLimiter.get(), m_output.get()};
     m_api = new HttpApi(m_services, this);
     m_http = new QHttpServer(this);
     // Commit -> bus -> sequencer -> hub. The sequencer repairs what a bus can lose from the

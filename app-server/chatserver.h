@@ -16,6 +16,7 @@ class HttpApi;
 class Hub;
 class RoomService;
 class MessageBus;
+class OutputLedger;
 class Sequencer;
 class QHttpServer;
 class QWebSocketServer;
@@ -53,6 +54,7 @@ private:
     CatchUpQueue *m_catchUp = nullptr;
     std::unique_ptr<RateLimiter> m_limiter;      // sends, per user
     std::unique_ptr<RateLimiter> m_frameLimiter; // WebSocket frames, per user
+    std::unique_ptr<OutputLedger> m_output;      // bytes queued to WebSockets
     AuthService *m_auth = nullptr;
     RoomService *m_rooms = nullptr;
     MessageBus *m_bus = nullptr;      // this server's commits (and, shared, others')

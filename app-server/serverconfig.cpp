@@ -25,6 +25,16 @@ bool setInt(int *field, const QString &value, int min, int max)
     return true;
 }
 
+bool setBytes(qint64 *field, const QString &value)
+{
+    bool ok = false;
+    const qint64 v = value.trimmed().toLongLong(&ok);
+    if (!ok || v < (64 << 10) || v > (qint64(1) << 40))
+        return false;
+    *field = v;
+    return true;
+}
+
 bool setListen(ServerConfig &c, const QString &value)
 {
     const int colon = value.lastIndexOf(u':');
@@ -125,6 +135,12 @@ const QList<Key> &allKeys()
          }},
         {"token_ttl_days", "days, 1 to 3650",
          [](ServerConfig &c, const QString &v) { return setInt(&c.tokenTtlDays, v, 1, 3650); }},
+        {"max_queued_bytes_per_connection", "bytes, 65536 to 2^40",
+         [](ServerConfig &c, const QString &v) { return setBytes(&c.maxQueuedBytesPerConnection, v); }},
+        {"max_queued_bytes_per_user", "bytes, 65536 to 2^40",
+         [](ServerConfig &c, const QString &v) { return setBytes(&c.maxQueuedBytesPerUser, v); }},
+        {"max_queued_bytes", "bytes, 65536 to 2^40",
+         [](ServerConfig &c, const QString &v) { return setBytes(&c.maxQueuedBytes, v); }},
         {"max_connections", "a number of connections, 0 (as the file limit allows) to 10000000",
          [](ServerConfig &c, const QString &v) { return setInt(&c.maxConnections, v, 0, 10000000); }},
         {"max_connections_per_address", "a number of connections, 0 (no limit) to 10000000",

@@ -34,6 +34,9 @@ struct ServerConfig
     int httpIdleTimeoutSecs = 60;   // keep-alive connection with no request in flight
     int httpRequestTimeoutSecs = 15; // a request must arrive whole within this time
     int tokenTtlDays = 30;
+    qint64 maxQueuedBytesPerConnection = 16 << 20; // unread output of one WebSocket
+    qint64 maxQueuedBytesPerUser = 32 << 20;       // of all of a user's WebSockets
+    qint64 maxQueuedBytes = qint64(512) << 20;     // of every WebSocket together
     int maxConnections = 0;         // open TCP connections in all; 0 = what the file limit allows
     int maxConnectionsPerAddress = 0; // from one client address; 0 = no limit (a proxy is one address)
     QString tlsCertificate;         // PEM file; with tlsKey: serve https and wss only

@@ -3,6 +3,7 @@
 
 class AuthService;
 class Hub;
+class OutputLedger;
 class RateLimiter;
 class RoomService;
 struct ServerConfig;
@@ -18,4 +19,5 @@ struct ServerServices
     // Inbound WebSocket frames of any kind, per user across all their connections: opening more
     // sockets buys no more work.
     RateLimiter *frames = nullptr;
+    OutputLedger *output = nullptr; // bytes queued to slow readers, capped
 };

@@ -53,6 +53,19 @@ void Hub::removeSession(Subscriber *session)
     emit sessionCountChanged(m_sessions.size());
 }
 
+void Hub::dropSlowest(qint64 userId, const char *cap)
+{
+    Subscriber *slowest = nullptr;
+    for (Subscriber *s : std::as_const(m_sessions)) {
+        if (userId != 0 && (!s->user() || s->user()->id != userId))
+            continue;
+        if (!slowest || s->queuedBytes() > slowest->queuedBytes())
+            slowest = s;
+    }
+    if (slowest)
+        slowest->dropForNotReading(cap);
+}
+
 void Hub::subscribe(const QString &room, Subscriber *session)
 {
     m_rooms[room].insert(session);

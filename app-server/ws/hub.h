@@ -36,6 +36,9 @@ public:
     void roomCreated(const QString &room, bool isPrivate, qint64 creatorId, const QString &creator);
     void userInvited(const QString &room, const QString &user, const QString &by);
     void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
+    // Drops the connection with the most bytes queued, of userId's (or, with 0, of everyone's):
+    // a cap on queued output was passed.
+    void dropSlowest(qint64 userId, const char *cap);
     qsizetype sessionCount() const { return m_sessions.size(); }
 
 signals:

@@ -5,6 +5,7 @@
 #include "domain/roomservice.h"
 #include "hub.h"
 #include "logging.h"
+#include "outputledger.h"
 #include "ratelimiter.h"
 #include "serverconfig.h"
 #include "wireerror.h"
@@ -37,6 +38,7 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &s
         m_lastSeenMs = QDeadlineTimer::current().deadline();
         sendError(ErrorCode::InvalidFrame, u"binary frames are not supported"_s);
     });
+    connect(m_socket.get(), &QWebSocket::bytesWritten, this, &WsSession::account);
     connect(m_socket.get(), &QWebSocket::pong, this,
             [this] { m_lastSeenMs = QDeadlineTimer::current().deadline(); });
     connect(m_socket.get(), &QWebSocket::disconnected, this, [this] {
@@ -51,6 +53,7 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &s
 
 WsSession::~WsSession()
 {
+    releaseAccount();
     m_socket->disconnect(this); // no signal may reach this half-destroyed session
     m_services.hub->removeSession(this);
     m_services.rooms->cancelCatchUps(this);
@@ -99,6 +102,8 @@ void WsSession::onAuthenticated(const std::optional<AuthUser> &user)
         return;
     }
     m_user = user;
+    m_userQueued = m_services.output->account(user->id);
+    *m_userQueued += m_queued;
     qCInfo(lcWs).noquote() << "connection of" << user->name << "from"
                            << m_socket->peerAddress().toString();
     watchExpiry();
@@ -242,6 +247,9 @@ void WsSession::onCatchUp(const QString &room, quint64 generation,
             sub.lastSent = m.seq;
         }
         if (result.hasMore) {
+            flush(); // a page the peer does not read counts before the next one is read
+            if (m_closing)
+                return;
             fetchCatchUp(room, generation, sub.lastSent, false);
             return;
         }
@@ -294,8 +302,11 @@ bool WsSession::deliver(const QString &room, qint64 seq, const QString &frame)
 void WsSession::flush()
 {
     m_flushOwed = false;
-    if (!m_closing)
-        m_socket->flush();
+    if (m_closing)
+        return;
+    m_socket->flush();
+    account();
+    checkCaps();
 }
 
 void WsSession::send(const ClientFrame &frame)
@@ -335,14 +346,72 @@ void WsSession::sendText(const QString &text)
 {
     if (m_closing)
         return;
-    if (m_socket->bytesToWrite() > kMaxBufferedBytes) {
-        // The peer does not read: drop it rather than buffer without bound. It resumes with
-        // `after` when it reconnects, so nothing is lost.
-        qCInfo(lcWs).noquote() << "dropping slow connection of" << (m_user ? m_user->name : QString());
-        closeLater(QWebSocketProtocol::CloseCodePolicyViolated, u"send buffer overflow"_s);
+    // The caps are checked at each flush, on what the kernel would not take (checkCaps). This is
+    // the backstop for a peer that gets no flushes (only answers to its own frames) and for a
+    // pass that writes without end: twice the cap, counting what this pass wrote and did not
+    // flush yet (a busy pass can hold several commit groups for a peer that reads them at once).
+    if (m_socket->bytesToWrite() > 2 * m_services.output->caps().perConnection) {
+        dropForNotReading("max_queued_bytes_per_connection");
         return;
     }
     m_socket->sendTextMessage(text);
+}
+
+void WsSession::account()
+{
+    if (m_closing)
+        return; // released already
+    const qint64 now = m_socket->bytesToWrite();
+    const qint64 delta = now - std::exchange(m_queued, now);
+    if (delta == 0)
+        return;
+    m_services.output->change(delta);
+    if (m_userQueued)
+        *m_userQueued += delta;
+}
+
+void WsSession::releaseAccount()
+{
+    m_services.output->change(-m_queued);
+    if (m_userQueued)
+        *m_userQueued -= m_queued;
+    m_queued = 0;
+}
+
+void WsSession::checkCaps()
+{
+    // A peer that does not read is dropped rather than buffered for without bound; it resumes
+    // with `after` when it reconnects, so nothing is lost. A user's connections together, and
+    // everyone's, are capped too: past those, the slowest one goes. Only what the kernel would
+    // not take at a flush counts (m_queued): in the middle of a broadcast pass a connection
+    // holds a lot that its peer will read at once.
+    const OutputLedger::Caps &caps = m_services.output->caps();
+    if (m_queued > caps.perConnection)
+        dropForNotReading("max_queued_bytes_per_connection");
+    else if (m_userQueued && *m_userQueued > caps.perUser)
+        m_services.hub->dropSlowest(m_user->id, "max_queued_bytes_per_user");
+    else if (m_services.output->total() > caps.total)
+        m_services.hub->dropSlowest(0, "max_queued_bytes");
+}
+
+void WsSession::dropForNotReading(const char *cap)
+{
+    if (m_closing)
+        return;
+    qCInfo(lcWs).noquote() << "dropping slow connection of" << (m_user ? m_user->name : QString())
+                           << "from" << m_socket->peerAddress().toString() << "with"
+                           << m_socket->bytesToWrite() << u"bytes unread (%1)"_s.arg(QLatin1StringView(cap));
+    // Off the books at once, so that the same pass does not drop another for these bytes.
+    releaseAccount();
+    m_closing = true;
+    m_subs.clear();
+    m_services.rooms->cancelCatchUps(this);
+    // Not from inside a broadcast that may be iterating the Hub's sessions.
+    QPointer<QWebSocket> socket = m_socket.get();
+    QMetaObject::invokeMethod(this, [socket] {
+        if (socket)
+            socket->abort();
+    }, Qt::QueuedConnection);
 }
 
 void WsSession::sendError(const WireError &error, const QString &clientId, Strike strike)

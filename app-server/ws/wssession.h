@@ -48,10 +48,11 @@ public:
     const AuthUser *user() const override { return m_user ? &*m_user : nullptr; }
     void keepAlive(qint64 nowMs, qint64 intervalMs) override;
     void close(QWebSocketProtocol::CloseCode code, const QString &reason) override;
+    qint64 queuedBytes() const override { return m_queued; }
+    void dropForNotReading(const char *cap) override;
 
     static constexpr int kCatchUpPage = 500;
     static constexpr int kRefillRetryMs = 500; // a jump the store could not fill yet
-    static constexpr qint64 kMaxBufferedBytes = 16 * 1024 * 1024;
 
 private:
     struct Subscription
@@ -95,4 +96,12 @@ private:
     TokenBucket m_errorBudget; // bad frames; exhausted = disconnect
     bool m_closing = false;
     bool m_flushOwed = false;
+
+    // Queued output as the OutputLedger knows it: what was left unwritten at the last flush,
+    // and less as the socket drains; released when the session is dropped or goes.
+    void account();
+    void releaseAccount();
+    void checkCaps();
+    qint64 m_queued = 0;
+    std::shared_ptr<qint64> m_userQueued; // the user's, once authenticated
 };

@@ -10,6 +10,8 @@
 #include <QFile>
 #include <QHostInfo>
 #include <QProcess>
+#include <QSqlQuery>
+#include <QSqlDatabase>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -104,6 +106,51 @@ private slots:
             QCOMPARE(again.exitCode, 1);
             QVERIFY2(again.output.contains(u"is in use by another process"_s), qPrintable(again.output));
         }
+    }
+
+    void damagedDatabaseIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(u"chat.db"_s);
+        {
+            ServerProcess server(db);
+            QVERIFY(server.start());
+            HttpClient http(server.http());
+            const QString token = http.registerUser(u"alice"_s);
+            for (int i = 0; i < 50; ++i) {
+                QCOMPARE(http.post(u"/api/v2/rooms/general/messages"_s,
+                                   {{"clientId"_L1, u"c%1"_s.arg(i)}, {"body"_L1, QString(500, u'x')}}, token)
+                                 .status,
+                         201);
+            }
+            int exitCode = -1;
+            QVERIFY(server.terminate(&exitCode));
+        }
+        // Overwrite the first page of the events table's b-tree.
+        qint64 rootPage = 0, pageSize = 0;
+        {
+            QSqlDatabase sql = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"damage"_s);
+            sql.setDatabaseName(db);
+            QVERIFY(sql.open());
+            QSqlQuery q(sql);
+            QVERIFY(q.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
+            QVERIFY(q.exec(u"SELECT rootpage FROM sqlite_master WHERE name = 'events'"_s) && q.next());
+            rootPage = q.value(0).toLongLong();
+            QVERIFY(q.exec(u"PRAGMA page_size"_s) && q.next());
+            pageSize = q.value(0).toLongLong();
+            q = QSqlQuery();
+            sql.close();
+        }
+        QSqlDatabase::removeDatabase(u"damage"_s);
+        QFile file(db);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.seek((rootPage - 1) * pageSize));
+        QCOMPARE(file.write(QByteArray(int(pageSize), '\xA5')), pageSize);
+        file.close();
+
+        const Run run = refusedStart({u"--listen"_s, u"127.0.0.1:0"_s, u"--db"_s, db});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.output.contains(u"the database %1 is damaged"_s.arg(db)), qPrintable(run.output));
     }
 
     void takenPortLeavesNoDatabaseBehind()

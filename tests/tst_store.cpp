@@ -96,7 +96,7 @@ private slots:
         QCOMPARE(found->name, u"Alice"_s);
         QCOMPARE(found->passwordHash, QByteArray("h1"));
         // Every account is a member of general from registration.
-        const auto rooms = store->listRooms(found->id);
+        const auto rooms = *store->listRooms(found->id);
         QCOMPARE(rooms.size(), 1);
         QCOMPARE(rooms.first().name, u"general"_s);
         QVERIFY(rooms.first().member);
@@ -208,7 +208,7 @@ private slots:
 
         auto names = [&](qint64 user) {
             QStringList out;
-            for (const RoomInfo &r : store->listRooms(user))
+            for (const RoomInfo &r : *store->listRooms(user))
                 out.append(r.name + (r.member ? u"*"_s : QString()));
             return out;
         };

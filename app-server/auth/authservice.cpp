@@ -105,9 +105,13 @@ void AuthService::login(const Credentials &credentials, QObject *context, Outcom
 {
     const QString name = credentials.username;
     const QString password = credentials.password;
-    m_store->run<std::optional<UserRecord>>(
+    m_store->run<Lookup<UserRecord>>(
             context, [name](ChatStore &store) { return store.findUser(name); },
-            [this, password, context, done](std::optional<UserRecord> user) {
+            [this, password, context, done](Lookup<UserRecord> user) {
+                if (user.failed()) { // not "wrong password": the database did not answer
+                    done({Outcome::Status::Error, {}, {}});
+                    return;
+                }
                 // Unknown users cost the same hashing time as known ones (no name probing).
                 const QByteArray stored = user ? user->passwordHash : QByteArray();
                 const bool queued = offThread(
@@ -168,8 +172,9 @@ void AuthService::logout(const QString &token, QObject *context, std::function<v
 
 void AuthService::authenticate(const QString &token, QObject *context, UserCallback done)
 {
+    const Lookup<AuthUser> signedOut{StoreStatus::UserNotFound, {}};
     if (token.isEmpty()) {
-        done(std::nullopt);
+        done(signedOut);
         return;
     }
     const QByteArray digest = PasswordHasher::tokenDigest(token);
@@ -177,21 +182,21 @@ void AuthService::authenticate(const QString &token, QObject *context, UserCallb
     if (const auto it = m_tokens.constFind(digest); it != m_tokens.cend()) {
         if (it->user.expires.toMSecsSinceEpoch() <= now) {
             m_tokens.erase(it); // expired: exactly then, not up to a cache period later
-            done(std::nullopt);
+            done(signedOut);
             return;
         }
         if (now - it->checkedAtMs < kTokenCacheMs) {
-            done(it->user);
+            done(Lookup<AuthUser>::found(it->user));
             return;
         }
         m_tokens.erase(it);
     }
-    m_store->run<std::optional<AuthUser>>(
+    m_store->run<Lookup<AuthUser>>(
             context,
             [digest](ChatStore &store) {
                 return store.userForToken(digest, QDateTime::currentDateTimeUtc());
             },
-            [this, digest, done](std::optional<AuthUser> user) {
+            [this, digest, done](Lookup<AuthUser> user) {
                 if (m_tokens.size() > kMaxCachedTokens)
                     purgeStaleTokens();
                 if (user)

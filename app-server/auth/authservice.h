@@ -30,7 +30,9 @@ public:
         AuthResult result;
     };
     using OutcomeCallback = std::function<void(const Outcome &)>;
-    using UserCallback = std::function<void(const std::optional<AuthUser> &)>;
+    // Ok with the user; UserNotFound for a token that is unknown, expired or revoked; Error when
+    // the database could not tell (never to be answered as "signed out").
+    using UserCallback = std::function<void(const Lookup<AuthUser> &)>;
 
     AuthService(StoreService *store, int tokenTtlDays, QObject *parent = nullptr);
     ~AuthService() override; // waits for hashing jobs still running

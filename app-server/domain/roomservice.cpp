@@ -32,11 +32,13 @@ QString RoomService::epoch() const
 }
 
 void RoomService::listRooms(const AuthUser &user, QObject *context,
-                            std::function<void(QList<RoomInfo>)> done)
+                            std::function<void(Refusal, const QList<RoomInfo> &)> done)
 {
-    m_store->run<QList<RoomInfo>>(
+    m_store->run<Lookup<QList<RoomInfo>>>(
             context, [id = user.id](ChatStore &store) { return store.listRooms(id); },
-            std::move(done));
+            [done = std::move(done)](const Lookup<QList<RoomInfo>> &rooms) {
+                done(refusal(rooms.status, {}), *rooms);
+            });
 }
 
 void RoomService::createRoom(const AuthUser &user, const QString &name, bool isPrivate,

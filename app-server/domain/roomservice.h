@@ -35,7 +35,7 @@ public:
     QString epoch() const; // of the database: changes only with a new one
 
     void listRooms(const AuthUser &user, QObject *context,
-                   std::function<void(QList<RoomInfo>)> done);
+                   std::function<void(Refusal, const QList<RoomInfo> &)> done);
     void createRoom(const AuthUser &user, const QString &name, bool isPrivate, QObject *context,
                     std::function<void(Refusal)> done);
     void join(const AuthUser &user, const QString &room, QObject *context,

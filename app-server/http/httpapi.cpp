@@ -115,15 +115,17 @@ void HttpApi::withUser(const QHttpServerRequest &request, const HttpReplyPtr &re
                      u"missing Authorization: Bearer token"_s);
         return;
     }
-    m_services.auth->authenticate(token, this,
-                                  [reply, handler](const std::optional<AuthUser> &user) {
-                                      if (!user) {
-                                          reply->error(ErrorCode::Unauthorized,
-                                                       u"invalid or expired token"_s);
-                                          return;
-                                      }
-                                      handler(*user);
-                                  });
+    m_services.auth->authenticate(token, this, [reply, handler](const Lookup<AuthUser> &user) {
+        if (user.failed()) { // a client told 401 would drop a token that is still good
+            reply->error(ErrorCode::Internal);
+            return;
+        }
+        if (!user) {
+            reply->error(ErrorCode::Unauthorized, u"invalid or expired token"_s);
+            return;
+        }
+        handler(*user);
+    });
 }
 
 namespace {
@@ -223,7 +225,12 @@ void HttpApi::logout(const QHttpServerRequest &request, const HttpReplyPtr &repl
 void HttpApi::listRooms(const QHttpServerRequest &request, const HttpReplyPtr &reply)
 {
     withUser(request, reply, [this, reply](const AuthUser &user) {
-        m_services.rooms->listRooms(user, this, [reply](const QList<RoomInfo> &rooms) {
+        m_services.rooms->listRooms(user, this, [reply](const RoomService::Refusal &refusal,
+                                                        const QList<RoomInfo> &rooms) {
+            if (refusal) {
+                reply->error(*refusal);
+                return;
+            }
             QJsonArray list;
             for (const RoomInfo &r : rooms)
                 list.append(r.toJson());

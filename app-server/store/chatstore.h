@@ -25,6 +25,23 @@ enum class StoreStatus {
     Error
 };
 
+// What a lookup found: Ok with the value, a "no" of the lookup itself (UserNotFound, …), or Error
+// when the database failed to answer — which callers must never turn into a "no" (a failed token
+// lookup is not a signed-out user, a failed room list is not an empty one).
+template<typename T>
+struct Lookup
+{
+    StoreStatus status = StoreStatus::Error;
+    T value{};
+
+    static Lookup found(T v) { return {StoreStatus::Ok, std::move(v)}; }
+    explicit operator bool() const { return status == StoreStatus::Ok; }
+    bool failed() const { return status == StoreStatus::Error; }
+    const T *operator->() const { return &value; }
+    const T &operator*() const & { return value; }
+    T operator*() && { return std::move(value); } // `for (x : *store.listRooms(id))` stays safe
+};
+
 struct UserRecord
 {
     qint64 id = 0;
@@ -98,15 +115,16 @@ public:
 
     virtual StoreStatus createUser(const QString &name, const QByteArray &passwordHash,
                                    UserRecord *created) = 0;
-    virtual std::optional<UserRecord> findUser(const QString &name) = 0;
+    // UserNotFound when there is no such user.
+    virtual Lookup<UserRecord> findUser(const QString &name) = 0;
 
     virtual bool storeToken(const QByteArray &tokenHash, qint64 userId,
                             const QDateTime &expires) = 0;
-    virtual std::optional<AuthUser> userForToken(const QByteArray &tokenHash,
-                                                 const QDateTime &now) = 0;
+    // UserNotFound when the token is unknown or expired.
+    virtual Lookup<AuthUser> userForToken(const QByteArray &tokenHash, const QDateTime &now) = 0;
     virtual bool deleteToken(const QByteArray &tokenHash) = 0;
 
-    virtual QList<RoomInfo> listRooms(qint64 userId) = 0;
+    virtual Lookup<QList<RoomInfo>> listRooms(qint64 userId) = 0;
     virtual StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) = 0;
     virtual StoreStatus joinRoom(const QString &room, qint64 userId) = 0;
     virtual StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) = 0;

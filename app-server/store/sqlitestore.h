@@ -24,6 +24,7 @@ public:
 
 private:
     bool openReader(QString *error);
+    bool checkIntegrity(QString *error); // PRAGMA quick_check
 
     QString m_path;
     StoreRole m_role;

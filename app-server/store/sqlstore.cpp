@@ -107,16 +107,19 @@ StoreStatus SqlStore::createUser(const QString &name, const QByteArray &password
     return StoreStatus::Ok;
 }
 
-std::optional<UserRecord> SqlStore::findUser(const QString &name)
+Lookup<UserRecord> SqlStore::findUser(const QString &name)
 {
     if (!m_sql.ensureConnected())
-        return std::nullopt;
+        return {};
     QSqlQuery q(m_sql.db());
     q.prepare(u"SELECT id, name, password_hash FROM users WHERE lower(name) = lower(?)"_s);
     q.addBindValue(name);
-    if (!m_sql.exec(q) || !q.next())
-        return std::nullopt;
-    return UserRecord{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toByteArray()};
+    if (!m_sql.exec(q))
+        return {};
+    if (!q.next())
+        return {StoreStatus::UserNotFound, {}};
+    return Lookup<UserRecord>::found(
+            {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toByteArray()});
 }
 
 bool SqlStore::storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires)
@@ -131,19 +134,21 @@ bool SqlStore::storeToken(const QByteArray &tokenHash, qint64 userId, const QDat
     return m_sql.exec(q);
 }
 
-std::optional<AuthUser> SqlStore::userForToken(const QByteArray &tokenHash, const QDateTime &now)
+Lookup<AuthUser> SqlStore::userForToken(const QByteArray &tokenHash, const QDateTime &now)
 {
     if (!m_sql.ensureConnected())
-        return std::nullopt;
+        return {};
     QSqlQuery q(m_sql.db());
     q.prepare(u"SELECT u.id, u.name, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id "
               "WHERE t.hash = ? AND t.expires_at > ?"_s);
     q.addBindValue(tokenHash);
     q.addBindValue(now.toMSecsSinceEpoch());
-    if (!m_sql.exec(q) || !q.next())
-        return std::nullopt;
-    return AuthUser{q.value(0).toLongLong(), q.value(1).toString(),
-                    QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong(), Qt::UTC)};
+    if (!m_sql.exec(q))
+        return {};
+    if (!q.next())
+        return {StoreStatus::UserNotFound, {}};
+    return Lookup<AuthUser>::found({q.value(0).toLongLong(), q.value(1).toString(),
+                                    QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong(), Qt::UTC)});
 }
 
 bool SqlStore::deleteToken(const QByteArray &tokenHash)
@@ -156,11 +161,11 @@ bool SqlStore::deleteToken(const QByteArray &tokenHash)
     return m_sql.exec(q);
 }
 
-QList<RoomInfo> SqlStore::listRooms(qint64 userId)
+Lookup<QList<RoomInfo>> SqlStore::listRooms(qint64 userId)
 {
     QList<RoomInfo> rooms;
     if (!m_sql.ensureConnected())
-        return rooms;
+        return {};
     QSqlQuery q(m_sql.db());
     q.prepare(u"SELECT r.name, r.private, r.last_seq, "
               "EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?) "
@@ -171,12 +176,12 @@ QList<RoomInfo> SqlStore::listRooms(qint64 userId)
     q.addBindValue(userId);
     q.addBindValue(userId);
     if (!m_sql.exec(q))
-        return rooms;
+        return {};
     while (q.next()) {
         rooms.append({q.value(0).toString(), q.value(2).toLongLong(), q.value(1).toBool(),
                       q.value(3).toBool()});
     }
-    return rooms;
+    return Lookup<QList<RoomInfo>>::found(std::move(rooms));
 }
 
 StoreStatus SqlStore::createRoom(const QString &name, bool isPrivate, qint64 creatorId)
@@ -238,7 +243,7 @@ StoreStatus SqlStore::invite(const QString &name, qint64 inviterId, const QStrin
         return m_sql.broken() ? StoreStatus::Error : StoreStatus::Forbidden;
     const auto user = findUser(userName);
     if (!user)
-        return m_sql.broken() ? StoreStatus::Error : StoreStatus::UserNotFound;
+        return user.status;
     if (isMember(room->id, user->id))
         return StoreStatus::Ok;
     if (m_sql.broken())

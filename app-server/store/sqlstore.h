@@ -29,14 +29,13 @@ public:
 
     StoreStatus createUser(const QString &name, const QByteArray &passwordHash,
                            UserRecord *created) override;
-    std::optional<UserRecord> findUser(const QString &name) override;
+    Lookup<UserRecord> findUser(const QString &name) override;
 
     bool storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires) override;
-    std::optional<AuthUser> userForToken(const QByteArray &tokenHash,
-                                         const QDateTime &now) override;
+    Lookup<AuthUser> userForToken(const QByteArray &tokenHash, const QDateTime &now) override;
     bool deleteToken(const QByteArray &tokenHash) override;
 
-    QList<RoomInfo> listRooms(qint64 userId) override;
+    Lookup<QList<RoomInfo>> listRooms(qint64 userId) override;
     StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) override;
     StoreStatus joinRoom(const QString &room, qint64 userId) override;
     StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) override;

@@ -87,12 +87,23 @@ void WsSession::start()
         if (m_user && digest == m_tokenDigest)
             endSession(u"signed out"_s);
     });
-    m_services.auth->authenticate(
-            token, this, [this](const std::optional<AuthUser> &user) { onAuthenticated(user); });
+    m_services.auth->authenticate(token, this,
+                                  [this](const Lookup<AuthUser> &user) { onAuthenticated(user); });
 }
 
-void WsSession::onAuthenticated(const std::optional<AuthUser> &user)
+void WsSession::onAuthenticated(const Lookup<AuthUser> &user)
 {
+    if (user.failed()) {
+        // The database did not answer: not the client's fault, and its token may be good.
+        // 1011 (internal error), so that it comes back later instead of signing out.
+        qCWarning(lcWs).noquote() << "cannot check the token of a connection from"
+                                  << m_socket->peerAddress().toString() << ": the database failed";
+        m_early.clear();
+        sendError(ErrorCode::Internal, u"the server cannot check sign-ins right now; try again shortly"_s,
+                  {}, Strike::No);
+        close(QWebSocketProtocol::CloseCodeBadOperation, Errors::code(ErrorCode::Internal));
+        return;
+    }
     if (!user) {
         qCInfo(lcWs).noquote() << "refused connection from" << m_socket->peerAddress().toString()
                      << "without a valid token";
@@ -101,7 +112,7 @@ void WsSession::onAuthenticated(const std::optional<AuthUser> &user)
         close(QWebSocketProtocol::CloseCodePolicyViolated, Errors::code(ErrorCode::Unauthorized));
         return;
     }
-    m_user = user;
+    m_user = *user;
     m_userQueued = m_services.output->account(user->id);
     *m_userQueued += m_queued;
     qCInfo(lcWs).noquote() << "connection of" << user->name << "from"

@@ -64,7 +64,7 @@ private:
         QList<std::pair<qint64, QString>> held; // live messages that came during catch-up
     };
 
-    void onAuthenticated(const std::optional<AuthUser> &user);
+    void onAuthenticated(const Lookup<AuthUser> &user);
     void onTextMessage(const QString &text);
     void handle(const ClientFrame &frame);
     void subscribe(const QString &room, std::optional<qint64> after);

@@ -24,7 +24,7 @@
     X(EventNotFound, "event_not_found", 404, "no such message in this room") \
     X(NotFound, "not_found", 404, "no such route") \
     X(RequestTimeout, "request_timeout", 408, "the request took too long to arrive") \
-    X(NameTaken, "name_taken", 409, "the name is taken") \
+    X(NameTaken, "name_taken", 409, "the name is taken, or looks like one that is") \
     X(NoChange, "no_change", 409, "nothing to change: that reaction is already there, or not there") \
     X(PayloadTooLarge, "payload_too_large", 413, "the request body is too large") \
     X(UpgradeRequired, "upgrade_required", 426, "connect with a WebSocket client") \

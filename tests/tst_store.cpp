@@ -84,6 +84,34 @@ private slots:
         QCOMPARE(error, u"database schema 99 is newer than this server (%1)"_s.arg(shipped));
     }
 
+    void namesThatLookAlikeAreOneName_data()
+    {
+        QTest::addColumn<QString>("taken");
+        QTest::addColumn<QString>("other");
+        QTest::addColumn<bool>("refused");
+        QTest::newRow("capital i for l") << u"alice"_s << u"aIice"_s << true;
+        QTest::newRow("one for l") << u"paul"_s << u"pau1"_s << true;
+        QTest::newRow("zero for o") << u"bob"_s << u"b0b"_s << true;
+        QTest::newRow("rn for m") << u"tim"_s << u"tirn"_s << true;
+        QTest::newRow("vv for w") << u"wendy"_s << u"vvendy"_s << true;
+        QTest::newRow("L for i, cased") << u"bILL"_s << u"bili"_s << true; // bIlI, bIll: alike
+        QTest::newRow("another name") << u"alice"_s << u"alicia"_s << false;
+        QTest::newRow("dot and dash differ") << u"john.doe"_s << u"john-doe"_s << false;
+    }
+
+    void namesThatLookAlikeAreOneName()
+    {
+        QFETCH(QString, taken);
+        QFETCH(QString, other);
+        QFETCH(bool, refused);
+        auto store = m_stores.open();
+        QVERIFY(store);
+        UserRecord user;
+        QCOMPARE(store->createUser(taken, "h1", &user), StoreStatus::Ok);
+        QCOMPARE(store->createUser(other, "h2", &user), refused ? StoreStatus::Conflict : StoreStatus::Ok);
+        QCOMPARE(bool(store->findUser(other)), !refused); // a refused one left nothing behind
+    }
+
     void usersAreUniqueIgnoringCase()
     {
         auto store = m_stores.open();

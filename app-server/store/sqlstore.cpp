@@ -18,6 +18,14 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+// What a user name looks like: the expression of the users_skeleton index (migrations sqlite/005,
+// postgresql/004), applied to `of` (a column or a bound value).
+QString skeletonOf(const QString &of)
+{
+    return u"replace(replace(replace(replace(replace(lower(%1), '1', 'l'), 'i', 'l'), '0', 'o'), "
+           "'rn', 'm'), 'vv', 'w')"_s.arg(of);
+}
+
 } // namespace
 
 SqlStore::SqlStore(bool soleWriter, const QString &connectionPrefix)
@@ -82,6 +90,19 @@ StoreStatus SqlStore::createUser(const QString &name, const QByteArray &password
     if (!m_sql.ensureConnected() || !m_sql.begin())
         return StoreStatus::Error;
     QSqlQuery q(m_sql.db());
+    // A name that looks like a taken one (aIice beside alice) is taken too.
+    q.prepare(u"SELECT 1 FROM users WHERE "_s + skeletonOf(u"name"_s) + u" = "_s + skeletonOf(u"?"_s)
+              + u" LIMIT 1"_s);
+    q.addBindValue(name);
+    if (!m_sql.exec(q)) {
+        m_sql.rollback();
+        return StoreStatus::Error;
+    }
+    if (q.next()) {
+        m_sql.rollback();
+        return StoreStatus::Conflict;
+    }
+    q.finish();
     // The unique index on lower(name) decides a race between two registrations.
     q.prepare(u"INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) "
               "ON CONFLICT DO NOTHING RETURNING id"_s);

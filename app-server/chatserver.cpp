@@ -55,7 +55,12 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
                                                    m_config.sendBurst * 2 + 100);
     m_output = std::make_unique<OutputLedger>(OutputLedger::Caps{
             m_config.maxQueuedBytesPerConnection, m_config.maxQueuedBytesPerUser, m_config.maxQueuedBytes});
-    m_services = {&m_config, m_rooms, m_auth, m_hub, m_frameLimiter.get(), m_output.get()};
+    // So many an hour, all of them at once if need be.
+    m_registrations = std::make_unique<AddressRateLimiter>(m_config.registerPerHour / 3600.0,
+                                                           m_config.registerPerHour);
+    m_roomCreations = std::make_unique<RateLimiter>(m_config.roomsPerHour / 3600.0, m_config.roomsPerHour);
+    m_services = {&m_config, m_rooms, m_auth, m_hub, m_frameLimiter.get(), m_output.get(),
+                  m_registrations.get(), m_roomCreations.get()};
     m_api = new HttpApi(m_services, this);
     m_http = new QHttpServer(this);
     // Commit -> bus -> sequencer -> hub. The sequencer repairs what a bus can lose from the

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "ratelimiter.h"
+
 #include "serverconfig.h"
 #include "serverservices.h"
 
@@ -21,7 +23,6 @@ class Sequencer;
 class QHttpServer;
 class QWebSocketServer;
 class QSslConfiguration;
-class RateLimiter;
 class StoreService;
 
 // The composition root of the daemon: store, accounts, HTTP API and WebSocket hub on one port.
@@ -55,6 +56,8 @@ private:
     std::unique_ptr<RateLimiter> m_limiter;      // sends, per user
     std::unique_ptr<RateLimiter> m_frameLimiter; // WebSocket frames, per user
     std::unique_ptr<OutputLedger> m_output;      // bytes queued to WebSockets
+    std::unique_ptr<AddressRateLimiter> m_registrations; // per client address
+    std::unique_ptr<RateLimiter> m_roomCreations;         // per user
     AuthService *m_auth = nullptr;
     RoomService *m_rooms = nullptr;
     MessageBus *m_bus = nullptr;      // this server's commits (and, shared, others')

@@ -34,6 +34,8 @@ struct ServerConfig
     int httpIdleTimeoutSecs = 60;   // keep-alive connection with no request in flight
     int httpRequestTimeoutSecs = 15; // a request must arrive whole within this time
     int tokenTtlDays = 30;
+    int registerPerHour = 20;       // accounts created from one client address (burst: as many)
+    int roomsPerHour = 30;          // rooms created by one user (burst: as many)
     qint64 maxQueuedBytesPerConnection = 16 << 20; // unread output of one WebSocket
     qint64 maxQueuedBytesPerUser = 32 << 20;       // of all of a user's WebSockets
     qint64 maxQueuedBytes = qint64(512) << 20;     // of every WebSocket together

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "ratelimiter.h"
+
 class AuthService;
 class Hub;
 class OutputLedger;
-class RateLimiter;
 class RoomService;
 struct ServerConfig;
 
@@ -20,4 +21,6 @@ struct ServerServices
     // sockets buys no more work.
     RateLimiter *frames = nullptr;
     OutputLedger *output = nullptr; // bytes queued to slow readers, capped
+    AddressRateLimiter *registrations = nullptr; // accounts created, per client address
+    RateLimiter *roomCreations = nullptr;        // rooms created, per user
 };

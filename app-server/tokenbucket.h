@@ -24,6 +24,17 @@ public:
         return true;
     }
 
+    // After a refused tryTake(): milliseconds until a token is there again.
+    qint64 msUntilNext() const
+    {
+        return m_tokens >= 1.0 ? 0 : qint64((1.0 - m_tokens) * 1000.0 / m_rate) + 1;
+    }
+    // Whether it would be full again by nowMs (nobody took from it for that long).
+    bool fullBy(qint64 nowMs) const
+    {
+        return m_lastMs < 0 || m_tokens + double(nowMs - m_lastMs) * m_rate / 1000.0 >= m_burst;
+    }
+
 private:
     double m_rate;
     double m_burst;

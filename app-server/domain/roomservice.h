@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "ratelimiter.h"
+
 #include "eventsubmission.h"
 #include "roominfo.h"
 #include "store/chatstore.h"
@@ -13,7 +15,6 @@
 
 class CatchUpQueue;
 class Hub;
-class RateLimiter;
 class StoreService;
 struct AuthUser;
 

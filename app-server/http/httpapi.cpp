@@ -193,6 +193,12 @@ void HttpApi::registerUser(const QHttpServerRequest &request, const HttpReplyPtr
     if (!credentials)
         return;
     const QString peer = request.remoteAddress().toString();
+    qint64 retryAfterMs = 0;
+    if (!m_services.registrations->allow(peer, &retryAfterMs)) {
+        qCInfo(lcAuth).noquote() << "registration from" << peer << "refused: over register_per_hour";
+        reply->rateLimited(u"too many accounts created from your address; try again later"_s, retryAfterMs);
+        return;
+    }
     m_services.auth->registerUser(*credentials, this,
                                   [reply, peer, name = credentials->username](const AuthService::Outcome &outcome) {
                                       logAuth("registration", name, peer, outcome);
@@ -247,6 +253,11 @@ void HttpApi::createRoom(const QHttpServerRequest &request, const HttpReplyPtr &
         if (!body)
             return;
         const CreateRoomRequest create = *body;
+        qint64 retryAfterMs = 0;
+        if (!m_services.roomCreations->allow(user.id, &retryAfterMs)) {
+            reply->rateLimited(u"you created many rooms lately; try again later"_s, retryAfterMs);
+            return;
+        }
         m_services.rooms->createRoom(user, create.name, create.isPrivate, this,
                                      [reply, create](const RoomService::Refusal &refusal) {
                                          if (refusal) {

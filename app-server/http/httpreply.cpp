@@ -44,6 +44,17 @@ void HttpReply::error(ErrorCode code, const QString &message)
          ApiError{code, message.isEmpty() ? Errors::defaultMessage(code) : message}.toJson());
 }
 
+void HttpReply::rateLimited(const QString &message, qint64 retryAfterMs)
+{
+    if (!begin())
+        return;
+    const QByteArray seconds = QByteArray::number(std::max<qint64>(1, (retryAfterMs + 999) / 1000));
+    const QByteArray body = QJsonDocument(ApiError{ErrorCode::RateLimited, message}.toJson())
+                                    .toJson(QJsonDocument::Compact);
+    m_responder.write(body, {{"Content-Type", "application/json"}, {"Retry-After", seconds}},
+                      Status(Errors::httpStatus(ErrorCode::RateLimited)));
+}
+
 void HttpReply::noContent()
 {
     if (!begin())

@@ -28,6 +28,8 @@ public:
     // The status is the code's (errorcode.h); message defaults to the code's own.
     void error(ErrorCode code, const QString &message = {});
     void error(const WireError &error) { this->error(error.code, error.message); }
+    // 429 rate_limited with Retry-After (whole seconds, at least 1).
+    void rateLimited(const QString &message, qint64 retryAfterMs);
     void noContent();
 
 private:

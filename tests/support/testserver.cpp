@@ -19,6 +19,9 @@ InProcessServer::InProcessServer(ServerConfig config) : m_config(std::move(confi
 {
     m_config.listenAddress = QHostAddress::LocalHost;
     m_config.port = 0;
+    // Suites register many accounts and rooms from 127.0.0.1; tst_ratelimits tests the limits.
+    m_config.registerPerHour = std::max(m_config.registerPerHour, 1000000);
+    m_config.roomsPerHour = std::max(m_config.roomsPerHour, 1000000);
 }
 
 bool InProcessServer::start()
@@ -59,6 +62,9 @@ ServerProcess::ServerProcess(const QString &dbPath, const QStringList &extraArgs
     // If the test process dies (a crash, a sanitizer abort), its server dies with it instead of
     // running on and loading the machine.
     m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    // Suites register many accounts and rooms from 127.0.0.1 (setEnv overrides these).
+    setEnv(u"CHAT_REGISTER_PER_HOUR"_s, u"1000000"_s);
+    setEnv(u"CHAT_ROOMS_PER_HOUR"_s, u"1000000"_s);
 }
 
 ServerProcess::~ServerProcess()

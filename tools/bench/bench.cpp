@@ -368,7 +368,8 @@ int main(int argc, char **argv)
     std::vector<Ingest> ingests{{50, 20}, {50, 4}}; // throughput with 1000 in flight; latency with 200
     Fan historyLoad{1000, 50, 100}; // the fan-out that runs while wrk reads history
     std::vector<std::pair<std::string, std::string>> env{
-        {"CHAT_SEND_RATE", "1000000"}, {"CHAT_SEND_BURST", "1000000"}, {"QT_NO_GLIB", "1"}};
+        {"CHAT_SEND_RATE", "1000000"}, {"CHAT_SEND_BURST", "1000000"}, {"QT_NO_GLIB", "1"},
+        {"CHAT_REGISTER_PER_HOUR", "1000000"}, {"CHAT_ROOMS_PER_HOUR", "1000000"}};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--server" && i + 1 < argc)

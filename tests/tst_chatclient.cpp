@@ -134,6 +134,26 @@ private slots:
         QCOMPARE(seqsOf(model->confirmedMessages()), oneTo(120));
     }
 
+    void roomListFollowsTheServersPages()
+    {
+        auto alice = loggedIn(u"alice"_s);
+        HttpClient http(QUrl(u"http://127.0.0.1:%1"_s.arg(m_port)));
+        constexpr int kRooms = 505; // the server's pages hold 500
+        for (int i = 0; i < kRooms; ++i) {
+            QCOMPARE(http.post(u"/api/v2/rooms"_s, {{"name"_L1, u"room-%1"_s.arg(i, 3, 10, QChar(u'0'))}},
+                               alice->api()->token()).status,
+                     201);
+        }
+        std::optional<QList<RoomInfo>> rooms;
+        alice->api()->rooms(this, [&rooms](const ApiFailure &f, const QList<RoomInfo> &list) {
+            if (f.ok())
+                rooms = list;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(rooms.has_value(), 15000);
+        QCOMPARE(rooms->size(), kRooms + 1); // and general
+        QCOMPARE(rooms->constLast().name, u"room-504"_s);
+    }
+
     void liveMessagesAndOwnRowsReconciled()
     {
         auto alice = loggedIn(u"alice"_s);

@@ -162,7 +162,10 @@ private slots:
         QCOMPARE(awaitStatus(port, u"/healthz"_s, 200, 15000), 200);
         // Said once, not once per connection that found it full.
         QCOMPARE(server.log().count("not accepting more until one closes"), 1);
-        QVERIFY(!server.log().contains("cannot accept connections"));
+        // Descriptors the server did not open itself (inherited, the database's) can still run it
+        // out before its ceiling: then accept() fails, which pauses accepting for a moment and is
+        // said once too.
+        QVERIFY(server.log().count("cannot accept connections") <= 1);
     }
 };
 

@@ -165,6 +165,19 @@ private slots:
         r = m_http->post(u"/api/v2/rooms/nowhere/join"_s, {}, m_bob);
         QCOMPARE(r.status, 404);
         QCOMPARE(r.errorCode(), u"room_not_found"_s);
+
+        // The list in pages by name: limit, then after= the last name of a page.
+        r = m_http->get(u"/api/v2/rooms?limit=2"_s, m_alice);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json.value("rooms"_L1).toArray().size(), 2);
+        QVERIFY(r.json.value("hasMore"_L1).toBool());
+        r = m_http->get(u"/api/v2/rooms?limit=2&after=hideout"_s, m_alice);
+        QCOMPARE(r.json.value("rooms"_L1).toArray().size(), 1);
+        QCOMPARE(r.json.value("rooms"_L1).toArray().first().toObject().value("name"_L1).toString(), u"plaza"_s);
+        QVERIFY(!r.json.value("hasMore"_L1).toBool());
+        QVERIFY(!m_http->get(u"/api/v2/rooms"_s, m_alice).json.value("hasMore"_L1).toBool());
+        for (const QString &bad : {u"limit=0"_s, u"limit=x"_s, u"after=Bad%20Name"_s, u"after="_s})
+            QCOMPARE(m_http->get(u"/api/v2/rooms?"_s + bad, m_alice).status, 400);
     }
 
     void postAndHistory()

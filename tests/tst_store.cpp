@@ -124,7 +124,7 @@ private slots:
         QCOMPARE(found->name, u"Alice"_s);
         QCOMPARE(found->passwordHash, QByteArray("h1"));
         // Every account is a member of general from registration.
-        const auto rooms = *store->listRooms(found->id);
+        const auto rooms = (*store->listRooms({found->id})).rooms;
         QCOMPARE(rooms.size(), 1);
         QCOMPARE(rooms.first().name, u"general"_s);
         QVERIFY(rooms.first().member);
@@ -236,7 +236,7 @@ private slots:
 
         auto names = [&](qint64 user) {
             QStringList out;
-            for (const RoomInfo &r : *store->listRooms(user))
+            for (const RoomInfo &r : (*store->listRooms({user})).rooms)
                 out.append(r.name + (r.member ? u"*"_s : QString()));
             return out;
         };
@@ -253,6 +253,42 @@ private slots:
         QCOMPARE(store->invite(u"secret"_s, alice, u"bob"_s), StoreStatus::Ok);
         QCOMPARE(store->history(q).status, StoreStatus::Ok);
         QCOMPARE(names(bob), (QStringList{u"general*"_s, u"lobby*"_s, u"secret*"_s}));
+    }
+
+    void roomListComesInPagesByName()
+    {
+        auto store = m_stores.open();
+        QVERIFY(store);
+        const qint64 alice = StoreFixture::makeUser(*store, u"alice"_s);
+        const qint64 bob = StoreFixture::makeUser(*store, u"bob"_s);
+        for (const QString &name : {u"b-2"_s, u"a-1"_s, u"c-3"_s, u"d-4"_s})
+            QCOMPARE(store->createRoom(name, false, alice), StoreStatus::Ok);
+        QCOMPARE(store->createRoom(u"bb-secret"_s, true, alice), StoreStatus::Ok);
+        auto walk = [&](qint64 user, int limit) {
+            QStringList names;
+            QString after;
+            for (int pages = 0; pages < 20; ++pages) {
+                const Lookup<RoomList> page = store->listRooms({user, after, limit});
+                if (!page)
+                    return QStringList{u"(failed)"_s};
+                for (const RoomInfo &r : page->rooms)
+                    names.append(r.name);
+                if (!page->hasMore)
+                    break;
+                after = page->rooms.constLast().name;
+            }
+            return names;
+        };
+        const QStringList all = walk(alice, 500);
+        QCOMPARE(all.size(), 6);
+        QVERIFY(all.contains(u"bb-secret"_s) && all.contains(u"general"_s));
+        QCOMPARE(walk(alice, 2), all); // the same rooms, in the same order, page by page
+        QCOMPARE(walk(alice, 1), all);
+        QStringList visible = all;
+        visible.removeAll(u"bb-secret"_s);
+        QCOMPARE(walk(bob, 2), visible); // a private room is on nobody else's pages
+        QVERIFY(!store->listRooms({alice, all.constLast(), 10})->hasMore);
+        QVERIFY(store->listRooms({alice, all.constLast(), 10})->rooms.isEmpty());
     }
 
     void refusedSenderMayPostAfterJoining()

@@ -137,14 +137,32 @@ void ApiClient::logout(QObject *context, DoneCallback done)
 
 void ApiClient::rooms(QObject *context, RoomsCallback done)
 {
-    request("GET", u"/api/v2/rooms"_s, nullptr, true, context,
-            [done](const ApiFailure &f, const QJsonObject &json) {
-                QList<RoomInfo> rooms;
+    roomsAfter({}, {}, context, std::move(done));
+}
+
+void ApiClient::roomsAfter(const QString &after, QList<RoomInfo> sofar, QObject *context,
+                           RoomsCallback done)
+{
+    // The server lists rooms in pages by name: follow them to the end.
+    const QString path = after.isEmpty() ? u"/api/v2/rooms"_s
+                                         : u"/api/v2/rooms?after=%1"_s.arg(after);
+    request("GET", path, nullptr, true, context,
+            [this, context, done, sofar](const ApiFailure &f, const QJsonObject &json) mutable {
+                if (!f.ok()) {
+                    done(f, {});
+                    return;
+                }
                 for (const QJsonValue &v : json.value("rooms"_L1).toArray()) {
                     if (auto room = RoomInfo::fromJson(v.toObject()))
-                        rooms.append(*room);
+                        sofar.append(*room);
                 }
-                done(f, rooms);
+                if (json.value("hasMore"_L1).toBool() && !sofar.isEmpty()
+                    && sofar.size() < kMaxRooms) {
+                    const QString last = sofar.constLast().name; // before sofar moves on
+                    roomsAfter(last, std::move(sofar), context, done);
+                    return;
+                }
+                done(f, sofar);
             });
 }
 

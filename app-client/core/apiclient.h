@@ -69,6 +69,8 @@ private:
     using JsonCallback = std::function<void(const ApiFailure &, const QJsonObject &)>;
     void request(const QByteArray &verb, const QString &path, const QJsonObject *body,
                  bool authenticated, QObject *context, JsonCallback done);
+    void roomsAfter(const QString &after, QList<RoomInfo> sofar, QObject *context, RoomsCallback done);
+    static constexpr qsizetype kMaxRooms = 100000; // a server that pages for ever is left
 
     QNetworkAccessManager m_nam;
     QUrl m_server;

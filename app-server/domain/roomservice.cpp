@@ -31,12 +31,13 @@ QString RoomService::epoch() const
     return m_store->epoch();
 }
 
-void RoomService::listRooms(const AuthUser &user, QObject *context,
-                            std::function<void(Refusal, const QList<RoomInfo> &)> done)
+void RoomService::listRooms(const AuthUser &user, RoomListQuery query, QObject *context,
+                            std::function<void(Refusal, const RoomList &)> done)
 {
-    m_store->run<Lookup<QList<RoomInfo>>>(
-            context, [id = user.id](ChatStore &store) { return store.listRooms(id); },
-            [done = std::move(done)](const Lookup<QList<RoomInfo>> &rooms) {
+    query.userId = user.id;
+    m_store->run<Lookup<RoomList>>(
+            context, [query](ChatStore &store) { return store.listRooms(query); },
+            [done = std::move(done)](const Lookup<RoomList> &rooms) {
                 done(refusal(rooms.status, {}), *rooms);
             });
 }

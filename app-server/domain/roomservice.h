@@ -35,8 +35,9 @@ public:
 
     QString epoch() const; // of the database: changes only with a new one
 
-    void listRooms(const AuthUser &user, QObject *context,
-                   std::function<void(Refusal, const QList<RoomInfo> &)> done);
+    // query.userId is the user's.
+    void listRooms(const AuthUser &user, RoomListQuery query, QObject *context,
+                   std::function<void(Refusal, const RoomList &)> done);
     void createRoom(const AuthUser &user, const QString &name, bool isPrivate, QObject *context,
                     std::function<void(Refusal)> done);
     void join(const AuthUser &user, const QString &room, QObject *context,

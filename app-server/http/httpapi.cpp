@@ -230,17 +230,21 @@ void HttpApi::logout(const QHttpServerRequest &request, const HttpReplyPtr &repl
 
 void HttpApi::listRooms(const QHttpServerRequest &request, const HttpReplyPtr &reply)
 {
-    withUser(request, reply, [this, reply](const AuthUser &user) {
-        m_services.rooms->listRooms(user, this, [reply](const RoomService::Refusal &refusal,
-                                                        const QList<RoomInfo> &rooms) {
+    withUser(request, reply, [this, reply, parsed = RequestParsing::parseRoomListQuery(request.query())](
+                                     const AuthUser &user) {
+        const RoomListQuery *query = parsedOrReply(parsed, *reply);
+        if (!query)
+            return;
+        m_services.rooms->listRooms(user, *query, this, [reply](const RoomService::Refusal &refusal,
+                                                                const RoomList &page) {
             if (refusal) {
                 reply->error(*refusal);
                 return;
             }
             QJsonArray list;
-            for (const RoomInfo &r : rooms)
+            for (const RoomInfo &r : page.rooms)
                 list.append(r.toJson());
-            reply->json(Status::Ok, {{"rooms"_L1, list}});
+            reply->json(Status::Ok, {{"rooms"_L1, list}, {"hasMore"_L1, page.hasMore}});
         });
     });
 }

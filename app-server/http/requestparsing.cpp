@@ -59,6 +59,27 @@ std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, cons
     return query;
 }
 
+std::variant<RoomListQuery, ApiError> parseRoomListQuery(const QUrlQuery &params)
+{
+    RoomListQuery query;
+    query.limit = kMaxRoomListPage;
+    bool bad = false;
+    if (params.hasQueryItem(u"limit"_s)) {
+        bool ok = false;
+        query.limit = params.queryItemValue(u"limit"_s).toInt(&ok);
+        bad = !ok || query.limit < 1;
+        query.limit = std::min(query.limit, kMaxRoomListPage);
+    }
+    if (params.hasQueryItem(u"after"_s)) {
+        query.after = params.queryItemValue(u"after"_s, QUrl::FullyDecoded);
+        bad = bad || !Validation::isValidRoomName(query.after);
+    }
+    if (bad)
+        return ApiError{ErrorCode::InvalidRequest,
+                        u"after=ROOM (a room name) and limit=1..%1 only"_s.arg(kMaxRoomListPage)};
+    return query;
+}
+
 RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath)
 {
     RequestHead out;

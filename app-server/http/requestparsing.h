@@ -41,6 +41,10 @@ std::variant<EventSubmission, ApiError> parseEventPost(const QByteArray &body, i
 // ?after=S | ?before=S & limit=N (default 50, capped at 200) for GET …/events.
 std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, const QUrlQuery &params);
 
+// ?after=NAME & limit=N (default and at most 500) for GET /rooms: NAME a valid room name.
+std::variant<RoomListQuery, ApiError> parseRoomListQuery(const QUrlQuery &params);
+inline constexpr int kMaxRoomListPage = 500;
+
 // What is wrong with a request head that no server should guess about.
 struct HeadProblem
 {

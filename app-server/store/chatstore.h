@@ -39,7 +39,21 @@ struct Lookup
     bool failed() const { return status == StoreStatus::Error; }
     const T *operator->() const { return &value; }
     const T &operator*() const & { return value; }
-    T operator*() && { return std::move(value); } // `for (x : *store.listRooms(id))` stays safe
+    T operator*() && { return std::move(value); } // `for (x : (*store.listRooms(q)).rooms)` stays safe
+};
+
+// A page of the rooms a user can see (the public ones and those they are a member of), by name.
+struct RoomListQuery
+{
+    qint64 userId = 0;
+    QString after;   // names above this one; empty = from the start
+    int limit = 500; // at least 1
+};
+
+struct RoomList
+{
+    QList<RoomInfo> rooms;
+    bool hasMore = false; // rooms after the last of this page
 };
 
 struct UserRecord
@@ -124,7 +138,7 @@ public:
     virtual Lookup<AuthUser> userForToken(const QByteArray &tokenHash, const QDateTime &now) = 0;
     virtual bool deleteToken(const QByteArray &tokenHash) = 0;
 
-    virtual Lookup<QList<RoomInfo>> listRooms(qint64 userId) = 0;
+    virtual Lookup<RoomList> listRooms(const RoomListQuery &query) = 0;
     virtual StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) = 0;
     virtual StoreStatus joinRoom(const QString &room, qint64 userId) = 0;
     virtual StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) = 0;

@@ -182,27 +182,35 @@ bool SqlStore::deleteToken(const QByteArray &tokenHash)
     return m_sql.exec(q);
 }
 
-Lookup<QList<RoomInfo>> SqlStore::listRooms(qint64 userId)
+Lookup<RoomList> SqlStore::listRooms(const RoomListQuery &query)
 {
-    QList<RoomInfo> rooms;
     if (!m_sql.ensureConnected())
         return {};
     QSqlQuery q(m_sql.db());
     q.prepare(u"SELECT r.name, r.private, r.last_seq, "
               "EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?) "
               "FROM rooms r "
-              "WHERE r.private = 0 "
-              "   OR EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?) "
-              "ORDER BY r.name"_s);
-    q.addBindValue(userId);
-    q.addBindValue(userId);
+              "WHERE (r.private = 0 "
+              "       OR EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?)) "
+              "  AND r.name > ? "
+              "ORDER BY r.name LIMIT ?"_s);
+    q.addBindValue(query.userId);
+    q.addBindValue(query.userId);
+    // '' sorts before every name; a null QString would bind NULL, and nothing is > NULL.
+    q.addBindValue(query.after.isEmpty() ? u""_s : query.after);
+    q.addBindValue(std::max(1, query.limit) + 1); // one more tells whether there is more
     if (!m_sql.exec(q))
         return {};
+    RoomList list;
     while (q.next()) {
-        rooms.append({q.value(0).toString(), q.value(2).toLongLong(), q.value(1).toBool(),
-                      q.value(3).toBool()});
+        list.rooms.append({q.value(0).toString(), q.value(2).toLongLong(), q.value(1).toBool(),
+                           q.value(3).toBool()});
     }
-    return Lookup<QList<RoomInfo>>::found(std::move(rooms));
+    if (list.rooms.size() > std::max(1, query.limit)) {
+        list.rooms.removeLast();
+        list.hasMore = true;
+    }
+    return Lookup<RoomList>::found(std::move(list));
 }
 
 StoreStatus SqlStore::createRoom(const QString &name, bool isPrivate, qint64 creatorId)

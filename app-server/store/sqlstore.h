@@ -35,7 +35,7 @@ public:
     Lookup<AuthUser> userForToken(const QByteArray &tokenHash, const QDateTime &now) override;
     bool deleteToken(const QByteArray &tokenHash) override;
 
-    Lookup<QList<RoomInfo>> listRooms(qint64 userId) override;
+    Lookup<RoomList> listRooms(const RoomListQuery &query) override;
     StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) override;
     StoreStatus joinRoom(const QString &room, qint64 userId) override;
     StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) override;

@@ -160,7 +160,7 @@ void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status suc
         reply.json(success, outcome.result.toJson());
         break;
     case S::NameTaken:
-        reply.error(ErrorCode::NameTaken, u"username is taken"_s);
+        reply.error(ErrorCode::NameTaken, u"that name is taken, or one that looks like it"_s);
         break;
     case S::BadCredentials:
         reply.error(ErrorCode::Unauthorized,

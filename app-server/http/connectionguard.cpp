@@ -12,6 +12,7 @@
 #include <QTcpSocket>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits, Handler toHttp,
                                  Handler toWebSocket)
@@ -258,6 +259,12 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
     if (std::exchange(m_acceptFailing, false))
         qCInfo(lcHttp) << "accepting connections again";
+    if (m_caps.ceiling > 0 && m_open >= m_caps.ceiling) {
+        // pauseAccepting() stops the next poll, not the accept loop QTcpServer is in: what that
+        // loop still takes is closed at once, so the process never holds more than its ceiling.
+        ::close(int(descriptor));
+        return;
+    }
     QTcpSocket *socket = nullptr;
     if (m_useTls) {
         auto *ssl = new QSslSocket(this);

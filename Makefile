@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo clean test-asan test-tsan chaos fuzz soak bench
+.PHONY: all deps configure build test demo clean test-asan test-tsan chaos fuzz soak bench package
 
 all: build
 
@@ -22,6 +22,11 @@ test: build
 
 demo: build
 	@BUILD_DIR=$(BUILD_DIR) scripts/demo.sh
+
+# Debian packages chat-server_*.deb and chat-client_*.deb in $(BUILD_DIR) (install with apt install ./FILE).
+package: build
+	@scripts/install-deps.sh package
+	cd $(BUILD_DIR) && cpack -G DEB
 
 # The chaos test at length: 50 clients, 3 rooms, a server SIGKILL every 3 s, for 2 minutes.
 CHAOS_SECONDS ?= 120

@@ -12,12 +12,13 @@ packages=(
 )
 
 # Extra groups: `install-deps.sh test` adds PostgreSQL 15 and QtSql's driver for it (the tests
-# start a server of their own); `fuzz` adds clang and its libFuzzer runtime; `bench` adds wrk (and
-# Node.js when there is none) for make bench.
+# start a server of their own) and what cpack needs (tst_packaging builds the .debs); `fuzz` adds clang and its libFuzzer runtime; `bench` adds wrk (and
+# Node.js when there is none) for make bench; `package` the tools cpack needs for make package.
 for group in "$@"; do
   case "$group" in
-    test) packages+=(postgresql-15 libqt6sql6-psql) ;;
+    test) packages+=(postgresql-15 libqt6sql6-psql dpkg-dev file) ;;
     fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    package) packages+=(dpkg-dev file) ;;
     bench) packages+=(wrk); command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;
     *) echo "unknown package group: $group" >&2; exit 2 ;;
   esac

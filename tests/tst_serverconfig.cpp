@@ -206,8 +206,9 @@ private slots:
         QCOMPARE(c->httpRequestTimeoutSecs, d.httpRequestTimeoutSecs);
         QCOMPARE(c->tokenTtlDays, d.tokenTtlDays);
         QCOMPARE(c->openRegistration, d.openRegistration);
-        // all but db, db_password_file, log_rules, tls_*
-        QCOMPARE(layer->size(), ServerConfig::keys().size() - 5);
+        QCOMPARE(c->dbPath, u"/var/lib/chat-server/chat.db"_s); // the service's
+        // all but db_password_file, log_rules, tls_*
+        QCOMPARE(layer->size(), ServerConfig::keys().size() - 4);
     }
 
     void environmentUsesEveryKey()

@@ -39,6 +39,7 @@ public:
     explicit ServerProcess(const QString &dbPath, const QStringList &extraArgs = {});
     ~ServerProcess();
     void setEnv(const QString &name, const QString &value); // CHAT_* settings for the child
+    void setProgram(const QString &binary) { m_process.setProgram(binary); } // another chat-server
     // RLIMIT_NOFILE of the child; hard -1 = the same as soft (the server cannot raise it).
     void setFileLimit(int soft, int hard = -1);
     // Listen on this port instead of any free one (a restart then keeps the clients' URL).

@@ -66,6 +66,34 @@ std::optional<AuthResult> AuthResult::fromJson(const QJsonObject &json, QString 
     return r;
 }
 
+QJsonObject PasswordChange::toJson() const
+{
+    return {{"password"_L1, password}, {"newPassword"_L1, newPassword}};
+}
+
+std::optional<PasswordChange> PasswordChange::fromJson(const QJsonObject &json, QString *error)
+{
+    PasswordChange c;
+    if (!JsonFields::readString(json, "password"_L1, &c.password, error)
+        || !JsonFields::readString(json, "newPassword"_L1, &c.newPassword, error))
+        return std::nullopt;
+    return c;
+}
+
+QJsonObject PasswordConfirmation::toJson() const
+{
+    return {{"password"_L1, password}};
+}
+
+std::optional<PasswordConfirmation> PasswordConfirmation::fromJson(const QJsonObject &json,
+                                                                   QString *error)
+{
+    PasswordConfirmation c;
+    if (!JsonFields::readString(json, "password"_L1, &c.password, error))
+        return std::nullopt;
+    return c;
+}
+
 QJsonObject CreateRoomRequest::toJson() const
 {
     return {{"name"_L1, name}, {"private"_L1, isPrivate}};

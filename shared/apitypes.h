@@ -40,6 +40,24 @@ struct AuthResult // 200/201 of register and login
     static std::optional<AuthResult> fromJson(const QJsonObject &json, QString *error = nullptr);
 };
 
+struct PasswordChange // POST /api/v2/account/password
+{
+    QString password;    // the current one
+    QString newPassword; // checked by the server (Validation::passwordError)
+
+    QJsonObject toJson() const;
+    static std::optional<PasswordChange> fromJson(const QJsonObject &json, QString *error = nullptr);
+};
+
+struct PasswordConfirmation // POST /api/v2/account/deactivate
+{
+    QString password;
+
+    QJsonObject toJson() const;
+    static std::optional<PasswordConfirmation> fromJson(const QJsonObject &json,
+                                                        QString *error = nullptr);
+};
+
 struct CreateRoomRequest // POST /api/v2/rooms
 {
     QString name;

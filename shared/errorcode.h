@@ -19,6 +19,8 @@
     X(Unauthorized, "unauthorized", 401, "a valid bearer token is required") \
     X(Forbidden, "forbidden", 403, "not allowed") \
     X(RegistrationClosed, "registration_closed", 403, "registration is closed on this server") \
+    X(WrongPassword, "wrong_password", 403, "the password is not right") \
+    X(AccountDisabled, "account_disabled", 403, "this account has been deactivated") \
     X(RoomNotFound, "room_not_found", 404, "no such room") \
     X(UserNotFound, "user_not_found", 404, "no such user") \
     X(EventNotFound, "event_not_found", 404, "no such message in this room") \

@@ -7,11 +7,13 @@
 #include "connectionindicator.h"
 #include "logindialog.h"
 #include "mainwindow.h"
+#include "passworddialog.h"
 #include "messagedelegate.h"
 #include "testserver.h"
 
 #include <QApplication>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenu>
 #include <QPushButton>
@@ -301,6 +303,51 @@ private slots:
         QCOMPARE(errors.size(), 0);
         m_aliceWindow->showRoom(u"general"_s);
         m_bobWindow->showRoom(u"general"_s);
+    }
+
+    void passwordChangeSignsOutTheOtherDevice()
+    {
+        const auto desk = loggedIn(u"carol"_s);
+        const auto laptop = [&] {
+            ChatClient::Options o;
+            o.server = QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
+            o.dataDir = m_dir.filePath(u"carol-laptop"_s);
+            auto client = std::make_unique<ChatClient>(o);
+            QSignalSpy started(client.get(), &ChatClient::sessionStarted);
+            client->login(u"carol"_s, u"correct horse"_s, ChatClient::Account::Existing);
+            started.wait(15000);
+            return client;
+        }();
+        QVERIFY(desk->isActive());
+        QVERIFY(laptop->isActive());
+        QSignalSpy laptopOut(laptop.get(), &ChatClient::sessionExpired);
+        QSignalSpy deskOut(desk.get(), &ChatClient::sessionExpired);
+
+        PasswordDialog dialog(desk.get());
+        QSignalSpy changed(&dialog, &PasswordDialog::changed);
+        dialog.show();
+        auto fill = [&](const QString &current, const QString &next, const QString &repeat) {
+            dialog.currentField()->setText(current);
+            dialog.newField()->setText(next);
+            dialog.repeatField()->setText(repeat);
+            QTest::mouseClick(dialog.changeButton(), Qt::LeftButton);
+        };
+        fill(u"correct horse"_s, u"a brand new one"_s, u"a brand new on"_s);
+        QCOMPARE(dialog.error(), u"The two new passwords are not the same."_s);
+        fill(u"correct horse"_s, u"short"_s, u"short"_s);
+        QCOMPARE(dialog.error(), u"The new password needs at least 8 characters."_s);
+        fill(u"wrong horse"_s, u"a brand new one"_s, u"a brand new one"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.error(), u"The current password is not right."_s, 15000);
+        QVERIFY(dialog.isVisible());
+        QVERIFY(laptop->isActive());
+
+        fill(u"correct horse"_s, u"a brand new one"_s, u"a brand new one"_s);
+        QVERIFY(changed.wait(15000));
+        QCOMPARE(changed.first().first().toInt(), 1);
+        QVERIFY(!dialog.isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(laptopOut.size(), 1, 15000); // its socket was closed: back to the login
+        QVERIFY(desk->isActive());
+        QCOMPARE(deskOut.size(), 0);
     }
 
     void loginDialogShowsErrorsAsPlainText()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// A WebSocket lives no longer than its token: logout and expiry end it at once (close 1008,
-// unauthorized), against the real chat-server binary.
+// A WebSocket lives no longer than its token: logout, expiry, a password change (for the other
+// devices) and deactivating the account end it at once (close 1008, unauthorized), against the
+// real chat-server binary.
 #include "apitypes.h"
 #include "httpclient.h"
 #include "store/databaseurl.h"
@@ -56,6 +57,107 @@ private slots:
         QVERIFY(kept.waitForAck(u"k-1"_s));
         QCOMPARE(http.get(u"/api/v2/rooms"_s, first).status, 401);
         QCOMPARE(gone.messages(u"general"_s).size(), 0); // nothing reached it after the logout
+    }
+
+    void passwordChangeSignsOutTheOtherSessions()
+    {
+        QTemporaryDir dir;
+        ServerProcess server(dir.filePath(u"chat.db"_s));
+        QVERIFY(server.start());
+        HttpClient http(server.http());
+        const QString here = http.registerUser(u"carol"_s);
+        const auto login = http.post(u"/api/v2/login"_s,
+                                     {{"username"_L1, u"carol"_s}, {"password"_L1, HttpClient::password()}});
+        const QString laptop = login.json.value("token"_L1).toString();
+        const QString other = http.registerUser(u"dave"_s);
+        QVERIFY(!here.isEmpty() && !laptop.isEmpty() && !other.isEmpty());
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, laptop).status, 200); // in the token cache now
+
+        WsClient kept(server.ws(), here), gone(server.ws(), laptop), bystander(server.ws(), other);
+        QVERIFY(kept.connectAndHello());
+        QVERIFY(gone.connectAndHello());
+        QVERIFY(bystander.connectAndHello());
+        gone.subscribe(u"general"_s);
+        QVERIFY(gone.waitForSubscribed(u"general"_s));
+
+        const QString next = u"a new password"_s;
+        // Refused without a change: the current password wrong, the new one too short.
+        auto wrong = http.post(u"/api/v2/account/password"_s,
+                               PasswordChange{u"not it at all"_s, next}.toJson(), here);
+        QCOMPARE(wrong.status, 403);
+        QCOMPARE(wrong.errorCode(), u"wrong_password"_s);
+        auto weak = http.post(u"/api/v2/account/password"_s,
+                              PasswordChange{HttpClient::password(), u"short"_s}.toJson(), here);
+        QCOMPARE(weak.status, 400);
+        QCOMPARE(weak.errorCode(), u"invalid_request"_s);
+        QCOMPARE(http.post(u"/api/v2/account/password"_s,
+                           PasswordChange{HttpClient::password(), next}.toJson()).status, 401);
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, laptop).status, 200);
+
+        const auto changed = http.post(u"/api/v2/account/password"_s,
+                                       PasswordChange{HttpClient::password(), next}.toJson(), here);
+        QCOMPARE(changed.status, 200);
+        QCOMPARE(changed.json.value("revokedSessions"_L1).toInt(), 1);
+        QVERIFY(endedUnauthorized(gone));
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, laptop).status, 401); // the cache let go of it too
+        // The device that changed it stays signed in, on HTTP and on its socket; others are untouched.
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, here).status, 200);
+        kept.sendMessage(u"general"_s, u"c-1"_s, u"still here"_s);
+        QVERIFY(kept.waitForAck(u"c-1"_s));
+        bystander.sendMessage(u"general"_s, u"d-1"_s, u"me too"_s);
+        QVERIFY(bystander.waitForAck(u"d-1"_s));
+        QCOMPARE(gone.messages(u"general"_s).size(), 0);
+
+        // Only the new password signs in now.
+        QCOMPARE(http.post(u"/api/v2/login"_s, Credentials{u"carol"_s, HttpClient::password()}.toJson())
+                         .status, 401);
+        QCOMPARE(http.post(u"/api/v2/login"_s, Credentials{u"carol"_s, next}.toJson()).status, 200);
+    }
+
+    void deactivationEndsEverySessionAndSignIn()
+    {
+        QTemporaryDir dir;
+        ServerProcess server(dir.filePath(u"chat.db"_s));
+        QVERIFY(server.start());
+        HttpClient http(server.http());
+        const QString one = http.registerUser(u"erin"_s);
+        const QString two = http.post(u"/api/v2/login"_s,
+                                      Credentials{u"erin"_s, HttpClient::password()}.toJson())
+                                    .json.value("token"_L1).toString();
+        QVERIFY(!one.isEmpty() && !two.isEmpty());
+        WsClient a(server.ws(), one), b(server.ws(), two);
+        QVERIFY(a.connectAndHello());
+        QVERIFY(b.connectAndHello());
+        a.sendMessage(u"general"_s, u"e-1"_s, u"goodbye"_s);
+        QVERIFY(a.waitForAck(u"e-1"_s));
+
+        const auto wrong = http.post(u"/api/v2/account/deactivate"_s,
+                                     PasswordConfirmation{u"not my password"_s}.toJson(), one);
+        QCOMPARE(wrong.status, 403);
+        QCOMPARE(wrong.errorCode(), u"wrong_password"_s);
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, two).status, 200);
+
+        QCOMPARE(http.post(u"/api/v2/account/deactivate"_s,
+                           PasswordConfirmation{HttpClient::password()}.toJson(), one).status, 204);
+        QVERIFY(endedUnauthorized(a));
+        QVERIFY(endedUnauthorized(b));
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, one).status, 401);
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, two).status, 401);
+        // Signing in: the right password is told the account is deactivated, a wrong one learns
+        // nothing more than for any account.
+        const auto refused = http.post(u"/api/v2/login"_s,
+                                       Credentials{u"erin"_s, HttpClient::password()}.toJson());
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.errorCode(), u"account_disabled"_s);
+        QCOMPARE(http.post(u"/api/v2/login"_s, Credentials{u"erin"_s, u"guess guess"_s}.toJson()).status,
+                 401);
+        // The name stays taken, and what the account wrote stays in the room.
+        QCOMPARE(http.post(u"/api/v2/register"_s, Credentials{u"erin"_s, HttpClient::password()}.toJson())
+                         .status, 409);
+        const QString reader = http.registerUser(u"frank"_s);
+        const QList<ChatMessage> history = http.fullHistory(u"general"_s, reader);
+        QVERIFY(std::any_of(history.cbegin(), history.cend(),
+                            [](const ChatMessage &m) { return m.body == u"goodbye"_s && m.sender == u"erin"_s; }));
     }
 
     void expiryEndsTheSocketOnTime()

@@ -390,6 +390,53 @@ private slots:
         QVERIFY(!store->userForToken("digest-1", now));
     }
 
+    void passwordChangeKeepsOnlyTheTokenItNames()
+    {
+        auto store = m_stores.open();
+        QVERIFY(store);
+        const qint64 alice = StoreFixture::makeUser(*store, u"alice"_s);
+        const qint64 bob = StoreFixture::makeUser(*store, u"bob"_s);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (const char *digest : {"alice-here", "alice-phone", "alice-laptop"})
+            QVERIFY(store->storeToken(digest, alice, now.addDays(1)));
+        QVERIFY(store->storeToken("bob-1", bob, now.addDays(1)));
+        QList<QByteArray> revoked;
+        QCOMPARE(store->setPassword(alice, "$argon2id$new", "alice-here", &revoked), StoreStatus::Ok);
+        std::sort(revoked.begin(), revoked.end());
+        QCOMPARE(revoked, (QList<QByteArray>{"alice-laptop", "alice-phone"}));
+        QVERIFY(store->userForToken("alice-here", now));
+        QVERIFY(!store->userForToken("alice-phone", now));
+        QVERIFY(store->userForToken("bob-1", now));
+        QCOMPARE(store->findUser(u"alice"_s)->passwordHash, QByteArray("$argon2id$new"));
+        revoked.clear();
+        QCOMPARE(store->setPassword(424242, "$argon2id$x", {}, &revoked), StoreStatus::UserNotFound);
+        QVERIFY(revoked.isEmpty());
+    }
+
+    void disabledUserHasNoTokensAndKeepsTheName()
+    {
+        auto store = m_stores.open();
+        QVERIFY(store);
+        const qint64 alice = StoreFixture::makeUser(*store, u"alice"_s);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(store->storeToken("alice-1", alice, now.addDays(1)));
+        QVERIFY(store->storeToken("alice-2", alice, now.addDays(1)));
+        QVERIFY(!store->findUser(u"alice"_s)->disabled);
+        QList<QByteArray> revoked;
+        QCOMPARE(store->disableUser(alice, &revoked), StoreStatus::Ok);
+        QCOMPARE(revoked.size(), 2);
+        QVERIFY(store->findUser(u"alice"_s)->disabled);
+        QVERIFY(!store->userForToken("alice-1", now));
+        // A token stored afterwards (a sign-in that raced the deactivation) opens nothing.
+        QVERIFY(store->storeToken("alice-3", alice, now.addDays(1)));
+        QVERIFY(!store->userForToken("alice-3", now));
+        revoked.clear();
+        QCOMPARE(store->disableUser(alice, &revoked), StoreStatus::UserNotFound); // already
+        QCOMPARE(store->setPassword(alice, "$argon2id$x", {}, &revoked), StoreStatus::UserNotFound);
+        UserRecord again;
+        QCOMPARE(store->createUser(u"Alice"_s, "$argon2id$y", &again), StoreStatus::Conflict);
+    }
+
     void sqlLookingNamesAreData()
     {
         auto store = m_stores.open();

@@ -135,6 +135,16 @@ void ApiClient::logout(QObject *context, DoneCallback done)
             [done](const ApiFailure &f, const QJsonObject &) { done(f); });
 }
 
+void ApiClient::changePassword(const PasswordChange &change, QObject *context,
+                               PasswordCallback done)
+{
+    const QJsonObject body = change.toJson();
+    request("POST", u"/api/v2/account/password"_s, &body, true, context,
+            [done](const ApiFailure &f, const QJsonObject &json) {
+                done(f, json.value("revokedSessions"_L1).toInt());
+            });
+}
+
 void ApiClient::rooms(QObject *context, RoomsCallback done)
 {
     roomsAfter({}, {}, context, std::move(done));

@@ -50,6 +50,9 @@ public:
     void registerUser(const Credentials &credentials, QObject *context, AuthCallback done);
     void login(const Credentials &credentials, QObject *context, AuthCallback done);
     void logout(QObject *context, DoneCallback done);
+    // done(failure, how many other sessions of the user the server signed out)
+    using PasswordCallback = std::function<void(const ApiFailure &, int revokedSessions)>;
+    void changePassword(const PasswordChange &change, QObject *context, PasswordCallback done);
     void rooms(QObject *context, RoomsCallback done);
     void createRoom(const CreateRoomRequest &request, QObject *context, DoneCallback done);
     void joinRoom(const QString &room, QObject *context, DoneCallback done);

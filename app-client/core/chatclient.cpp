@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QStandardPaths>
 
 Q_LOGGING_CATEGORY(lcClient, "chat.client", QtInfoMsg)
@@ -113,6 +114,10 @@ void ChatClient::login(const QString &user, const QString &password, Account acc
 {
     const Credentials credentials{user, password};
     auto done = [this](const ApiFailure &failure, const AuthResult &result) {
+        if (failure.code == ErrorCode::AccountDisabled) {
+            emit loginFailed(tr("This account has been deactivated. It cannot sign in any more."));
+            return;
+        }
         if (!failure.ok()) {
             emit loginFailed(failure.message);
             return;
@@ -271,6 +276,26 @@ void ChatClient::joinRoom(const QString &room)
         if (!m_historyLoaded.contains(room))
             loadHistory(room, std::nullopt);
     });
+}
+
+void ChatClient::changePassword(const QString &current, const QString &next, QObject *context,
+                                PasswordDone done)
+{
+    QPointer<QObject> guard(context);
+    m_api.changePassword({current, next}, this,
+                         [guard, done = std::move(done)](const ApiFailure &failure, int revoked) {
+                             if (!guard)
+                                 return;
+                             if (failure.ok())
+                                 done({}, revoked);
+                             else if (failure.code == ErrorCode::WrongPassword)
+                                 done(tr("The current password is not right."), 0);
+                             else if (failure.kind == ApiFailure::Kind::Invalid)
+                                 done(tr("The server does not accept this new password: %1.")
+                                              .arg(failure.message), 0);
+                             else
+                                 done(failure.message, 0);
+                         });
 }
 
 void ChatClient::createRoom(const QString &name, bool isPrivate)

@@ -65,6 +65,11 @@ public:
     bool isLoadingHistory(const QString &room) const { return m_loading.contains(room); }
     void joinRoom(const QString &room);
     void createRoom(const QString &name, bool isPrivate);
+    // The signed-in user's password: done(message for people, empty on success; how many other
+    // devices the server signed out). Skipped when context is gone.
+    using PasswordDone = std::function<void(const QString &error, int signedOut)>;
+    void changePassword(const QString &current, const QString &next, QObject *context,
+                        PasswordDone done);
     void reloadRooms();
 
     // Queues a message: shown at once as pending, sent now or as soon as the link is back.

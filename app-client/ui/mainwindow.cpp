@@ -6,6 +6,7 @@
 #include "composer.h"
 #include "connectionindicator.h"
 #include "messagedelegate.h"
+#include "passworddialog.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -173,6 +174,7 @@ void MainWindow::buildMenus()
             m_client->reloadRooms();
     });
     chat->addSeparator();
+    chat->addAction(tr("Change &password…"), this, &MainWindow::changePassword);
     chat->addAction(tr("&Log out"), this, &MainWindow::logoutRequested);
     chat->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 }
@@ -185,6 +187,22 @@ void MainWindow::newRoom()
                                                QLineEdit::Normal, {}, &ok);
     if (ok && !name.isEmpty() && m_client)
         m_client->createRoom(name.trimmed().toLower(), false);
+}
+
+void MainWindow::changePassword()
+{
+    if (!m_client)
+        return;
+    auto *dialog = new PasswordDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PasswordDialog::changed, this, [this](int signedOut) {
+        const QString message = signedOut == 0 ? tr("Password changed.")
+                : signedOut == 1 ? tr("Password changed; your other device was signed out.")
+                                 : tr("Password changed; your %1 other devices were signed out.")
+                                           .arg(signedOut);
+        statusBar()->showMessage(message, 8000);
+    });
+    dialog->open();
 }
 
 void MainWindow::showRoom(const QString &room)

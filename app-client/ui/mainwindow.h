@@ -50,6 +50,7 @@ private:
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onScrolled(int value);
     void newRoom();
+    void changePassword();
     void showCurrentRoomSelected();
     void notify(const ChatMessage &message);
 

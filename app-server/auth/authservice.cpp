@@ -128,6 +128,10 @@ void AuthService::login(const Credentials &credentials, QObject *context, Outcom
                                 done({Outcome::Status::BadCredentials, {}, {}});
                                 return;
                             }
+                            if (user->disabled) {
+                                done({Outcome::Status::Disabled, {}, {}});
+                                return;
+                            }
                             issueToken({user->id, user->name}, context, done);
                         });
                 if (!queued)
@@ -167,6 +171,109 @@ void AuthService::logout(const QString &token, QObject *context, std::function<v
             [this, digest, done](bool) {
                 m_tokens.remove(digest); // in case a lookup raced the delete
                 done();
+            });
+}
+
+void AuthService::changePassword(const AuthUser &user, const QString &token,
+                                 const QString &current, const QString &newPassword,
+                                 QObject *context, OutcomeCallback done)
+{
+    const QString why = Validation::passwordError(newPassword);
+    if (!why.isEmpty()) {
+        done({Outcome::Status::Invalid, u"new password: "_s + why, {}});
+        return;
+    }
+    const QByteArray keep = PasswordHasher::tokenDigest(token);
+    confirmPassword(
+            user, current, [newPassword] { return PasswordHasher::hash(newPassword); }, context,
+            done, [this, id = user.id, keep, context, done](const QByteArray &hash) {
+                revokeWith(
+                        [id, hash, keep](ChatStore &store, QList<QByteArray> *revoked) {
+                            return store.setPassword(id, hash, keep, revoked);
+                        },
+                        context, done);
+            });
+}
+
+void AuthService::deactivate(const AuthUser &user, const QString &password, QObject *context,
+                             OutcomeCallback done)
+{
+    confirmPassword(
+            user, password, [] { return QByteArrayLiteral("ok"); }, context, done,
+            [this, id = user.id, context, done](const QByteArray &) {
+                revokeWith(
+                        [id](ChatStore &store, QList<QByteArray> *revoked) {
+                            return store.disableUser(id, revoked);
+                        },
+                        context, done);
+            });
+}
+
+void AuthService::confirmPassword(const AuthUser &user, const QString &password,
+                                  std::function<QByteArray()> work, QObject *context,
+                                  OutcomeCallback done, std::function<void(const QByteArray &)> then)
+{
+    // Not an Argon2id output ("$argon2id$…"), so it cannot be mistaken for work's result.
+    static const QByteArray wrong = QByteArrayLiteral("\x01wrong password");
+    m_store->run<Lookup<UserRecord>>(
+            context, [name = user.name](ChatStore &store) { return store.findUser(name); },
+            [this, password, work = std::move(work), context, done,
+             then = std::move(then)](Lookup<UserRecord> record) {
+                if (record.failed() || (!record && record.status != StoreStatus::UserNotFound)) {
+                    done({Outcome::Status::Error, {}, {}});
+                    return;
+                }
+                if (!record || record->disabled) { // deactivated meanwhile (its tokens are gone)
+                    done({Outcome::Status::Disabled, {}, {}});
+                    return;
+                }
+                const bool queued = offThread(
+                        [stored = record->passwordHash, password, work]() -> QByteArray {
+                            if (!PasswordHasher::verify(stored, password))
+                                return wrong;
+                            return work();
+                        },
+                        context,
+                        [done, then](const QByteArray &result) {
+                            if (result == wrong)
+                                done({Outcome::Status::WrongPassword, {}, {}});
+                            else if (result.isEmpty())
+                                done({Outcome::Status::Error, {}, {}});
+                            else
+                                then(result);
+                        });
+                if (!queued)
+                    done({Outcome::Status::Busy, {}, {}});
+            });
+}
+
+void AuthService::revokeWith(TokenChange change, QObject *context, OutcomeCallback done)
+{
+    using Revoked = std::pair<StoreStatus, QList<QByteArray>>;
+    m_store->run<Revoked>(
+            context,
+            [change = std::move(change)](ChatStore &store) {
+                Revoked result;
+                result.first = change(store, &result.second);
+                return result;
+            },
+            [this, done](Revoked result) {
+                if (result.first != StoreStatus::Ok) {
+                    done({result.first == StoreStatus::UserNotFound ? Outcome::Status::Disabled
+                                                                    : Outcome::Status::Error,
+                          {}, {}});
+                    return;
+                }
+                // After the commit: a lookup that read a token before the delete was answered
+                // before this (one store thread, in order), so nothing puts it back in the cache.
+                for (const QByteArray &digest : std::as_const(result.second)) {
+                    m_tokens.remove(digest);
+                    emit tokenRevoked(digest);
+                }
+                Outcome outcome;
+                outcome.status = Outcome::Status::Ok;
+                outcome.revoked = int(result.second.size());
+                done(outcome);
             });
 }
 

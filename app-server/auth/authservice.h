@@ -24,10 +24,13 @@ class AuthService : public QObject
 public:
     struct Outcome
     {
-        enum class Status { Ok, NameTaken, BadCredentials, Invalid, Busy, Error };
+        // WrongPassword: the password given to confirm a change (not a sign-in) is not right.
+        // Disabled: the account was deactivated (told only to whoever knows its password).
+        enum class Status { Ok, NameTaken, BadCredentials, WrongPassword, Disabled, Invalid, Busy, Error };
         Status status = Status::Error;
         QString message; // for Invalid
         AuthResult result;
+        int revoked = 0; // tokens a password change or deactivation revoked
     };
     using OutcomeCallback = std::function<void(const Outcome &)>;
     // Ok with the user; UserNotFound for a token that is unknown, expired or revoked; Error when
@@ -41,13 +44,21 @@ public:
     void login(const Credentials &credentials, QObject *context, OutcomeCallback done);
     void logout(const QString &token, QObject *context, std::function<void()> done);
     void authenticate(const QString &token, QObject *context, UserCallback done);
+    // The user (signed in with token) sets a new password, confirming the current one: every
+    // other token of theirs is revoked, so other devices and their sockets are signed out.
+    void changePassword(const AuthUser &user, const QString &token, const QString &current,
+                        const QString &newPassword, QObject *context, OutcomeCallback done);
+    // The user deactivates their account, confirming the password: every token is revoked.
+    void deactivate(const AuthUser &user, const QString &password, QObject *context,
+                    OutcomeCallback done);
 
     // "Bearer <token>" -> token; empty when the header has another shape.
     static QString bearerToken(const QByteArray &authorizationHeader);
     static QByteArray digestOf(const QString &token); // how tokenRevoked names a token
 
 signals:
-    // The token is dead from now on (logout): whatever still runs on it must end.
+    // The token is dead from now on (logout, password change, deactivation): whatever still runs
+    // on it must end.
     void tokenRevoked(const QByteArray &digest);
 
 private:
@@ -58,6 +69,14 @@ private:
     };
     void purgeStaleTokens();
     void issueToken(const AuthUser &user, QObject *context, OutcomeCallback done);
+    // The user's password checked against password on the pool, then work() there too (empty
+    // result = failure); done is told WrongPassword, Disabled or Error, or then(work's result).
+    void confirmPassword(const AuthUser &user, const QString &password,
+                         std::function<QByteArray()> work, QObject *context, OutcomeCallback done,
+                         std::function<void(const QByteArray &)> then);
+    // A store change that deletes tokens: each revoked one leaves the cache and is announced.
+    using TokenChange = std::function<StoreStatus(ChatStore &, QList<QByteArray> *revoked)>;
+    void revokeWith(TokenChange change, QObject *context, OutcomeCallback done);
     // Runs work on the thread pool; done(result) runs here if context is still alive. Returns
     // false (and runs nothing) when too many jobs are already waiting.
     bool offThread(std::function<QByteArray()> work, QObject *context,

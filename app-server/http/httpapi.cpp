@@ -84,6 +84,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
     server.route(u"/api/v2/register"_s, Method::Post, bind(&HttpApi::registerUser));
     server.route(u"/api/v2/login"_s, Method::Post, bind(&HttpApi::login));
     server.route(u"/api/v2/logout"_s, Method::Post, bind(&HttpApi::logout));
+    server.route(u"/api/v2/account/password"_s, Method::Post, bind(&HttpApi::changePassword));
+    server.route(u"/api/v2/account/deactivate"_s, Method::Post, bind(&HttpApi::deactivate));
     server.route(u"/api/v2/rooms"_s, Method::Get, bind(&HttpApi::listRooms));
     server.route(u"/api/v2/rooms"_s, Method::Post, bind(&HttpApi::createRoom));
     server.route(u"/api/v2/rooms/<arg>/join"_s, Method::Post, bindRoom(&HttpApi::joinRoom));
@@ -166,6 +168,12 @@ void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status suc
         reply.error(ErrorCode::Unauthorized,
                     u"wrong username or password"_s);
         break;
+    case S::WrongPassword:
+        reply.error(ErrorCode::WrongPassword, u"the password is not right"_s);
+        break;
+    case S::Disabled:
+        reply.error(ErrorCode::AccountDisabled, u"this account has been deactivated"_s);
+        break;
     case S::Invalid:
         reply.error(ErrorCode::InvalidRequest, outcome.message);
         break;
@@ -225,6 +233,48 @@ void HttpApi::logout(const QHttpServerRequest &request, const HttpReplyPtr &repl
     const QString token = AuthService::bearerToken(request.value("Authorization"));
     withUser(request, reply, [this, token, reply](const AuthUser &) {
         m_services.auth->logout(token, this, [reply] { reply->noContent(); });
+    });
+}
+
+void HttpApi::changePassword(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    const auto parsed = RequestParsing::parseBody<PasswordChange>(request.body());
+    const PasswordChange *change = parsedOrReply(parsed, *reply);
+    if (!change)
+        return;
+    const QString token = AuthService::bearerToken(request.value("Authorization"));
+    withUser(request, reply, [this, token, change = *change, reply](const AuthUser &user) {
+        m_services.auth->changePassword(
+                user, token, change.password, change.newPassword, this,
+                [reply, name = user.name](const AuthService::Outcome &outcome) {
+                    if (outcome.status != AuthService::Outcome::Status::Ok) {
+                        replyAuth(*reply, outcome, Status::Ok);
+                        return;
+                    }
+                    qCInfo(lcAuth).noquote() << "password of" << name << "changed;"
+                                             << outcome.revoked << "other sessions signed out";
+                    reply->json(Status::Ok, {{"revokedSessions"_L1, outcome.revoked}});
+                });
+    });
+}
+
+void HttpApi::deactivate(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    const auto parsed = RequestParsing::parseBody<PasswordConfirmation>(request.body());
+    const PasswordConfirmation *confirmation = parsedOrReply(parsed, *reply);
+    if (!confirmation)
+        return;
+    withUser(request, reply, [this, password = confirmation->password, reply](const AuthUser &user) {
+        m_services.auth->deactivate(
+                user, password, this, [reply, name = user.name](const AuthService::Outcome &outcome) {
+                    if (outcome.status != AuthService::Outcome::Status::Ok) {
+                        replyAuth(*reply, outcome, Status::Ok);
+                        return;
+                    }
+                    qCInfo(lcAuth).noquote() << "account" << name << "deactivated;"
+                                             << outcome.revoked << "sessions signed out";
+                    reply->noContent();
+                });
     });
 }
 

@@ -61,6 +61,7 @@ struct UserRecord
     qint64 id = 0;
     QString name;         // canonical spelling (names are unique case-insensitively)
     QByteArray passwordHash; // libsodium crypto_pwhash_str output
+    bool disabled = false;   // deactivated: cannot sign in, has no tokens
 };
 
 struct AuthUser
@@ -137,6 +138,13 @@ public:
     // UserNotFound when the token is unknown or expired.
     virtual Lookup<AuthUser> userForToken(const QByteArray &tokenHash, const QDateTime &now) = 0;
     virtual bool deleteToken(const QByteArray &tokenHash) = 0;
+    // The password replaced and every token of the user but keepTokenHash deleted, in one
+    // transaction; *revoked gets the deleted tokens' hashes.
+    virtual StoreStatus setPassword(qint64 userId, const QByteArray &passwordHash,
+                                    const QByteArray &keepTokenHash, QList<QByteArray> *revoked) = 0;
+    // The account deactivated (no sign-in from now on; the name stays taken, the messages stay)
+    // and every token of it deleted, in one transaction; *revoked as above.
+    virtual StoreStatus disableUser(qint64 userId, QList<QByteArray> *revoked) = 0;
 
     virtual Lookup<RoomList> listRooms(const RoomListQuery &query) = 0;
     virtual StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) = 0;

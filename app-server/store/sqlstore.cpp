@@ -18,14 +18,6 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-// What a user name looks like: the expression of the users_skeleton index (migrations sqlite/005,
-// postgresql/004), applied to `of` (a column or a bound value).
-QString skeletonOf(const QString &of)
-{
-    return u"replace(replace(replace(replace(replace(lower(%1), '1', 'l'), 'i', 'l'), '0', 'o'), "
-           "'rn', 'm'), 'vv', 'w')"_s.arg(of);
-}
-
 } // namespace
 
 SqlStore::SqlStore(bool soleWriter, const QString &connectionPrefix)
@@ -82,104 +74,6 @@ void SqlStore::close()
 void SqlStore::setWriter(std::unique_ptr<EventWriter> writer)
 {
     m_writer = std::move(writer);
-}
-
-StoreStatus SqlStore::createUser(const QString &name, const QByteArray &passwordHash,
-                                 UserRecord *created)
-{
-    if (!m_sql.ensureConnected() || !m_sql.begin())
-        return StoreStatus::Error;
-    QSqlQuery q(m_sql.db());
-    // A name that looks like a taken one (aIice beside alice) is taken too.
-    q.prepare(u"SELECT 1 FROM users WHERE "_s + skeletonOf(u"name"_s) + u" = "_s + skeletonOf(u"?"_s)
-              + u" LIMIT 1"_s);
-    q.addBindValue(name);
-    if (!m_sql.exec(q)) {
-        m_sql.rollback();
-        return StoreStatus::Error;
-    }
-    if (q.next()) {
-        m_sql.rollback();
-        return StoreStatus::Conflict;
-    }
-    q.finish();
-    // The unique index on lower(name) decides a race between two registrations.
-    q.prepare(u"INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) "
-              "ON CONFLICT DO NOTHING RETURNING id"_s);
-    q.addBindValue(name);
-    q.addBindValue(QString::fromLatin1(passwordHash));
-    q.addBindValue(nowMs());
-    if (!m_sql.exec(q)) {
-        m_sql.rollback();
-        return StoreStatus::Error;
-    }
-    if (!q.next()) {
-        m_sql.rollback();
-        return StoreStatus::Conflict;
-    }
-    const qint64 id = q.value(0).toLongLong();
-    q.finish();
-    const auto general = findRoom(u"general"_s);
-    if (!general || !addMember(general->id, id) || !m_sql.commit()) {
-        m_sql.rollback();
-        return StoreStatus::Error;
-    }
-    *created = {id, name, passwordHash};
-    return StoreStatus::Ok;
-}
-
-Lookup<UserRecord> SqlStore::findUser(const QString &name)
-{
-    if (!m_sql.ensureConnected())
-        return {};
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"SELECT id, name, password_hash FROM users WHERE lower(name) = lower(?)"_s);
-    q.addBindValue(name);
-    if (!m_sql.exec(q))
-        return {};
-    if (!q.next())
-        return {StoreStatus::UserNotFound, {}};
-    return Lookup<UserRecord>::found(
-            {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toByteArray()});
-}
-
-bool SqlStore::storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires)
-{
-    if (!m_sql.ensureConnected())
-        return false;
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"INSERT INTO tokens (hash, user_id, expires_at) VALUES (?, ?, ?)"_s);
-    q.addBindValue(tokenHash);
-    q.addBindValue(userId);
-    q.addBindValue(expires.toMSecsSinceEpoch());
-    return m_sql.exec(q);
-}
-
-Lookup<AuthUser> SqlStore::userForToken(const QByteArray &tokenHash, const QDateTime &now)
-{
-    if (!m_sql.ensureConnected())
-        return {};
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"SELECT u.id, u.name, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id "
-              "WHERE t.hash = ? AND t.expires_at > ?"_s);
-    q.addBindValue(tokenHash);
-    q.addBindValue(now.toMSecsSinceEpoch());
-    if (!m_sql.exec(q))
-        return {};
-    if (!q.next())
-        return {StoreStatus::UserNotFound, {}};
-    return Lookup<AuthUser>::found({q.value(0).toLongLong(), q.value(1).toString(),
-                                    QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong(), Qt::UTC)});
-}
-
-bool SqlStore::deleteToken(const QByteArray &tokenHash)
-{
-    if (!m_sql.ensureConnected())
-        return false;
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"DELETE FROM tokens WHERE hash = ?"_s);
-    q.addBindValue(tokenHash);
-    return m_sql.exec(q);
 }
 
 Lookup<RoomList> SqlStore::listRooms(const RoomListQuery &query)

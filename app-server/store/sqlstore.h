@@ -34,6 +34,9 @@ public:
     bool storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires) override;
     Lookup<AuthUser> userForToken(const QByteArray &tokenHash, const QDateTime &now) override;
     bool deleteToken(const QByteArray &tokenHash) override;
+    StoreStatus setPassword(qint64 userId, const QByteArray &passwordHash,
+                            const QByteArray &keepTokenHash, QList<QByteArray> *revoked) override;
+    StoreStatus disableUser(qint64 userId, QList<QByteArray> *revoked) override;
 
     Lookup<RoomList> listRooms(const RoomListQuery &query) override;
     StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) override;
@@ -74,6 +77,8 @@ private:
     bool addMember(qint64 roomId, qint64 userId);
     std::optional<qint64> lastSeq(qint64 roomId);
     bool addReactions(qint64 roomId, qint64 userId, QList<ChatMessage> &events);
+    // Deletes the user's tokens but keep (empty: all) and tells which; inside a transaction.
+    bool revokeTokens(qint64 userId, const QByteArray &keep, QList<QByteArray> *revoked);
 
     bool m_soleWriter;
     SqlSession m_sql;                          // before m_writer, which uses it

@@ -46,7 +46,7 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     };
     m_store = std::make_unique<StoreService>(makeStore(StoreRole::Writer));
     m_reader = std::make_unique<StoreService>(makeStore(StoreRole::Reader));
-    m_catchUp = new CatchUpQueue(m_reader.get(), kCatchUpReadsRunning, this);
+    m_catchUp = new CatchUpQueue(m_reader.get(), kCatchUpBatches, kCatchUpBatchEvents, this);
     m_limiter = std::make_unique<RateLimiter>(m_config.sendRate, m_config.sendBurst);
     m_auth = new AuthService(m_store.get(), m_config.tokenTtlDays, this);
     m_hub = new Hub(m_config.pingIntervalSecs, m_config.wsCorkMs, this);

@@ -41,9 +41,10 @@ public:
     void shutdown(std::function<void()> done);
 
 private:
-    // Catch-up reads running on the reader at once (of different users): enough to keep it busy,
-    // few enough that a new user's read waits behind at most this many.
-    static constexpr int kCatchUpReadsRunning = 2;
+    // Batches of catch-up reads on their way to the reader at once: two keep it busy (one runs
+    // while the answers of the other are sent); a batch stops once it has read about one page.
+    static constexpr int kCatchUpBatches = 2;
+    static constexpr int kCatchUpBatchEvents = 500;
 
     static bool loadTls(const ServerConfig &config, QSslConfiguration *tls, QString *error);
     bool openDatabase(QString *error);

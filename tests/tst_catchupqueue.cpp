@@ -104,6 +104,55 @@ private slots:
         QCOMPARE(order, (QStringList{u"a0"_s, u"b"_s, u"a1"_s, u"a2"_s, u"a3"_s, u"a4"_s}));
     }
 
+    void cheapReadsOfManyUsersShareATrip()
+    {
+        auto writer = m_stores.open();
+        QVERIFY(writer);
+        QList<qint64> users;
+        for (int i = 0; i < 40; ++i)
+            users.append(StoreFixture::makeUser(*writer, u"user%1"_s.arg(i)));
+        writer.reset();
+        CatchUpQueue queue(m_reader.get(), 1);
+        QList<QObject *> connections;
+        int answered = 0;
+        for (qint64 user : users) {
+            connections.append(new QObject(&queue));
+            // A subscribe without a cursor: only access and the newest seq.
+            queue.read(connections.constLast(), u"general"_s,
+                       {u"general"_s, user, std::nullopt, std::nullopt, 0},
+                       [&answered](const HistoryResult &r) {
+                           answered += r.status == StoreStatus::Ok && r.lastSeq == 10;
+                       });
+        }
+        QTRY_COMPARE(answered, 40);
+        QCOMPARE(queue.readsRun(), 40);
+        // The first went alone (nothing else was waiting); the other 39 in one trip. One read
+        // per trip took 40 main-thread round trips (5000 subscribes: 11 s instead of 2 s).
+        QCOMPARE(queue.batchesRun(), 2);
+    }
+
+    void aBatchStopsAfterAboutAPage()
+    {
+        auto writer = m_stores.open();
+        QVERIFY(writer);
+        const qint64 carol = StoreFixture::makeUser(*writer, u"carol"_s);
+        writer.reset();
+        CatchUpQueue queue(m_reader.get(), 1, 5); // a "page" of 5 events
+        QObject a, b, c, d;
+        QList<int> sizes;
+        auto note = [&sizes](const HistoryResult &r) { sizes.append(int(r.messages.size())); };
+        queue.read(&a, u"general"_s, query(m_alice, 0), note); // runs at once, alone
+        queue.read(&b, u"general"_s, query(m_bob, 0), note);
+        queue.read(&c, u"general"_s, query(carol, 0), note);
+        queue.read(&d, u"general"_s, {u"general"_s, m_alice, std::nullopt, std::nullopt, 0}, note);
+        QTRY_COMPARE(sizes.size(), 4);
+        // Bob's 10 events filled the second trip: Carol's read and Alice's next went back to the
+        // front of the line, in that order; Carol's filled the third, Alice's ran on the fourth.
+        QCOMPARE(sizes, (QList<int>{10, 10, 10, 0}));
+        QCOMPARE(queue.readsRun(), 4);
+        QCOMPARE(queue.batchesRun(), 4);
+    }
+
     void answersAreTheStoresAnswer()
     {
         CatchUpQueue queue(m_reader.get(), 2);

@@ -85,6 +85,8 @@ void PasswordDialog::submit()
         setBusy(false);
         if (!error.isEmpty()) {
             setError(error);
+            m_current->setFocus(); // the usual mistake: try the current password again
+            m_current->selectAll();
             return;
         }
         emit changed(signedOut);

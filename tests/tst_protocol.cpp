@@ -213,6 +213,16 @@ private slots:
         QVERIFY(error);
         QCOMPARE(error->code, ErrorCode::Forbidden);
         QCOMPARE(error->toJson(), http.value("error"_L1).toObject());
+        const auto change = PasswordChange::fromJson(http.value("passwordChange"_L1).toObject());
+        QVERIFY(change);
+        QCOMPARE(change->newPassword, u"a new password"_s);
+        QCOMPARE(change->toJson(), http.value("passwordChange"_L1).toObject());
+        QVERIFY(!PasswordChange::fromJson({{"password"_L1, u"x"_s}})); // newPassword missing
+        const auto confirmation =
+                PasswordConfirmation::fromJson(http.value("passwordConfirmation"_L1).toObject());
+        QVERIFY(confirmation);
+        QCOMPARE(confirmation->toJson(), http.value("passwordConfirmation"_L1).toObject());
+        QVERIFY(!PasswordConfirmation::fromJson({{"password"_L1, 5}}));
     }
 
     void messageRoundTripKeepsUnicodeAndMilliseconds()

@@ -77,6 +77,10 @@ private:
     bool addMember(qint64 roomId, qint64 userId);
     std::optional<qint64> lastSeq(qint64 roomId);
     bool addReactions(qint64 roomId, qint64 userId, QList<ChatMessage> &events);
+    // In one transaction: column (a fixed name, never input) of a user not deactivated set to
+    // value, and every token of theirs but keepTokenHash deleted (UserNotFound: no such user).
+    StoreStatus updateActiveUser(qint64 userId, const QString &column, const QVariant &value,
+                                 const QByteArray &keepTokenHash, QList<QByteArray> *revoked);
     // Deletes the user's tokens but keep (empty: all) and tells which; inside a transaction.
     bool revokeTokens(qint64 userId, const QByteArray &keep, QList<QByteArray> *revoked);
 

@@ -123,47 +123,35 @@ bool SqlStore::deleteToken(const QByteArray &tokenHash)
 StoreStatus SqlStore::setPassword(qint64 userId, const QByteArray &passwordHash,
                                   const QByteArray &keepTokenHash, QList<QByteArray> *revoked)
 {
+    return updateActiveUser(userId, u"password_hash"_s, QString::fromLatin1(passwordHash),
+                            keepTokenHash, revoked);
+}
+
+StoreStatus SqlStore::disableUser(qint64 userId, QList<QByteArray> *revoked)
+{
+    return updateActiveUser(userId, u"disabled_at"_s, QDateTime::currentMSecsSinceEpoch(), {},
+                            revoked);
+}
+
+StoreStatus SqlStore::updateActiveUser(qint64 userId, const QString &column, const QVariant &value,
+                                       const QByteArray &keepTokenHash, QList<QByteArray> *revoked)
+{
     if (!m_sql.ensureConnected() || !m_sql.begin())
         return StoreStatus::Error;
     QSqlQuery q(m_sql.db());
-    q.prepare(u"UPDATE users SET password_hash = ? WHERE id = ? AND disabled_at IS NULL"_s);
-    q.addBindValue(QString::fromLatin1(passwordHash));
+    q.prepare(u"UPDATE users SET %1 = ? WHERE id = ? AND disabled_at IS NULL"_s.arg(column));
+    q.addBindValue(value);
     q.addBindValue(userId);
     if (!m_sql.exec(q)) {
         m_sql.rollback();
         return StoreStatus::Error;
     }
-    if (q.numRowsAffected() != 1) {
+    if (q.numRowsAffected() != 1) { // no such user, or deactivated
         m_sql.rollback();
         return StoreStatus::UserNotFound;
     }
     q.finish();
     if (!revokeTokens(userId, keepTokenHash, revoked) || !m_sql.commit()) {
-        m_sql.rollback();
-        revoked->clear();
-        return StoreStatus::Error;
-    }
-    return StoreStatus::Ok;
-}
-
-StoreStatus SqlStore::disableUser(qint64 userId, QList<QByteArray> *revoked)
-{
-    if (!m_sql.ensureConnected() || !m_sql.begin())
-        return StoreStatus::Error;
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL"_s);
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    q.addBindValue(userId);
-    if (!m_sql.exec(q)) {
-        m_sql.rollback();
-        return StoreStatus::Error;
-    }
-    if (q.numRowsAffected() != 1) {
-        m_sql.rollback();
-        return StoreStatus::UserNotFound;
-    }
-    q.finish();
-    if (!revokeTokens(userId, {}, revoked) || !m_sql.commit()) {
         m_sql.rollback();
         revoked->clear();
         return StoreStatus::Error;

@@ -181,6 +181,29 @@ private slots:
         QTRY_COMPARE(alice->outbox()->size(), 0);
     }
 
+    void everyNewMessageIsNewsWhileTheRoomListReloads()
+    {
+        // A room list fetched while a message is on its way already names that message's seq;
+        // the message is still news (a notification) when it arrives.
+        auto alice = loggedIn(u"alice"_s);
+        auto bob = loggedIn(u"bob"_s);
+        alice->openRoom(u"general"_s);
+        bob->openRoom(u"general"_s);
+        QVERIFY(waitConnected(*alice));
+        QVERIFY(waitConnected(*bob));
+        QTRY_VERIFY(!bob->isLoadingHistory(u"general"_s));
+        QSignalSpy arrived(bob.get(), &ChatClient::messageArrived);
+        QTimer reloader;
+        connect(&reloader, &QTimer::timeout, bob.get(), &ChatClient::reloadRooms);
+        reloader.start(1);
+        constexpr int kMessages = 20;
+        for (int i = 0; i < kMessages; ++i)
+            alice->sendMessage(u"general"_s, u"m%1"_s.arg(i));
+        QTRY_COMPARE_WITH_TIMEOUT(bob->messages(u"general"_s)->confirmedCount(), kMessages, 15000);
+        reloader.stop();
+        QCOMPARE(arrived.size(), kMessages);
+    }
+
     void reconnectsAfterServerRestartWhileOthersSend()
     {
         auto alice = loggedIn(u"alice"_s);

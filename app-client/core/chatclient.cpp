@@ -438,14 +438,17 @@ void ChatClient::onError(ErrorCode code, const QString &message, const QString &
 
 void ChatClient::onEvent(const ChatMessage &event)
 {
-    messages(event.room)->addEvent(event);
+    MessageListModel *model = messages(event.room);
+    // Seen before (a history page, a repeat) is decided by what this client holds, not by the room
+    // list's seq: a list fetched while the event was on its way already names it.
+    const bool fresh = event.seq > model->lastEventSeq();
+    model->addEvent(event);
     const bool own = event.sender == m_user;
-    if (event.seq <= m_rooms.lastSeq(event.room))
-        return; // seen before (history page, or a repeat after an epoch reset)
-    // Only a new message is news; an edit or a reaction just moves the room's cursor.
+    // Only a new message is news; an edit or a reaction just moves the room's cursor. The room
+    // list keeps its own count and ignores what it knows.
     const bool news = event.kind == EventKind::Message;
     m_rooms.noteMessage(event.room, event.seq, news && !own);
-    if (news)
+    if (news && fresh)
         emit messageArrived(event, own);
 }
 

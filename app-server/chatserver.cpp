@@ -4,6 +4,7 @@
 #include "auth/authservice.h"
 #include "auth/passwordhasher.h"
 #include "bus/messagebus.h"
+#include "bus/postgresbus.h"
 #include "bus/sequencer.h"
 #include "filelimit.h"
 #include "domain/catchupqueue.h"
@@ -28,10 +29,14 @@
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSslSocket>
+#include <QSysInfo>
 #include <QTimer>
+#include <QUuid>
 #include <QPointer>
 #include <QWebSocket>
 #include <QWebSocketServer>
+
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -39,9 +44,16 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     : QObject(parent), m_config(config)
 {
     const DatabaseUrl database = m_config.resolvedDatabase();
+    // Servers sharing a database tell their notifications apart by this name.
+    m_node = u"%1-%2"_s.arg(QSysInfo::machineHostName(),
+                            QUuid::createUuid().toString(QUuid::Id128).left(8));
     auto makeStore = [&](StoreRole role) -> std::unique_ptr<ChatStore> {
-        if (database.isPostgreSql())
-            return std::make_unique<PostgresStore>(database, m_config.dbPasswordFile, role);
+        if (database.isPostgreSql()) {
+            auto store = std::make_unique<PostgresStore>(database, m_config.dbPasswordFile, role);
+            if (role == StoreRole::Writer)
+                store->setNode(m_node);
+            return store;
+        }
         return std::make_unique<SqliteStore>(database.path, role);
     };
     m_store = std::make_unique<StoreService>(makeStore(StoreRole::Writer));
@@ -60,16 +72,24 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
                                                            m_config.registerPerHour);
     m_roomCreations = std::make_unique<RateLimiter>(m_config.roomsPerHour / 3600.0, m_config.roomsPerHour);
     m_services = {&m_config, m_rooms, m_auth, m_hub, m_frameLimiter.get(), m_output.get(),
-                  m_registrations.get(), m_roomCreations.get()};
+                  m_registrations.get(), m_roomCreations.get(),
+                  [this](QObject *context, ServerServices::ReadyCallback done) {
+                      checkReady(context, std::move(done));
+                  }};
     m_api = new HttpApi(m_services, this);
     m_http = new QHttpServer(this);
     // Commit -> bus -> sequencer -> hub. The sequencer repairs what a bus can lose from the
-    // store, outside any user's access rules.
-    m_bus = new LocalBus(this);
-    StoreService *service = m_store.get();
+    // store (on the reader, beside catch-up), outside any user's access rules.
+    if (database.isPostgreSql()) {
+        m_pgBus = new PostgresBus(database, m_config.dbPasswordFile, m_node, this);
+        m_bus = m_pgBus;
+    } else {
+        m_bus = new LocalBus(this);
+    }
+    StoreService *reader = m_reader.get();
     m_sequencer = new Sequencer(
-            [service, this](const QString &room, qint64 after, Sequencer::Done done) {
-                service->run<HistoryResult>(
+            [reader, this](const QString &room, qint64 after, Sequencer::Done done) {
+                reader->run<HistoryResult>(
                         m_sequencer,
                         [room, after](ChatStore &s) { return s.eventsAfter(room, after, 500); },
                         [done = std::move(done)](HistoryResult r) {
@@ -79,10 +99,34 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
                         });
             },
             500, this);
-    connect(service, &StoreService::messagesCommitted, m_bus, &MessageBus::publish);
+    m_sequencer->setFetchNewest([reader, this](const QString &room, Sequencer::Done done) {
+        reader->run<HistoryResult>(
+                m_sequencer,
+                [room](ChatStore &s) {
+                    const HistoryResult last = s.eventsAfter(room, std::numeric_limits<qint64>::max(), 0);
+                    if (last.status != StoreStatus::Ok || last.lastSeq == 0)
+                        return last;
+                    return s.eventsAfter(room, last.lastSeq - 1, 1);
+                },
+                [done = std::move(done)](HistoryResult r) {
+                    done(r.status == StoreStatus::Ok ? std::optional(std::move(r.messages))
+                                                     : std::nullopt);
+                });
+    });
+    connect(m_store.get(), &StoreService::messagesCommitted, m_bus, &MessageBus::publish);
     connect(m_bus, &MessageBus::received, m_sequencer, &Sequencer::accept);
     connect(m_sequencer, &Sequencer::ordered, m_hub, &Hub::broadcast);
     connect(m_sequencer, &Sequencer::ordered, m_api, &HttpApi::roomsChanged);
+    if (m_pgBus) {
+        connect(m_pgBus, &PostgresBus::announced, m_sequencer, &Sequencer::announce);
+        connect(m_pgBus, &PostgresBus::tokensRevoked, m_auth, &AuthService::revokedElsewhere);
+        connect(m_pgBus, &PostgresBus::listeningChanged, this, [this](bool listening) {
+            // What was committed while nobody listened is read again: every room passed on
+            // before, and every room with a subscriber here.
+            if (listening)
+                m_sequencer->resync(m_hub->rooms());
+        });
+    }
 }
 
 ChatServer::~ChatServer()
@@ -144,6 +188,8 @@ bool ChatServer::start(QString *error)
         return false;
     }
 
+    if (m_pgBus)
+        m_pgBus->start(); // listens from now on; ready once it does
     m_api->registerRoutes(*m_http);
     // A plain GET /ws gets 426. An upgrade the guard did not divert (one arriving after other
     // requests on a kept-alive connection) is still taken, without the subprotocol answered:
@@ -218,6 +264,23 @@ bool ChatServer::loadTls(const ServerConfig &config, QSslConfiguration *tls, QSt
 quint16 ChatServer::port() const
 {
     return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+void ChatServer::checkReady(QObject *context, ServerServices::ReadyCallback done)
+{
+    if (m_shuttingDown) {
+        done(false, u"shutting down"_s);
+        return;
+    }
+    if (m_pgBus && !m_pgBus->isListening()) {
+        done(false, u"not listening to the other servers (bus down)"_s);
+        return;
+    }
+    m_reader->run<bool>(
+            context, [](ChatStore &s) { return s.ping(); },
+            [done = std::move(done)](bool ok) {
+                done(ok, ok ? QString() : u"the database does not answer"_s);
+            });
 }
 
 void ChatServer::onNewWebSocketConnections()

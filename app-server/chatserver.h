@@ -18,6 +18,7 @@ class HttpApi;
 class Hub;
 class RoomService;
 class MessageBus;
+class PostgresBus;
 class OutputLedger;
 class Sequencer;
 class QHttpServer;
@@ -48,6 +49,8 @@ private:
 
     static bool loadTls(const ServerConfig &config, QSslConfiguration *tls, QString *error);
     bool openDatabase(QString *error);
+    // /readyz: the database answers and, with several servers, the bus listens.
+    void checkReady(QObject *context, ServerServices::ReadyCallback done);
     void onNewWebSocketConnections();
 
     ServerConfig m_config;
@@ -61,7 +64,9 @@ private:
     std::unique_ptr<RateLimiter> m_roomCreations;         // per user
     AuthService *m_auth = nullptr;
     RoomService *m_rooms = nullptr;
+    QString m_node;                   // this server's name among those of its database
     MessageBus *m_bus = nullptr;      // this server's commits (and, shared, others')
+    PostgresBus *m_pgBus = nullptr;   // m_bus on PostgreSQL, else null
     Sequencer *m_sequencer = nullptr; // bus -> hub, per room in order and gap-free
     Hub *m_hub = nullptr;
     HttpApi *m_api = nullptr;

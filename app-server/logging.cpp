@@ -8,6 +8,7 @@ Q_LOGGING_CATEGORY(lcStore, "chat.server.store", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcHttp, "chat.server.http", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcWs, "chat.server.ws", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcAuth, "chat.server.auth", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcBus, "chat.server.bus", QtInfoMsg)
 
 namespace Logging {
 

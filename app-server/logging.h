@@ -9,6 +9,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcStore)  // chat.server.store
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)   // chat.server.http
 Q_DECLARE_LOGGING_CATEGORY(lcWs)     // chat.server.ws
 Q_DECLARE_LOGGING_CATEGORY(lcAuth)   // chat.server.auth
+Q_DECLARE_LOGGING_CATEGORY(lcBus)    // chat.server.bus
 
 namespace Logging {
 // The line format of the server's log: ISO local time, level and category on a terminal or in a

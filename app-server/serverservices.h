@@ -3,6 +3,10 @@
 
 #include "ratelimiter.h"
 
+#include <QString>
+
+#include <functional>
+
 class AuthService;
 class Hub;
 class OutputLedger;
@@ -23,4 +27,7 @@ struct ServerServices
     OutputLedger *output = nullptr; // bytes queued to slow readers, capped
     AddressRateLimiter *registrations = nullptr; // accounts created, per client address
     RateLimiter *roomCreations = nullptr;        // rooms created, per user
+    // /readyz: whether this server can serve now, and if not why; answered on the main thread.
+    using ReadyCallback = std::function<void(bool ready, const QString &reason)>;
+    std::function<void(QObject *context, ReadyCallback done)> checkReady;
 };

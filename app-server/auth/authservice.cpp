@@ -312,6 +312,14 @@ void AuthService::authenticate(const QString &token, QObject *context, UserCallb
             });
 }
 
+void AuthService::revokedElsewhere(const QList<QByteArray> &digests)
+{
+    for (const QByteArray &digest : digests) {
+        m_tokens.remove(digest);
+        emit tokenRevoked(digest);
+    }
+}
+
 QByteArray AuthService::digestOf(const QString &token)
 {
     return PasswordHasher::tokenDigest(token);

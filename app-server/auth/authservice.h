@@ -55,6 +55,8 @@ public:
     // "Bearer <token>" -> token; empty when the header has another shape.
     static QString bearerToken(const QByteArray &authorizationHeader);
     static QByteArray digestOf(const QString &token); // how tokenRevoked names a token
+    // Tokens another server of the same database revoked: out of the cache, and announced.
+    void revokedElsewhere(const QList<QByteArray> &digests);
 
 signals:
     // The token is dead from now on (logout, password change, deactivation): whatever still runs

@@ -5,6 +5,8 @@
 
 #include <QPointer>
 
+#include <limits>
+
 Sequencer::Sequencer(Fetch fetch, int retryMs, QObject *parent)
     : QObject(parent), m_fetch(std::move(fetch)), m_retryMs(retryMs)
 {
@@ -36,6 +38,43 @@ void Sequencer::accept(const QList<ChatMessage> &events)
         emit ordered(out);
 }
 
+void Sequencer::announce(const QString &room, qint64 first, qint64 last)
+{
+    auto it = m_rooms.find(room);
+    if (it == m_rooms.end())
+        it = m_rooms.insert(room, Room{first - 1, false, {}, 0}); // what came before: catch-up's
+    it->target = std::max(it->target, last);
+    if (!it->filling && it->last < it->target)
+        startFill(*it, room);
+}
+
+void Sequencer::resync(const QStringList &watched)
+{
+    for (auto it = m_rooms.begin(); it != m_rooms.end(); ++it) {
+        it->target = std::numeric_limits<qint64>::max(); // until a read comes back empty
+        if (!it->filling)
+            startFill(*it, it.key());
+    }
+    if (!m_fetchNewest)
+        return;
+    QPointer<Sequencer> self(this);
+    for (const QString &room : watched) {
+        if (m_rooms.contains(room))
+            continue;
+        m_fetchNewest(room, [self](std::optional<QList<ChatMessage>> events) {
+            if (self && events) // not answered: the next event of the room shows the jump
+                self->accept(*events);
+        });
+    }
+}
+
+void Sequencer::startFill(Room &room, const QString &name)
+{
+    qCDebug(lcBus).noquote() << "room" << name << "reading on from seq" << room.last;
+    room.filling = true;
+    fill(name);
+}
+
 void Sequencer::take(Room &room, const QString &name, const QList<ChatMessage> &events,
                      QList<ChatMessage> &out)
 {
@@ -51,7 +90,7 @@ void Sequencer::take(Room &room, const QString &name, const QList<ChatMessage> &
             out.append(e);
             continue;
         }
-        qCInfo(lcWs).noquote() << "room" << name << "jumped from seq" << room.last << "to"
+        qCInfo(lcBus).noquote() << "room" << name << "jumped from seq" << room.last << "to"
                                 << e.seq << "- fetching the events between";
         room.filling = true;
         room.held.append(e);
@@ -91,6 +130,10 @@ void Sequencer::filled(const QString &name, std::optional<QList<ChatMessage>> ev
         take(room, name, pending, out);
     else
         room.held += pending; // the fetch itself came back short: another one is out
+    if (events->isEmpty())
+        room.target = room.last; // nothing more to read
+    else if (!room.filling && room.last < room.target)
+        startFill(room, name); // an announced (or, resyncing, any) part is still unread
     if (!out.isEmpty())
         emit ordered(out);
 }

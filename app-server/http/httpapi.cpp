@@ -81,6 +81,7 @@ void HttpApi::registerRoutes(QHttpServer &server)
     server.route(u"/healthz"_s, Method::Get, [] {
         return QHttpServerResponse(QJsonObject{{"status"_L1, "ok"_L1}});
     });
+    server.route(u"/readyz"_s, Method::Get, bind(&HttpApi::ready));
     server.route(u"/api/v2/register"_s, Method::Post, bind(&HttpApi::registerUser));
     server.route(u"/api/v2/login"_s, Method::Post, bind(&HttpApi::login));
     server.route(u"/api/v2/logout"_s, Method::Post, bind(&HttpApi::logout));
@@ -226,6 +227,18 @@ void HttpApi::login(const QHttpServerRequest &request, const HttpReplyPtr &reply
                                logAuth("login", name, peer, outcome);
                                replyAuth(*reply, outcome, Status::Ok);
                            });
+}
+
+void HttpApi::ready(const QHttpServerRequest &, const HttpReplyPtr &reply)
+{
+    // For a balancer's health check: 503 takes this server out of rotation until it can serve.
+    m_services.checkReady(this, [reply](bool ready, const QString &reason) {
+        if (ready)
+            reply->json(Status::Ok, QJsonObject{{"status"_L1, "ready"_L1}});
+        else
+            reply->json(Status::ServiceUnavailable,
+                        QJsonObject{{"status"_L1, "not_ready"_L1}, {"reason"_L1, reason}});
+    });
 }
 
 void HttpApi::logout(const QHttpServerRequest &request, const HttpReplyPtr &reply)

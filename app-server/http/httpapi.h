@@ -34,6 +34,7 @@ private:
     void registerUser(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void login(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void logout(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void ready(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void changePassword(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void deactivate(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void listRooms(const QHttpServerRequest &request, const HttpReplyPtr &reply);

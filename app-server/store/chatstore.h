@@ -127,6 +127,8 @@ public:
     virtual void close() = 0;
     // Random id made when the database was created; changes only with a new database.
     virtual QString epoch() const = 0;
+    // Whether the database answers now (reopening a lost connection): readiness.
+    virtual bool ping() = 0;
 
     virtual StoreStatus createUser(const QString &name, const QByteArray &passwordHash,
                                    UserRecord *created) = 0;

@@ -3,6 +3,8 @@
 
 #include "postgreswriter.h"
 
+#include "bus/buspayload.h"
+
 #include "logging.h"
 
 #include <QFile>
@@ -35,30 +37,38 @@ int PostgresStore::schemaVersion()
     return Migrations::latest(u"postgresql"_s);
 }
 
+bool PostgresStore::configure(QSqlDatabase &db, const DatabaseUrl &url, const QString &passwordFile,
+                              const QString &applicationName, QString *error)
+{
+    QString password = url.password;
+    if (!passwordFile.isEmpty()) {
+        QFile file(passwordFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = u"cannot read the database password file %1: %2"_s.arg(passwordFile,
+                                                                           file.errorString());
+            return false;
+        }
+        password = QString::fromUtf8(file.readLine()).trimmed();
+    }
+    db.setHostName(url.host);
+    db.setPort(url.port);
+    db.setUserName(url.user);
+    db.setPassword(password);
+    db.setDatabaseName(url.database);
+    // A database that is down must fail an operation quickly, not hang the thread asking.
+    db.setConnectOptions(u"connect_timeout=5;application_name="_s + applicationName);
+    return true;
+}
+
 bool PostgresStore::open(QString *error)
 {
     if (!session().addConnection(u"QPSQL"_s)) {
         *error = u"Qt's PostgreSQL driver (QPSQL) is not installed: apt install libqt6sql6-psql"_s;
         return false;
     }
-    QString password = m_url.password;
-    if (!m_passwordFile.isEmpty()) {
-        QFile file(m_passwordFile);
-        if (!file.open(QIODevice::ReadOnly)) {
-            *error = u"cannot read the database password file %1: %2"_s.arg(m_passwordFile,
-                                                                           file.errorString());
-            return false;
-        }
-        password = QString::fromUtf8(file.readLine()).trimmed();
-    }
     QSqlDatabase &db = session().db();
-    db.setHostName(m_url.host);
-    db.setPort(m_url.port);
-    db.setUserName(m_url.user);
-    db.setPassword(password);
-    db.setDatabaseName(m_url.database);
-    // A database that is down must fail an operation quickly, not hang the store thread.
-    db.setConnectOptions(u"connect_timeout=5;application_name=chat-server"_s);
+    if (!configure(db, m_url, m_passwordFile, u"chat-server"_s, error))
+        return false;
     if (!db.open()) {
         *error = u"cannot connect to %1: %2"_s.arg(m_url.displayName(),
                                                    db.lastError().text().trimmed());
@@ -81,5 +91,31 @@ bool PostgresStore::open(QString *error)
         return false;
     qCInfo(lcStore).noquote() << "opened" << m_url.displayName() << "schema" << schemaVersion()
                               << "epoch" << epoch();
+    return true;
+}
+
+bool PostgresStore::announceEvents(const QList<ChatMessage> &committed)
+{
+    return notify(BusPayload::kEventsChannel, BusPayload::forEvents(m_node, committed));
+}
+
+bool PostgresStore::announceRevoked(const QList<QByteArray> &digests)
+{
+    return notify(BusPayload::kTokensChannel, BusPayload::forTokens(m_node, digests));
+}
+
+bool PostgresStore::notify(const char *channel, const QList<QByteArray> &payloads)
+{
+    if (m_node.isEmpty())
+        return true; // a store without a bus (a tool, a test): nobody listens
+    // pg_notify inside the transaction: delivered at its commit, never for a rollback.
+    QSqlQuery &q = session().prepared(m_notify, u"SELECT pg_notify(?, ?)"_s);
+    for (const QByteArray &payload : payloads) {
+        q.bindValue(0, QString::fromLatin1(channel));
+        q.bindValue(1, QString::fromUtf8(payload));
+        if (!session().exec(q))
+            return false;
+        q.finish();
+    }
     return true;
 }

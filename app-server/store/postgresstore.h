@@ -24,8 +24,23 @@ public:
     bool open(QString *error) override;
 
     static int schemaVersion();
+    // Connection settings of the URL (and password file) on db, not opened yet; false with
+    // *error when the password file cannot be read.
+    static bool configure(QSqlDatabase &db, const DatabaseUrl &url, const QString &passwordFile,
+                          const QString &applicationName, QString *error);
+
+    // The name this server gives its notifications to the others (PostgresBus skips its own).
+    void setNode(const QString &node) { m_node = node; }
+
+protected:
+    bool announceEvents(const QList<ChatMessage> &committed) override;
+    bool announceRevoked(const QList<QByteArray> &digests) override;
 
 private:
+    bool notify(const char *channel, const QList<QByteArray> &payloads);
+
+    QString m_node;
+    std::optional<QSqlQuery> m_notify;
     DatabaseUrl m_url;
     QString m_passwordFile;
     StoreRole m_role;

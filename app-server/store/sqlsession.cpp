@@ -81,7 +81,14 @@ bool SqlSession::begin()
 {
     if (m_db.transaction())
         return true;
+    // Nothing has run yet: a connection the database closed since the last operation (it
+    // restarted) is opened again and the transaction begun there, so the first request after
+    // a restart is not failed for nothing.
+    const bool wasTrusted = !m_broken;
     qCWarning(lcStore) << "cannot begin transaction:" << m_db.lastError().text();
+    m_broken = true;
+    if (wasTrusted && ensureConnected() && m_db.transaction())
+        return true;
     m_broken = true;
     return false;
 }

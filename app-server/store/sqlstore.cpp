@@ -281,6 +281,27 @@ HistoryResult SqlStore::readPage(const Room &room, const HistoryQuery &asked)
     return result;
 }
 
+bool SqlStore::ping()
+{
+    if (!m_sql.ensureConnected())
+        return false;
+    QSqlQuery probe(m_sql.db());
+    if (probe.exec(u"SELECT 1"_s))
+        return true;
+    m_sql.markBroken();
+    return m_sql.ensureConnected(); // a connection that broke since: reopened if it can be
+}
+
+bool SqlStore::announceEvents(const QList<ChatMessage> &)
+{
+    return true;
+}
+
+bool SqlStore::announceRevoked(const QList<QByteArray> &)
+{
+    return true;
+}
+
 QList<AppendResult> SqlStore::appendBatch(const QList<AppendRequest> &batch)
 {
     QList<AppendResult> results(batch.size());
@@ -322,6 +343,15 @@ QList<AppendResult> SqlStore::appendBatch(const QList<AppendRequest> &batch)
     QHash<qint64, qint64> lastSeqs;
     if (!failed && !events.isEmpty())
         failed = !m_writer->write(events, results, &lastSeqs);
+    if (!failed) {
+        QList<ChatMessage> committed;
+        for (const NewEvent &event : std::as_const(events)) {
+            const AppendResult &r = results.at(event.index);
+            if (r.status == StoreStatus::Ok && !r.duplicate)
+                committed.append(r.message);
+        }
+        failed = !committed.isEmpty() && !announceEvents(committed);
+    }
     if (failed || !m_sql.commit()) {
         qCWarning(lcStore) << "batch of" << batch.size() << "not stored:"
                            << (failed ? u"a statement failed"_s : m_sql.db().lastError().text());

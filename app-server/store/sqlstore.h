@@ -46,6 +46,7 @@ public:
     HistoryResult history(const HistoryQuery &query) override;
     HistoryResult eventsAfter(const QString &room, qint64 after, int limit) override;
     QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
+    bool ping() override;
 
 protected:
     // soleWriter: only this process writes the database (SQLite under its lock file), so the
@@ -60,6 +61,12 @@ protected:
     bool prepareSchema(const Migrations::Engine &engine, QString *error);
     // A reader's open: the epoch of a database a writer prepared.
     bool loadEpoch(QString *error);
+
+    // Inside the transaction that stores them, before its commit, so that other servers of the
+    // same database hear of exactly what committed: the new events (in commit order) and the
+    // tokens deleted. false fails the transaction. Nothing to tell with one server (SQLite).
+    virtual bool announceEvents(const QList<ChatMessage> &committed);
+    virtual bool announceRevoked(const QList<QByteArray> &digests);
 
 private:
     struct Room

@@ -117,7 +117,8 @@ bool SqlStore::deleteToken(const QByteArray &tokenHash)
     QSqlQuery q(m_sql.db());
     q.prepare(u"DELETE FROM tokens WHERE hash = ?"_s);
     q.addBindValue(tokenHash);
-    return m_sql.exec(q);
+    // Told even when no row went (a second logout): the other servers may still cache it.
+    return m_sql.exec(q) && announceRevoked({tokenHash});
 }
 
 StoreStatus SqlStore::setPassword(qint64 userId, const QByteArray &passwordHash,
@@ -151,7 +152,8 @@ StoreStatus SqlStore::updateActiveUser(qint64 userId, const QString &column, con
         return StoreStatus::UserNotFound;
     }
     q.finish();
-    if (!revokeTokens(userId, keepTokenHash, revoked) || !m_sql.commit()) {
+    if (!revokeTokens(userId, keepTokenHash, revoked)
+        || (!revoked->isEmpty() && !announceRevoked(*revoked)) || !m_sql.commit()) {
         m_sql.rollback();
         revoked->clear();
         return StoreStatus::Error;

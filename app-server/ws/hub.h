@@ -40,6 +40,7 @@ public:
     // a cap on queued output was passed.
     void dropSlowest(qint64 userId, const char *cap);
     qsizetype sessionCount() const { return m_sessions.size(); }
+    QStringList rooms() const { return m_rooms.keys(); } // with a subscriber here
 
 signals:
     void sessionCountChanged(qsizetype count);

@@ -122,6 +122,29 @@ QString PostgresServer::url(const QString &database) const
     return u"postgresql://%1@/%2?host=%3&port=%4"_s.arg(user(), database, socketDir()).arg(port());
 }
 
+std::optional<QStringList> PostgresServer::query(const QString &sql)
+{
+    const QString connection = u"pg-harness-"_s + QUuid::createUuid().toString(QUuid::Id128);
+    std::optional<QStringList> rows;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connection);
+        db.setHostName(socketDir());
+        db.setPort(port());
+        db.setUserName(user());
+        db.setDatabaseName(u"postgres"_s);
+        QSqlQuery q(db);
+        if (db.open() && q.exec(sql)) {
+            rows.emplace();
+            while (q.next())
+                rows->append(q.value(0).toString());
+        } else {
+            qWarning() << "harness query failed:" << sql << db.lastError().text() << q.lastError().text();
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return rows;
+}
+
 bool PostgresServer::createDatabase(const QString &name)
 {
     const QString connection = u"pg-harness-"_s + QUuid::createUuid().toString(QUuid::Id128);

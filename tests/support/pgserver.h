@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QStringList>
 #include <QString>
 #include <QTemporaryDir>
+
+#include <optional>
 
 // A PostgreSQL server of the test's own: initdb into a temporary directory, pg_ctl start with a
 // unix socket in that directory and no TCP listener, stopped and deleted at the end. Never a
@@ -28,6 +31,8 @@ public:
     // postgresql://chat@/DB?host=<socket dir> style for chat-server --db
     QString url(const QString &database) const;
     bool createDatabase(const QString &name); // through QPSQL, as the harness' superuser
+    // One statement as the superuser on the postgres database; the first column of each row.
+    std::optional<QStringList> query(const QString &sql);
     QString log() const;
 
 private:

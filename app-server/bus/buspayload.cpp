@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+#include "buspayload.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+
+using namespace Qt::StringLiterals;
+
+namespace BusPayload {
+namespace {
+
+QByteArray render(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// Splits items over as few payloads as fit (an item alone always fits: room names and digests
+// are short).
+QList<QByteArray> chunked(const QString &node, const QString &key, const QJsonArray &items)
+{
+    QList<QByteArray> out;
+    const qsizetype overhead = render({{"node"_L1, node}, {key, QJsonArray()}}).size();
+    QJsonArray chunk;
+    qsizetype bytes = overhead;
+    for (const QJsonValue &item : items) {
+        const qsizetype size = QJsonDocument(QJsonArray{item}).toJson(QJsonDocument::Compact).size() - 1;
+        if (!chunk.isEmpty() && bytes + size > kMaxBytes) {
+            out.append(render({{"node"_L1, node}, {key, chunk}}));
+            chunk = {};
+            bytes = overhead;
+        }
+        chunk.append(item);
+        bytes += size;
+    }
+    if (!chunk.isEmpty())
+        out.append(render({{"node"_L1, node}, {key, chunk}}));
+    return out;
+}
+
+} // namespace
+
+QList<QByteArray> forEvents(const QString &node, const QList<ChatMessage> &committed)
+{
+    if (committed.isEmpty())
+        return {};
+    QJsonArray events;
+    for (const ChatMessage &m : committed)
+        events.append(m.toJson());
+    QByteArray whole = render({{"node"_L1, node}, {"events"_L1, events}});
+    if (whole.size() <= kMaxBytes)
+        return {whole};
+    // Too big to carry: name each room's range; the other nodes read them.
+    QMap<QString, std::pair<qint64, qint64>> ranges;
+    for (const ChatMessage &m : committed) {
+        auto it = ranges.find(m.room);
+        if (it == ranges.end())
+            ranges.insert(m.room, {m.seq, m.seq});
+        else
+            *it = {std::min(it->first, m.seq), std::max(it->second, m.seq)};
+    }
+    QJsonArray items;
+    for (auto it = ranges.cbegin(); it != ranges.cend(); ++it)
+        items.append(QJsonArray{it.key(), it->first, it->second});
+    return chunked(node, u"rooms"_s, items);
+}
+
+QList<QByteArray> forTokens(const QString &node, const QList<QByteArray> &digests)
+{
+    QJsonArray items;
+    for (const QByteArray &d : digests)
+        items.append(QString::fromLatin1(d.toHex()));
+    return chunked(node, u"tokens"_s, items);
+}
+
+std::optional<Notice> parse(const QByteArray &payload, QString *error)
+{
+    auto fail = [error](const QString &why) -> std::optional<Notice> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(payload, &parseError);
+    if (!doc.isObject())
+        return fail(u"not a JSON object: %1"_s.arg(parseError.errorString()));
+    const QJsonObject o = doc.object();
+    Notice notice;
+    notice.node = o.value("node"_L1).toString();
+    if (notice.node.isEmpty())
+        return fail(u"no node"_s);
+    for (const QJsonValue &v : o.value("events"_L1).toArray()) {
+        QString why;
+        auto event = ChatMessage::fromJson(v.toObject(), &why);
+        if (!event)
+            return fail(u"an event: %1"_s.arg(why));
+        notice.events.append(std::move(*event));
+    }
+    for (const QJsonValue &v : o.value("rooms"_L1).toArray()) {
+        const QJsonArray r = v.toArray();
+        RoomRange range{r.at(0).toString(), r.at(1).toInteger(), r.at(2).toInteger()};
+        if (r.size() != 3 || range.room.isEmpty() || range.first < 1 || range.last < range.first)
+            return fail(u"a room range"_s);
+        notice.ranges.append(range);
+    }
+    for (const QJsonValue &v : o.value("tokens"_L1).toArray()) {
+        const QByteArray digest = QByteArray::fromHex(v.toString().toLatin1());
+        if (digest.isEmpty())
+            return fail(u"a token"_s);
+        notice.tokens.append(digest);
+    }
+    return notice;
+}
+
+} // namespace BusPayload

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#include "postgresbus.h"
+
+#include "buslistener.h"
+#include "threadhandoff.h"
+
+using namespace Qt::StringLiterals;
+
+PostgresBus::PostgresBus(const DatabaseUrl &url, const QString &passwordFile, const QString &node,
+                         QObject *parent)
+    : MessageBus(parent), m_node(node)
+{
+    m_thread.setObjectName(u"chat-bus"_s);
+    // Called on the bus thread, which stops before this object goes; what they post to it is
+    // dropped by Qt if it is gone by then.
+    BusListener::Handlers handlers;
+    handlers.notice = [this](BusPayload::Notice notice) {
+        ThreadHandOff::post(this, [this, notice = std::move(notice)] { onNotice(notice); });
+    };
+    handlers.listening = [this](bool listening) {
+        ThreadHandOff::post(this, [this, listening] { onListening(listening); });
+    };
+    m_listener = new BusListener(url, passwordFile, node, std::move(handlers));
+    m_listener->moveToThread(&m_thread);
+}
+
+PostgresBus::~PostgresBus()
+{
+    if (m_thread.isRunning()) {
+        // Its connection is closed on the thread that opened it.
+        ThreadHandOff::run(m_listener, [this] { delete m_listener; });
+        m_thread.quit();
+        m_thread.wait();
+    } else {
+        delete m_listener;
+    }
+}
+
+void PostgresBus::start()
+{
+    m_thread.start();
+    ThreadHandOff::post(m_listener, [listener = m_listener] { listener->start(); });
+}
+
+void PostgresBus::onNotice(const BusPayload::Notice &notice)
+{
+    if (!notice.events.isEmpty())
+        emit received(notice.events);
+    for (const BusPayload::RoomRange &r : notice.ranges)
+        emit announced(r.room, r.first, r.last);
+    if (!notice.tokens.isEmpty())
+        emit tokensRevoked(notice.tokens);
+}
+
+void PostgresBus::onListening(bool listening)
+{
+    if (m_listening == listening)
+        return;
+    m_listening = listening;
+    emit listeningChanged(listening);
+}

@@ -132,6 +132,61 @@ private slots:
         m_requests.takeFirst().done(range(u"a"_s, 2, 3));
         QCOMPARE(seqs(out, u"a"_s), (QList<qint64>{1, 2, 3}));
     }
+
+    void anAnnouncedRangeIsReadAndPassedOn()
+    {
+        Sequencer seq(recordingFetch());
+        QSignalSpy out(&seq, &Sequencer::ordered);
+        seq.announce(u"a"_s, 4, 6); // another server's commit, too big to carry
+        QCOMPARE(m_requests.size(), 1);
+        QCOMPARE(m_requests[0].after, 3); // a room first seen starts at the announced range
+        seq.announce(u"a"_s, 7, 1200);    // while that read is out: read on later
+        QCOMPARE(m_requests.size(), 1);
+        m_requests.takeFirst().done(range(u"a"_s, 4, 503)); // one page
+        QCOMPARE(m_requests.size(), 1);
+        QCOMPARE(m_requests[0].after, 503);
+        m_requests.takeFirst().done(range(u"a"_s, 504, 1200));
+        QVERIFY(m_requests.isEmpty()); // up to the announced end: no read more
+        QCOMPARE(seqs(out, u"a"_s).size(), 1197);
+        QCOMPARE(seqs(out, u"a"_s).first(), 4);
+        QCOMPARE(seqs(out, u"a"_s).last(), 1200);
+        seq.announce(u"a"_s, 10, 12); // passed on already (carried events came first): nothing
+        QVERIFY(m_requests.isEmpty());
+        seq.accept({event(u"a"_s, 1201)});
+        QCOMPARE(seqs(out, u"a"_s).last(), 1201);
+    }
+
+    void resyncReadsEveryRoomOnUntilNothingIsNew()
+    {
+        Sequencer seq(recordingFetch());
+        QList<QString> newestAsked;
+        seq.setFetchNewest([&newestAsked](const QString &room, Sequencer::Done done) {
+            newestAsked.append(room);
+            done(QList<ChatMessage>{event(room, 9)});
+        });
+        QSignalSpy out(&seq, &Sequencer::ordered);
+        seq.accept(range(u"a"_s, 1, 2) + range(u"b"_s, 1, 1));
+        seq.resync({u"a"_s, u"c"_s}); // c: subscribers here, no event seen yet
+        QCOMPARE(m_requests.size(), 2);
+        QCOMPARE(newestAsked, QList<QString>{u"c"_s});
+        QCOMPARE(seqs(out, u"c"_s), QList<qint64>{9}); // its subscribers see the jump themselves
+        for (Request &r : m_requests) {
+            if (r.room == u"a"_s) {
+                QCOMPARE(r.after, 2);
+                r.done(range(u"a"_s, 3, 4)); // missed while the bus was down
+            } else {
+                QCOMPARE(r.after, 1);
+                r.done(QList<ChatMessage>{}); // nothing missed
+            }
+        }
+        m_requests.removeIf([](const Request &r) { return r.after <= 2; });
+        QCOMPARE(m_requests.size(), 1); // a read something: it reads on once more
+        QCOMPARE(m_requests[0].after, 4);
+        m_requests.takeFirst().done(QList<ChatMessage>{});
+        QVERIFY(m_requests.isEmpty());
+        QCOMPARE(seqs(out, u"a"_s), (QList<qint64>{1, 2, 3, 4}));
+        QVERIFY(!seq.isFilling(u"a"_s) && !seq.isFilling(u"b"_s));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSequencer)

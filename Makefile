@@ -29,11 +29,17 @@ package: build
 	cd $(BUILD_DIR) && cpack -G DEB
 
 # The chaos test at length: 50 clients, 3 rooms, a server SIGKILL every 3 s, for 2 minutes.
+# With NODES=N: N servers on one PostgreSQL behind HAProxy, one of them killed in turn.
 CHAOS_SECONDS ?= 120
 CHAOS_CLIENTS ?= 50
+NODES ?=
 chaos: build
+	@scripts/install-deps.sh test
 	CHAT_CHAOS_SECONDS=$(CHAOS_SECONDS) CHAT_CHAOS_CLIENTS=$(CHAOS_CLIENTS) QT_NO_GLIB=1 \
-		$(BUILD_DIR)/tests/tst_chaos -maxwarnings 0 | grep -E "chaos:|PASS|FAIL|Totals|Loc"
+	$(if $(NODES),CHAT_CHAOS_NODES=$(NODES) CHAT_TEST_BACKEND=postgresql) \
+		$(BUILD_DIR)/tests/tst_chaos -maxwarnings 0 \
+		$(if $(NODES),exactlyOnceAcrossNodesBehindABalancer,exactlyOnceThroughKillsAndDrops) \
+		| grep -E "chaos:|PASS|FAIL|Totals|Loc"
 
 # Benchmarks (docs/performance.md): chat-server and, side by side, the reference Node ws peer from
 # the team toolbox (../shared/peers, copied and npm-installed into the build directory).

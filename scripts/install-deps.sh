@@ -16,7 +16,7 @@ packages=(
 # Node.js when there is none) for make bench; `package` the tools cpack needs for make package.
 for group in "$@"; do
   case "$group" in
-    test) packages+=(postgresql-15 libqt6sql6-psql dpkg-dev file) ;;
+    test) packages+=(postgresql-15 libqt6sql6-psql dpkg-dev file haproxy) ;;
     fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
     package) packages+=(dpkg-dev file) ;;
     bench) packages+=(wrk); command -v npm >/dev/null 2>&1 || packages+=(nodejs npm) ;;

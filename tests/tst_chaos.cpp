@@ -6,10 +6,15 @@
 // have no gaps, no client saw a message twice, after the final resume every client has them all,
 // and nothing was stored that no client sent.
 //
-// make test runs a short version; `make chaos` a long one (CHAT_CHAOS_SECONDS, CHAT_CHAOS_CLIENTS).
+// The same with several servers on one PostgreSQL behind HAProxy, one of them killed in turn.
+//
+// make test runs a short version; `make chaos` a long one (CHAT_CHAOS_SECONDS, CHAT_CHAOS_CLIENTS),
+// `make chaos NODES=3` the multi-node one (CHAT_CHAOS_NODES).
 #include "apitypes.h"
+#include "balancer.h"
 #include "httpclient.h"
 #include "protocol.h"
+#include "testdatabase.h"
 #include "testserver.h"
 #include "wsclient.h"
 
@@ -196,23 +201,23 @@ class TestChaos : public QObject
 {
     Q_OBJECT
 
-private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+private:
+    // Where the clients connect, and what one "kill" is.
+    struct Target
+    {
+        QUrl http;
+        QUrl ws;
+        std::function<bool()> kill; // SIGKILL and restart; false when the restart failed
+    };
 
-    void exactlyOnceThroughKillsAndDrops()
+    void runChaos(const Target &target)
     {
         const int seconds = envInt("CHAT_CHAOS_SECONDS", 12);
         const int clientCount = envInt("CHAT_CHAOS_CLIENTS", 20);
         const int killEveryMs = envInt("CHAT_CHAOS_KILL_EVERY_MS", 3000);
         const QStringList rooms{u"general"_s, u"ops"_s, u"random"_s};
 
-        QTemporaryDir dir;
-        ServerProcess server(dir.filePath(u"chat.db"_s));
-        server.setPort(ServerProcess::freePort());
-        server.setEnv(u"CHAT_SEND_RATE"_s, u"1000"_s);
-        server.setEnv(u"CHAT_SEND_BURST"_s, u"1000"_s);
-        QVERIFY(server.start());
-        HttpClient http(server.http());
+        HttpClient http(target.http);
 
         std::vector<std::unique_ptr<ChaosClient>> clients;
         QString anyToken;
@@ -227,7 +232,7 @@ private slots:
                     QCOMPARE(http.post(u"/api/v2/rooms/%1/join"_s.arg(room), {}, token).status, 204);
             }
             anyToken = token;
-            clients.push_back(std::make_unique<ChaosClient>(name, token, rooms, server.ws()));
+            clients.push_back(std::make_unique<ChaosClient>(name, token, rooms, target.ws));
         }
         for (auto &c : clients)
             c->start();
@@ -236,10 +241,10 @@ private slots:
         int kills = 0;
         int drops = 0;
         QTimer killer;
+        bool restarted = true;
         connect(&killer, &QTimer::timeout, this, [&] {
-            server.kill();
             ++kills;
-            QVERIFY(server.start()); // same database, same port
+            restarted = target.kill() && restarted;
         });
         QTimer dropper;
         connect(&dropper, &QTimer::timeout, this, [&] {
@@ -316,11 +321,63 @@ private slots:
         for (const QString &v : violations.mid(0, 20))
             qWarning().noquote() << v;
         QVERIFY(kills >= 2);
+        QVERIFY(restarted);
         QCOMPARE(acked, sent);
         QCOMPARE(byClientId.size(), sent);
         QCOMPARE(lost, 0);
         QCOMPARE(unknown, 0);
         QVERIFY(violations.isEmpty());
+    }
+
+    static std::unique_ptr<ServerProcess> node(const QString &dbPath)
+    {
+        auto server = std::make_unique<ServerProcess>(dbPath);
+        server->setPort(ServerProcess::freePort()); // a restart keeps it: the balancer names it
+        server->setEnv(u"CHAT_SEND_RATE"_s, u"1000"_s);
+        server->setEnv(u"CHAT_SEND_BURST"_s, u"1000"_s);
+        return server;
+    }
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void exactlyOnceThroughKillsAndDrops()
+    {
+        QTemporaryDir dir;
+        auto server = node(dir.filePath(u"chat.db"_s));
+        QVERIFY(server->start());
+        runChaos({server->http(), server->ws(), [&server] {
+                      server->kill();
+                      return server->start(); // same database, same port
+                  }});
+    }
+
+    // Several servers on one PostgreSQL behind HAProxy: one of them SIGKILLed in turn (and
+    // restarted) while the others carry on; clients of the killed one reconnect through the
+    // balancer to another and resume. `make chaos NODES=3` runs it at length.
+    void exactlyOnceAcrossNodesBehindABalancer()
+    {
+        if (!TestDatabase::isPostgreSql())
+            QSKIP("several servers share a PostgreSQL database: the _postgresql variant runs it");
+        const int count = envInt("CHAT_CHAOS_NODES", 3);
+        QTemporaryDir dir;
+        std::vector<std::unique_ptr<ServerProcess>> nodes;
+        QList<quint16> ports;
+        for (int i = 0; i < count; ++i) {
+            nodes.push_back(node(dir.filePath(u"chat.db"_s)));
+            QVERIFY(nodes.back()->start());
+            ports.append(quint16(nodes.back()->http().port()));
+        }
+        Balancer balancer(ports);
+        QVERIFY(balancer.start());
+        HttpClient probe(balancer.http());
+        QTRY_COMPARE_WITH_TIMEOUT(probe.get(u"/readyz"_s).status, 200, 15000);
+        int next = 0;
+        runChaos({balancer.http(), balancer.ws(), [&] {
+                      ServerProcess &victim = *nodes.at(size_t(next++ % count));
+                      victim.kill();
+                      return victim.start();
+                  }});
     }
 };
 

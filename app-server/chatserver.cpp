@@ -45,8 +45,11 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
 {
     const DatabaseUrl database = m_config.resolvedDatabase();
     // Servers sharing a database tell their notifications apart by this name.
-    m_node = u"%1-%2"_s.arg(QSysInfo::machineHostName(),
-                            QUuid::createUuid().toString(QUuid::Id128).left(8));
+    m_node = !m_config.nodeName.isEmpty()
+            ? m_config.nodeName
+            : u"%1-%2"_s.arg(QSysInfo::machineHostName(),
+                             QUuid::createUuid().toString(QUuid::Id128).left(8));
+    m_metrics = std::make_unique<Metrics>(m_node);
     auto makeStore = [&](StoreRole role) -> std::unique_ptr<ChatStore> {
         if (database.isPostgreSql()) {
             auto store = std::make_unique<PostgresStore>(database, m_config.dbPasswordFile, role);
@@ -75,7 +78,8 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
                   m_registrations.get(), m_roomCreations.get(),
                   [this](QObject *context, ServerServices::ReadyCallback done) {
                       checkReady(context, std::move(done));
-                  }};
+                  },
+                  m_metrics.get()};
     m_api = new HttpApi(m_services, this);
     m_http = new QHttpServer(this);
     // Commit -> bus -> sequencer -> hub. The sequencer repairs what a bus can lose from the
@@ -117,6 +121,7 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     connect(m_bus, &MessageBus::received, m_sequencer, &Sequencer::accept);
     connect(m_sequencer, &Sequencer::ordered, m_hub, &Hub::broadcast);
     connect(m_sequencer, &Sequencer::ordered, m_api, &HttpApi::roomsChanged);
+    registerMetrics();
     if (m_pgBus) {
         connect(m_pgBus, &PostgresBus::announced, m_sequencer, &Sequencer::announce);
         connect(m_pgBus, &PostgresBus::tokensRevoked, m_auth, &AuthService::revokedElsewhere);
@@ -136,6 +141,8 @@ ChatServer::~ChatServer()
     m_http = nullptr;
     delete m_hub;
     m_hub = nullptr;
+    delete m_api; // it counts into m_metrics, which goes before the children
+    m_api = nullptr;
 }
 
 bool ChatServer::start(QString *error)
@@ -264,6 +271,38 @@ bool ChatServer::loadTls(const ServerConfig &config, QSslConfiguration *tls, QSt
 quint16 ChatServer::port() const
 {
     return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+void ChatServer::registerMetrics()
+{
+    Metrics &m = *m_metrics;
+    m.gauge(u"connections"_s, u"open TCP connections (HTTP and WebSocket)"_s,
+            [this] { return m_tcp ? m_tcp->openConnections() : 0; });
+    m.gauge(u"websockets"_s, u"open WebSocket sessions"_s, [this] { return double(m_hub->sessionCount()); });
+    m.gauge(u"subscriptions"_s, u"room subscriptions of the open WebSocket sessions"_s,
+            [this] { return double(m_hub->subscriptionCount()); });
+    m.counterOf(u"events_handed_out_total"_s, u"events handed to subscribed sessions"_s,
+                [this] { return double(m_hub->eventsHandedOut()); });
+    quint64 &stored = m.counter(u"events_stored_total"_s, u"events this server committed"_s);
+    connect(m_store.get(), &StoreService::messagesCommitted, this,
+            [&stored](const QList<ChatMessage> &events) { stored += quint64(events.size()); });
+    Metrics::Histogram &batch = m.histogram(u"commit_batch_requests"_s,
+                                            u"requests stored per group commit"_s, Metrics::sizeBounds());
+    Metrics::Histogram &commit = m.histogram(u"commit_seconds"_s, u"time a group commit took"_s,
+                                             Metrics::latencyBounds());
+    connect(m_store.get(), &StoreService::groupWritten, this, [&batch, &commit](int requests, qint64 us) {
+        batch.observe(requests);
+        commit.observe(double(us) / 1e6);
+    });
+    if (m_pgBus) {
+        m.gauge(u"bus_listening"_s, u"1 while this server hears the others of its database"_s,
+                [this] { return m_pgBus->isListening() ? 1.0 : 0.0; });
+        m_pgBus->count(&m.counter(u"bus_notifications_total"_s,
+                                  u"notifications heard from the other servers"_s),
+                       &m.histogram(u"bus_lag_seconds"_s,
+                                    u"from another server's commit to its events being heard here"_s,
+                                    Metrics::latencyBounds()));
+    }
 }
 
 void ChatServer::checkReady(QObject *context, ServerServices::ReadyCallback done)

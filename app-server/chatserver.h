@@ -18,6 +18,7 @@ class HttpApi;
 class Hub;
 class RoomService;
 class MessageBus;
+class Metrics;
 class PostgresBus;
 class OutputLedger;
 class Sequencer;
@@ -51,9 +52,11 @@ private:
     bool openDatabase(QString *error);
     // /readyz: the database answers and, with several servers, the bus listens.
     void checkReady(QObject *context, ServerServices::ReadyCallback done);
+    void registerMetrics();
     void onNewWebSocketConnections();
 
     ServerConfig m_config;
+    std::unique_ptr<Metrics> m_metrics; // before everything that counts into it
     std::unique_ptr<StoreService> m_store;  // writes, and every read but catch-up
     std::unique_ptr<StoreService> m_reader; // catch-up reads, beside the writer
     CatchUpQueue *m_catchUp = nullptr;

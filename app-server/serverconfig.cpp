@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -96,6 +97,16 @@ const QList<Key> &allKeys()
          [](ServerConfig &c, const QString &v) { c.logRules = v; return true; }},
         {"open_registration", "on or off",
          [](ServerConfig &c, const QString &v) { return setBool(&c.openRegistration, v); }},
+        {"metrics_remote", "on or off",
+         [](ServerConfig &c, const QString &v) { return setBool(&c.metricsRemote, v); }},
+        {"node_name", "1 to 64 of A-Z a-z 0-9 . _ -",
+         [](ServerConfig &c, const QString &v) {
+             static const QRegularExpression plain(u"^[A-Za-z0-9._-]{1,64}$"_s);
+             if (!plain.match(v.trimmed()).hasMatch())
+                 return false;
+             c.nodeName = v.trimmed();
+             return true;
+         }},
         {"max_body_bytes", "an integer from 1 to 1048576",
          [](ServerConfig &c, const QString &v) { return setInt(&c.maxBodyBytes, v, 1, 1 << 20); }},
         {"max_http_body_bytes", "an integer from 1024 to 67108864",

@@ -23,6 +23,8 @@ struct ServerConfig
     QString dbPasswordFile;         // PostgreSQL password, first line
     QString logRules;               // QLoggingCategory filter rules, ';'-separated
     bool openRegistration = true;
+    bool metricsRemote = false;     // GET /metrics from other hosts (else loopback only)
+    QString nodeName;               // this server among those of one database; empty: host-random
     int maxBodyBytes = 4096;        // message body, UTF-8 bytes
     int maxHttpBodyBytes = 64 * 1024;
     int maxHttpHeaderBytes = 16 * 1024;

@@ -8,6 +8,7 @@
 #include <functional>
 
 class AuthService;
+class Metrics;
 class Hub;
 class OutputLedger;
 class RoomService;
@@ -30,4 +31,5 @@ struct ServerServices
     // /readyz: whether this server can serve now, and if not why; answered on the main thread.
     using ReadyCallback = std::function<void(bool ready, const QString &reason)>;
     std::function<void(QObject *context, ReadyCallback done)> checkReady;
+    Metrics *metrics = nullptr;
 };

@@ -9,6 +9,7 @@
 #include "testserver.h"
 #include "wsclient.h"
 
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -101,6 +102,11 @@ private slots:
             QCOMPARE(seqsOf(ws->messages(u"general"_s)), range(1, kSmall + kBig));
             QCOMPARE(ws->messages(u"general"_s).last().body, QString(4000, QChar(u'a' + kBig - 1)));
         }
+        // B counted what it heard, and how late.
+        const QByteArray metrics = HttpClient(node(1).http()).get(u"/metrics"_s).body;
+        QVERIFY(metrics.contains("chat_bus_listening{node="));
+        static const QRegularExpression heard(u"chat_bus_lag_seconds_count\\{node=\"[^\"]+\"\\} (\\d+)"_s);
+        QVERIFY(heard.match(QString::fromUtf8(metrics)).captured(1).toInt() >= 1); // (ranges: not)
         // And the other way round: what B commits reaches A's subscriber.
         onB.sendMessage(u"general"_s, u"from-b"_s, u"hello from B"_s);
         QVERIFY(sender.waitForMessages(u"general"_s, kSmall + kBig + 1));

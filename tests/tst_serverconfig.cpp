@@ -207,8 +207,9 @@ private slots:
         QCOMPARE(c->tokenTtlDays, d.tokenTtlDays);
         QCOMPARE(c->openRegistration, d.openRegistration);
         QCOMPARE(c->dbPath, u"/var/lib/chat-server/chat.db"_s); // the service's
-        // all but db_password_file, log_rules, tls_*
-        QCOMPARE(layer->size(), ServerConfig::keys().size() - 4);
+        QCOMPARE(c->metricsRemote, d.metricsRemote);
+        // all but db_password_file, log_rules, tls_*, node_name (no default to show)
+        QCOMPARE(layer->size(), ServerConfig::keys().size() - 5);
     }
 
     void environmentUsesEveryKey()

@@ -4,6 +4,8 @@
 #include "buslistener.h"
 #include "threadhandoff.h"
 
+#include <QDateTime>
+
 using namespace Qt::StringLiterals;
 
 PostgresBus::PostgresBus(const DatabaseUrl &url, const QString &passwordFile, const QString &node,
@@ -44,6 +46,13 @@ void PostgresBus::start()
 
 void PostgresBus::onNotice(const BusPayload::Notice &notice)
 {
+    if (m_notifications)
+        ++*m_notifications;
+    if (m_lag && !notice.events.isEmpty()) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (const ChatMessage &m : notice.events)
+            m_lag->observe(double(std::max<qint64>(0, now - m.ts.toMSecsSinceEpoch())) / 1000.0);
+    }
     if (!notice.events.isEmpty())
         emit received(notice.events);
     for (const BusPayload::RoomRange &r : notice.ranges)

@@ -4,6 +4,7 @@
 #include "messagebus.h"
 
 #include "buspayload.h"
+#include "metrics.h"
 #include "store/databaseurl.h"
 
 #include <QThread>
@@ -29,6 +30,13 @@ public:
     const QString &node() const { return m_node; }
 
     void publish(const QList<ChatMessage> &committed) override { emit received(committed); }
+    // Metrics of what is heard: notifications, and how long after their commit began the
+    // events carried in them arrived here.
+    void count(quint64 *notifications, Metrics::Histogram *lagSeconds)
+    {
+        m_notifications = notifications;
+        m_lag = lagSeconds;
+    }
 
 signals:
     // Another server committed seqs first..last of room; the events did not fit a payload.
@@ -44,4 +52,6 @@ private:
     QThread m_thread;
     BusListener *m_listener = nullptr; // lives on m_thread
     bool m_listening = false;
+    quint64 *m_notifications = nullptr;
+    Metrics::Histogram *m_lag = nullptr;
 };

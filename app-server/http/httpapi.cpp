@@ -9,9 +9,11 @@
 #include "serverconfig.h"
 #include "validation.h"
 
+#include <QElapsedTimer>
 #include <QHttpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QUrlQuery>
 
 #include <variant>
@@ -48,6 +50,10 @@ const T *parsedOrReply(const std::variant<T, ApiError> &parsed, HttpReply &reply
 HttpApi::HttpApi(const ServerServices &services, QObject *parent)
     : QObject(parent), m_services(services)
 {
+    m_historyRequests = &services.metrics->counter(u"history_requests_total"_s,
+                                                   u"GET .../events requests answered"_s);
+    m_historySeconds = &services.metrics->histogram(
+            u"history_seconds"_s, u"time to answer a history request"_s, Metrics::latencyBounds());
 }
 
 void HttpApi::roomsChanged(const QList<ChatMessage> &events)
@@ -82,6 +88,7 @@ void HttpApi::registerRoutes(QHttpServer &server)
         return QHttpServerResponse(QJsonObject{{"status"_L1, "ok"_L1}});
     });
     server.route(u"/readyz"_s, Method::Get, bind(&HttpApi::ready));
+    server.route(u"/metrics"_s, Method::Get, bind(&HttpApi::metrics));
     server.route(u"/api/v2/register"_s, Method::Post, bind(&HttpApi::registerUser));
     server.route(u"/api/v2/login"_s, Method::Post, bind(&HttpApi::login));
     server.route(u"/api/v2/logout"_s, Method::Post, bind(&HttpApi::logout));
@@ -241,6 +248,20 @@ void HttpApi::ready(const QHttpServerRequest &, const HttpReplyPtr &reply)
     });
 }
 
+void HttpApi::metrics(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    // Loopback only by default; a request that came through a proxy (on this machine, say) is
+    // not local whatever its address.
+    const bool proxied = !request.value("X-Forwarded-For").isEmpty()
+            || !request.value("Forwarded").isEmpty() || !request.value("X-Real-IP").isEmpty();
+    if (!m_services.config->metricsRemote && (proxied || !request.remoteAddress().isLoopback())) {
+        reply->error(ErrorCode::Forbidden,
+                     u"metrics are served to this machine only (metrics_remote=on opens them)"_s);
+        return;
+    }
+    reply->text(m_services.metrics->render(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
 void HttpApi::logout(const QHttpServerRequest &request, const HttpReplyPtr &reply)
 {
     const QString token = AuthService::bearerToken(request.value("Authorization"));
@@ -371,6 +392,15 @@ void HttpApi::invite(const QString &room, const QHttpServerRequest &request,
 void HttpApi::history(const QString &room, const QHttpServerRequest &request,
                       const HttpReplyPtr &reply)
 {
+    QElapsedTimer took;
+    took.start();
+    // (A reply still held when the server goes is sent, as an error, after this object.)
+    reply->onSent([self = QPointer(this), took] {
+        if (!self)
+            return;
+        ++*self->m_historyRequests;
+        self->m_historySeconds->observe(double(took.nsecsElapsed()) / 1e9);
+    });
     withUser(request, reply, [this, reply, parsed = RequestParsing::parseHistoryQuery(room, request.query())](
                                      const AuthUser &user) {
         const HistoryQuery *q = parsedOrReply(parsed, *reply);

@@ -3,6 +3,7 @@
 
 #include "http/httpreply.h"
 #include "http/pagecache.h"
+#include "metrics.h"
 #include "serverservices.h"
 #include "store/chatstore.h"
 
@@ -46,8 +47,11 @@ private:
                  const HttpReplyPtr &reply);
     void postEvent(const QString &room, const QHttpServerRequest &request,
                    const HttpReplyPtr &reply);
+    void metrics(const QHttpServerRequest &request, const HttpReplyPtr &reply);
 
     ServerServices m_services;
     PageCache m_pages;
     quint64 m_pagedReads = 0; // names each paged read: no two requests coalesce
+    quint64 *m_historyRequests = nullptr;           // in m_services.metrics
+    Metrics::Histogram *m_historySeconds = nullptr;
 };

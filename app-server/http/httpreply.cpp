@@ -23,6 +23,8 @@ bool HttpReply::begin()
     if (m_sent)
         return false;
     m_sent = true;
+    if (m_onSent)
+        std::exchange(m_onSent, {})();
     return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
@@ -36,6 +38,13 @@ void HttpReply::json(Status status, const QByteArray &body)
     if (!begin())
         return;
     m_responder.write(body, "application/json", status);
+}
+
+void HttpReply::text(const QByteArray &body, const QByteArray &contentType)
+{
+    if (!begin())
+        return;
+    m_responder.write(body, contentType, Status::Ok);
 }
 
 void HttpReply::error(ErrorCode code, const QString &message)

@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <QTcpSocket>
 
+#include <functional>
 #include <memory>
 
 // A response that may be written later (after a store round trip). Writes nothing if the client
@@ -25,12 +26,15 @@ public:
 
     void json(Status status, const QJsonObject &body);
     void json(Status status, const QByteArray &body); // already serialised
+    void text(const QByteArray &body, const QByteArray &contentType); // 200
     // The status is the code's (errorcode.h); message defaults to the code's own.
     void error(ErrorCode code, const QString &message = {});
     void error(const WireError &error) { this->error(error.code, error.message); }
     // 429 rate_limited with Retry-After (whole seconds, at least 1).
     void rateLimited(const QString &message, qint64 retryAfterMs);
     void noContent();
+    // Called once the answer is written (or found to have no connection left): metrics.
+    void onSent(std::function<void()> sent) { m_onSent = std::move(sent); }
 
 private:
     bool begin();
@@ -38,6 +42,7 @@ private:
     QHttpServerResponder m_responder;
     QPointer<QTcpSocket> m_socket;
     bool m_sent = false;
+    std::function<void()> m_onSent;
 };
 
 using HttpReplyPtr = std::shared_ptr<HttpReply>;

@@ -4,6 +4,8 @@
 #include "logging.h"
 #include "threadhandoff.h"
 
+#include <QElapsedTimer>
+
 // Lives on the store thread and owns the ChatStore there.
 class StoreWorker : public QObject
 {
@@ -65,7 +67,10 @@ private:
         requests.reserve(group.size());
         for (const PendingAppend &p : group)
             requests.append(p.request);
+        QElapsedTimer took;
+        took.start();
         const QList<AppendResult> results = m_store->appendBatch(requests);
+        const qint64 micros = took.nsecsElapsed() / 1000;
         QList<ChatMessage> committed;
         // Callbacks hold main-thread objects: they are moved, never copied, so that the last
         // reference is dropped on the main thread.
@@ -80,10 +85,12 @@ private:
         qCDebug(lcStore) << "committed group of" << group.size();
         // One event per group: acks first, then the broadcast, in commit order.
         StoreService *service = m_service;
-        ThreadHandOff::post(service, [service, callbacks = std::move(callbacks), committed]() mutable {
+        ThreadHandOff::post(service, [service, callbacks = std::move(callbacks), committed,
+                                      requests = int(group.size()), micros]() mutable {
             for (const auto &cb : callbacks)
                 service->deliver(cb);
             callbacks.clear();
+            emit service->groupWritten(requests, micros);
             if (!committed.isEmpty())
                 emit service->messagesCommitted(committed);
         });

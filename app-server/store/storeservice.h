@@ -48,6 +48,8 @@ public:
 signals:
     // New messages (not retries) of one committed transaction, in commit order.
     void messagesCommitted(const QList<ChatMessage> &messages);
+    // After every group commit (committed or not): its requests and the time it took.
+    void groupWritten(int requests, qint64 microseconds);
 
 private:
     friend class StoreWorker;

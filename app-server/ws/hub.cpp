@@ -107,6 +107,14 @@ void Hub::flushPending()
     deliver(std::exchange(m_pending, {}));
 }
 
+qsizetype Hub::subscriptionCount() const
+{
+    qsizetype n = 0;
+    for (const auto &subscribers : m_rooms)
+        n += subscribers.size();
+    return n;
+}
+
 void Hub::deliver(const QList<ChatMessage> &messages)
 {
     for (const ChatMessage &m : messages) {
@@ -114,6 +122,7 @@ void Hub::deliver(const QList<ChatMessage> &messages)
         if (it == m_rooms.cend())
             continue;
         const QString frame = QString::fromUtf8(ServerFrame::eventFrame(m).toJson());
+        m_handedOut += quint64(it->size());
         // deliver() never closes synchronously, so the set cannot change under this loop.
         for (Subscriber *s : *it) {
             if (s->deliver(m.room, m.seq, frame))

@@ -41,6 +41,8 @@ public:
     void dropSlowest(qint64 userId, const char *cap);
     qsizetype sessionCount() const { return m_sessions.size(); }
     QStringList rooms() const { return m_rooms.keys(); } // with a subscriber here
+    qsizetype subscriptionCount() const;
+    quint64 eventsHandedOut() const { return m_handedOut; } // to subscribers, since start
 
 signals:
     void sessionCountChanged(qsizetype count);
@@ -59,6 +61,7 @@ private:
     QTimer m_cork;
     QElapsedTimer m_sinceFlush;
     int m_corkMs;
+    quint64 m_handedOut = 0;
     QTimer m_keepAlive;
     qint64 m_pingIntervalMs;
 };

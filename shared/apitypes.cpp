@@ -36,7 +36,10 @@ std::optional<ApiError> ApiError::fromJson(const QJsonObject &json)
 
 QJsonObject Credentials::toJson() const
 {
-    return {{"username"_L1, username}, {"password"_L1, password}};
+    QJsonObject o{{"username"_L1, username}, {"password"_L1, password}};
+    if (!device.isEmpty())
+        o.insert("device"_L1, device);
+    return o;
 }
 
 std::optional<Credentials> Credentials::fromJson(const QJsonObject &json, QString *error)
@@ -47,6 +50,12 @@ std::optional<Credentials> Credentials::fromJson(const QJsonObject &json, QStrin
         return std::nullopt;
     if (!Validation::isValidUserName(c.username)) {
         fail(error, u"username must match [A-Za-z0-9_.-]{1,32}"_s);
+        return std::nullopt;
+    }
+    if (!JsonFields::readString(json, "device"_L1, &c.device, error, false))
+        return std::nullopt;
+    if (!Validation::isValidDeviceName(c.device)) {
+        fail(error, u"device must be at most 64 characters, without control characters"_s);
         return std::nullopt;
     }
     return c;
@@ -64,6 +73,41 @@ std::optional<AuthResult> AuthResult::fromJson(const QJsonObject &json, QString 
         || !JsonFields::readString(json, "user"_L1, &r.user, error))
         return std::nullopt;
     return r;
+}
+
+QJsonObject SessionInfo::toJson() const
+{
+    QJsonObject o{{"id"_L1, id}, {"device"_L1, device}, {"current"_L1, current},
+                  {"expiresAt"_L1, formatTimestamp(expiresAt)}};
+    if (createdAt.isValid())
+        o.insert("createdAt"_L1, formatTimestamp(createdAt));
+    if (lastUsedAt.isValid())
+        o.insert("lastUsedAt"_L1, formatTimestamp(lastUsedAt));
+    return o;
+}
+
+std::optional<SessionInfo> SessionInfo::fromJson(const QJsonObject &json, QString *error)
+{
+    SessionInfo s;
+    QString expires, created, used;
+    std::optional<bool> current;
+    if (!JsonFields::readString(json, "id"_L1, &s.id, error)
+        || !JsonFields::readString(json, "device"_L1, &s.device, error)
+        || !JsonFields::readString(json, "expiresAt"_L1, &expires, error)
+        || !JsonFields::readString(json, "createdAt"_L1, &created, error, false)
+        || !JsonFields::readString(json, "lastUsedAt"_L1, &used, error, false)
+        || !JsonFields::readBool(json, "current"_L1, &current, error))
+        return std::nullopt;
+    s.expiresAt = parseTimestamp(expires);
+    s.createdAt = created.isEmpty() ? QDateTime() : parseTimestamp(created);
+    s.lastUsedAt = used.isEmpty() ? QDateTime() : parseTimestamp(used);
+    s.current = current.value_or(false);
+    if (!s.expiresAt.isValid() || (!created.isEmpty() && !s.createdAt.isValid())
+        || (!used.isEmpty() && !s.lastUsedAt.isValid())) {
+        fail(error, u"session times must be timestamps"_s);
+        return std::nullopt;
+    }
+    return s;
 }
 
 QJsonObject PasswordChange::toJson() const

@@ -26,6 +26,7 @@ struct Credentials // POST /api/v2/register and /login
 {
     QString username;
     QString password;
+    QString device; // optional: what the user will see in their sessions (up to 64 characters)
 
     QJsonObject toJson() const;
     static std::optional<Credentials> fromJson(const QJsonObject &json, QString *error = nullptr);
@@ -38,6 +39,19 @@ struct AuthResult // 200/201 of register and login
 
     QJsonObject toJson() const;
     static std::optional<AuthResult> fromJson(const QJsonObject &json, QString *error = nullptr);
+};
+
+struct SessionInfo // an element of GET /api/v2/sessions
+{
+    QString id;          // DELETE /api/v2/sessions/{id}
+    QString device;      // "" when unknown
+    QDateTime createdAt; // null when unknown (sessions of an older server)
+    QDateTime lastUsedAt;
+    QDateTime expiresAt;
+    bool current = false; // the session that asked
+
+    QJsonObject toJson() const;
+    static std::optional<SessionInfo> fromJson(const QJsonObject &json, QString *error = nullptr);
 };
 
 struct PasswordChange // POST /api/v2/account/password

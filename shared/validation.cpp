@@ -47,6 +47,17 @@ bool isValidClientId(QStringView id)
     return true;
 }
 
+bool isValidDeviceName(QStringView name)
+{
+    if (name.size() > kMaxDeviceNameLength || !name.isValidUtf16())
+        return false;
+    for (QChar c : name) {
+        if (c.category() == QChar::Other_Control)
+            return false;
+    }
+    return true;
+}
+
 std::optional<ErrorCode> bodyError(QStringView body, int maxBytes)
 {
     if (body.isEmpty())

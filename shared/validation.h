@@ -13,6 +13,7 @@ namespace Validation {
 inline constexpr int kMaxUserNameLength = 32;
 inline constexpr int kMaxRoomNameLength = 64;
 inline constexpr int kMaxClientIdLength = 64;
+inline constexpr int kMaxDeviceNameLength = 64;
 inline constexpr int kDefaultMaxBodyBytes = 4096;
 inline constexpr int kMinPasswordLength = 8;
 inline constexpr int kMaxPasswordBytes = 1024;
@@ -20,6 +21,7 @@ inline constexpr int kMaxPasswordBytes = 1024;
 bool isValidUserName(QStringView name);   // [A-Za-z0-9_.-]{1,32}
 bool isValidRoomName(QStringView name);   // [a-z0-9_-]{1,64}
 bool isValidClientId(QStringView id);     // 1..64 chars, no control characters
+bool isValidDeviceName(QStringView name); // 0..64 chars, no control characters
 
 // A message body: non-empty, well-formed UTF-16 (no lone surrogates), no NUL, and at most
 // maxBytes once encoded as UTF-8. nullopt when valid, else EmptyBody, InvalidBody or BodyTooLong.

@@ -9,6 +9,7 @@
 #include "testserver.h"
 #include "wsclient.h"
 
+#include <QJsonArray>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -206,6 +207,68 @@ private slots:
         QVERIFY(endedUnauthorized(ws)); // without an expiry watch it would stay open for ever
         // And the token cache does not outlive the expiry either.
         QCOMPARE(http.get(u"/api/v2/rooms"_s, token).status, 401);
+    }
+
+    void sessionsAreListedAndOneCanBeEnded()
+    {
+        QTemporaryDir dir;
+        ServerProcess server(dir.filePath(u"chat.db"_s));
+        QVERIFY(server.start());
+        HttpClient http(server.http());
+        QVERIFY(!http.registerUser(u"alice"_s).isEmpty());
+        auto login = [&http](const QString &user, const QString &device) {
+            return http.post(u"/api/v2/login"_s, {{"username"_L1, user},
+                                                  {"password"_L1, HttpClient::password()},
+                                                  {"device"_L1, device}});
+        };
+        const QString laptop = login(u"alice"_s, u"Laptop (chat-client)"_s).json.value("token"_L1).toString();
+        const QString phone = login(u"alice"_s, u"Phone"_s).json.value("token"_L1).toString();
+        QVERIFY(!laptop.isEmpty() && !phone.isEmpty());
+        QCOMPARE(login(u"alice"_s, u"bad\u0007name"_s).status, 400);
+        QCOMPARE(login(u"alice"_s, QString(65, u'x')).status, 400);
+
+        HttpResponse list = http.get(u"/api/v2/sessions"_s, laptop);
+        QCOMPARE(list.status, 200);
+        QList<SessionInfo> sessions;
+        for (const QJsonValue &v : list.json.value("sessions"_L1).toArray()) {
+            QString error;
+            const auto s = SessionInfo::fromJson(v.toObject(), &error);
+            QVERIFY2(s, qPrintable(error));
+            sessions.append(*s);
+        }
+        QCOMPARE(sessions.size(), 3); // the registration's too
+        QString phoneId, laptopId;
+        for (const SessionInfo &s : std::as_const(sessions)) {
+            QCOMPARE(s.id.size(), 32);
+            QVERIFY(s.createdAt.isValid() && s.lastUsedAt.isValid() && s.expiresAt > s.createdAt);
+            QCOMPARE(s.current, s.device == u"Laptop (chat-client)"_s);
+            if (s.device == u"Phone"_s)
+                phoneId = s.id;
+            if (s.current)
+                laptopId = s.id;
+        }
+        QVERIFY(!phoneId.isEmpty() && !laptopId.isEmpty());
+        // The token itself is nowhere in the list.
+        QVERIFY(!list.body.contains(phone.toUtf8()) && !list.body.contains(laptop.toUtf8()));
+
+        WsClient phoneWs(server.ws(), phone);
+        QVERIFY(phoneWs.connectAndHello());
+        QCOMPARE(http.del(u"/api/v2/sessions/"_s + phoneId, laptop).status, 204);
+        QVERIFY(endedUnauthorized(phoneWs));
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, phone).status, 401);
+        QCOMPARE(http.get(u"/api/v2/sessions"_s, laptop).json.value("sessions"_L1).toArray().size(), 2);
+        QCOMPARE(http.del(u"/api/v2/sessions/"_s + phoneId, laptop).status, 404); // gone already
+        QCOMPARE(http.del(u"/api/v2/sessions/not-an-id"_s, laptop).status, 404);
+        // Nobody ends another user's session, nor learns whether it exists.
+        const QString bob = http.registerUser(u"bob"_s);
+        const HttpResponse foreign = http.del(u"/api/v2/sessions/"_s + laptopId, bob);
+        QCOMPARE(foreign.status, 404);
+        QCOMPARE(foreign.errorCode(), u"not_found"_s);
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, laptop).status, 200);
+        QCOMPARE(http.del(u"/api/v2/sessions/"_s + laptopId, {}).status, 401);
+        // Ending the session that asks is signing out.
+        QCOMPARE(http.del(u"/api/v2/sessions/"_s + laptopId, laptop).status, 204);
+        QCOMPARE(http.get(u"/api/v2/rooms"_s, laptop).status, 401);
     }
 };
 

@@ -73,7 +73,7 @@ void AuthService::registerUser(const Credentials &credentials, QObject *context,
     }
     const QString password = credentials.password;
     const bool queued = offThread([password] { return PasswordHasher::hash(password); }, context,
-              [this, name = credentials.username, context, done](const QByteArray &hash) {
+              [this, name = credentials.username, device = credentials.device, context, done](const QByteArray &hash) {
                   if (hash.isEmpty()) {
                       done({Outcome::Status::Error, {}, {}});
                       return;
@@ -86,14 +86,14 @@ void AuthService::registerUser(const Credentials &credentials, QObject *context,
                               const StoreStatus status = store.createUser(name, hash, &user);
                               return Created{status, user};
                           },
-                          [this, context, done](Created created) {
+                          [this, context, done, device](Created created) {
                               if (created.first == StoreStatus::Conflict) {
                                   done({Outcome::Status::NameTaken, {}, {}});
                               } else if (created.first != StoreStatus::Ok) {
                                   done({Outcome::Status::Error, {}, {}});
                               } else {
-                                  issueToken({created.second.id, created.second.name}, context,
-                                             done);
+                                  issueToken({created.second.id, created.second.name}, device,
+                                             context, done);
                               }
                           });
               });
@@ -107,7 +107,7 @@ void AuthService::login(const Credentials &credentials, QObject *context, Outcom
     const QString password = credentials.password;
     m_store->run<Lookup<UserRecord>>(
             context, [name](ChatStore &store) { return store.findUser(name); },
-            [this, password, context, done](Lookup<UserRecord> user) {
+            [this, password, context, done, device = credentials.device](Lookup<UserRecord> user) {
                 if (user.failed()) { // not "wrong password": the database did not answer
                     done({Outcome::Status::Error, {}, {}});
                     return;
@@ -123,7 +123,7 @@ void AuthService::login(const Credentials &credentials, QObject *context, Outcom
                             return PasswordHasher::verify(stored, password) ? "ok" : "";
                         },
                         context,
-                        [this, user, context, done](const QByteArray &ok) {
+                        [this, user, context, done, device](const QByteArray &ok) {
                             if (!user || ok.isEmpty()) {
                                 done({Outcome::Status::BadCredentials, {}, {}});
                                 return;
@@ -132,22 +132,23 @@ void AuthService::login(const Credentials &credentials, QObject *context, Outcom
                                 done({Outcome::Status::Disabled, {}, {}});
                                 return;
                             }
-                            issueToken({user->id, user->name}, context, done);
+                            issueToken({user->id, user->name}, device, context, done);
                         });
                 if (!queued)
                     done({Outcome::Status::Busy, {}, {}});
             });
 }
 
-void AuthService::issueToken(const AuthUser &user, QObject *context, OutcomeCallback done)
+void AuthService::issueToken(const AuthUser &user, const QString &device, QObject *context,
+                             OutcomeCallback done)
 {
     const QString token = PasswordHasher::newToken();
     const QByteArray digest = PasswordHasher::tokenDigest(token);
     const QDateTime expires = QDateTime::currentDateTimeUtc().addDays(m_tokenTtlDays);
     m_store->run<bool>(
             context,
-            [digest, user, expires](ChatStore &store) {
-                return store.storeToken(digest, user.id, expires);
+            [digest, user, expires, device](ChatStore &store) {
+                return store.storeToken(digest, user.id, expires, device);
             },
             [this, token, digest, user, expires, done](bool stored) {
                 if (!stored) {
@@ -247,7 +248,32 @@ void AuthService::confirmPassword(const AuthUser &user, const QString &password,
             });
 }
 
-void AuthService::revokeWith(TokenChange change, QObject *context, OutcomeCallback done)
+void AuthService::sessions(const AuthUser &user, QObject *context, SessionsCallback done)
+{
+    m_store->run<Lookup<QList<SessionRecord>>>(
+            context,
+            [id = user.id](ChatStore &store) {
+                return store.sessions(id, QDateTime::currentDateTimeUtc());
+            },
+            std::move(done));
+}
+
+void AuthService::revokeSession(const AuthUser &user, const QByteArray &hashPrefix,
+                                QObject *context, OutcomeCallback done)
+{
+    revokeWith(
+            [id = user.id, hashPrefix](ChatStore &store, QList<QByteArray> *revoked) {
+                QByteArray hash;
+                const StoreStatus status = store.revokeSession(id, hashPrefix, &hash);
+                if (status == StoreStatus::Ok)
+                    revoked->append(hash);
+                return status;
+            },
+            context, std::move(done), Outcome::Status::NotFound);
+}
+
+void AuthService::revokeWith(TokenChange change, QObject *context, OutcomeCallback done,
+                             Outcome::Status notFound)
 {
     using Revoked = std::pair<StoreStatus, QList<QByteArray>>;
     m_store->run<Revoked>(
@@ -257,9 +283,9 @@ void AuthService::revokeWith(TokenChange change, QObject *context, OutcomeCallba
                 result.first = change(store, &result.second);
                 return result;
             },
-            [this, done](Revoked result) {
+            [this, done, notFound](Revoked result) {
                 if (result.first != StoreStatus::Ok) {
-                    done({result.first == StoreStatus::UserNotFound ? Outcome::Status::Disabled
+                    done({result.first == StoreStatus::UserNotFound ? notFound
                                                                     : Outcome::Status::Error,
                           {}, {}});
                     return;

@@ -26,7 +26,7 @@ public:
     {
         // WrongPassword: the password given to confirm a change (not a sign-in) is not right.
         // Disabled: the account was deactivated (told only to whoever knows its password).
-        enum class Status { Ok, NameTaken, BadCredentials, WrongPassword, Disabled, Invalid, Busy, Error };
+        enum class Status { Ok, NameTaken, BadCredentials, WrongPassword, Disabled, NotFound, Invalid, Busy, Error };
         Status status = Status::Error;
         QString message; // for Invalid
         AuthResult result;
@@ -52,6 +52,14 @@ public:
     void deactivate(const AuthUser &user, const QString &password, QObject *context,
                     OutcomeCallback done);
 
+    // The user's sessions (tokens not expired), the most recently used first.
+    using SessionsCallback = std::function<void(Lookup<QList<SessionRecord>>)>;
+    void sessions(const AuthUser &user, QObject *context, SessionsCallback done);
+    // Ends the user's session whose token hash starts with hashPrefix: revoked and announced
+    // (its sockets close, on every server). NotFound when the user has no such session.
+    void revokeSession(const AuthUser &user, const QByteArray &hashPrefix, QObject *context,
+                       OutcomeCallback done);
+
     // "Bearer <token>" -> token; empty when the header has another shape.
     static QString bearerToken(const QByteArray &authorizationHeader);
     static QByteArray digestOf(const QString &token); // how tokenRevoked names a token
@@ -70,7 +78,8 @@ private:
         qint64 checkedAtMs = 0;
     };
     void purgeStaleTokens();
-    void issueToken(const AuthUser &user, QObject *context, OutcomeCallback done);
+    void issueToken(const AuthUser &user, const QString &device, QObject *context,
+                    OutcomeCallback done);
     // The user's password checked against password on the pool, then work() there too (empty
     // result = failure); done is told WrongPassword, Disabled or Error, or then(work's result).
     void confirmPassword(const AuthUser &user, const QString &password,
@@ -78,7 +87,9 @@ private:
                          std::function<void(const QByteArray &)> then);
     // A store change that deletes tokens: each revoked one leaves the cache and is announced.
     using TokenChange = std::function<StoreStatus(ChatStore &, QList<QByteArray> *revoked)>;
-    void revokeWith(TokenChange change, QObject *context, OutcomeCallback done);
+    // notFound: what a UserNotFound of the change means to the caller.
+    void revokeWith(TokenChange change, QObject *context, OutcomeCallback done,
+                    Outcome::Status notFound = Outcome::Status::Disabled);
     // Runs work on the thread pool; done(result) runs here if context is still alive. Returns
     // false (and runs nothing) when too many jobs are already waiting.
     bool offThread(std::function<QByteArray()> work, QObject *context,

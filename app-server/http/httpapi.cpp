@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QUrlQuery>
 
 #include <variant>
@@ -94,6 +95,11 @@ void HttpApi::registerRoutes(QHttpServer &server)
     server.route(u"/api/v2/logout"_s, Method::Post, bind(&HttpApi::logout));
     server.route(u"/api/v2/account/password"_s, Method::Post, bind(&HttpApi::changePassword));
     server.route(u"/api/v2/account/deactivate"_s, Method::Post, bind(&HttpApi::deactivate));
+    server.route(u"/api/v2/sessions"_s, Method::Get, bind(&HttpApi::listSessions));
+    server.route(u"/api/v2/sessions/<arg>"_s, Method::Delete,
+                 [this](const QString &id, const QHttpServerRequest &request, QHttpServerResponder &&r) {
+                     endSession(id, request, std::make_shared<HttpReply>(std::move(r)));
+                 });
     server.route(u"/api/v2/rooms"_s, Method::Get, bind(&HttpApi::listRooms));
     server.route(u"/api/v2/rooms"_s, Method::Post, bind(&HttpApi::createRoom));
     server.route(u"/api/v2/rooms/<arg>/join"_s, Method::Post, bindRoom(&HttpApi::joinRoom));
@@ -182,6 +188,9 @@ void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status suc
     case S::Disabled:
         reply.error(ErrorCode::AccountDisabled, u"this account has been deactivated"_s);
         break;
+    case S::NotFound:
+        reply.error(ErrorCode::NotFound, u"no such session"_s);
+        break;
     case S::Invalid:
         reply.error(ErrorCode::InvalidRequest, outcome.message);
         break;
@@ -194,6 +203,17 @@ void replyAuth(HttpReply &reply, const AuthService::Outcome &outcome, Status suc
                     u"could not complete the request"_s);
         break;
     }
+}
+// The device a new session is shown as: what the client named, else its User-Agent.
+Credentials withDevice(Credentials credentials, const QHttpServerRequest &request)
+{
+    if (!credentials.device.isEmpty())
+        return credentials;
+    QString agent = QString::fromUtf8(request.value("User-Agent")).left(Validation::kMaxDeviceNameLength);
+    agent.removeIf([](QChar c) { return c.category() == QChar::Other_Control; });
+    if (Validation::isValidDeviceName(agent))
+        credentials.device = agent.trimmed();
+    return credentials;
 }
 } // namespace
 
@@ -215,7 +235,7 @@ void HttpApi::registerUser(const QHttpServerRequest &request, const HttpReplyPtr
         reply->rateLimited(u"too many accounts created from your address; try again later"_s, retryAfterMs);
         return;
     }
-    m_services.auth->registerUser(*credentials, this,
+    m_services.auth->registerUser(withDevice(*credentials, request), this,
                                   [reply, peer, name = credentials->username](const AuthService::Outcome &outcome) {
                                       logAuth("registration", name, peer, outcome);
                                       replyAuth(*reply, outcome, Status::Created);
@@ -229,7 +249,7 @@ void HttpApi::login(const QHttpServerRequest &request, const HttpReplyPtr &reply
     if (!credentials)
         return;
     const QString peer = request.remoteAddress().toString();
-    m_services.auth->login(*credentials, this,
+    m_services.auth->login(withDevice(*credentials, request), this,
                            [reply, peer, name = credentials->username](const AuthService::Outcome &outcome) {
                                logAuth("login", name, peer, outcome);
                                replyAuth(*reply, outcome, Status::Ok);
@@ -289,6 +309,50 @@ void HttpApi::changePassword(const QHttpServerRequest &request, const HttpReplyP
                                              << outcome.revoked << "other sessions signed out";
                     reply->json(Status::Ok, {{"revokedSessions"_L1, outcome.revoked}});
                 });
+    });
+}
+
+void HttpApi::listSessions(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    const QByteArray current = AuthService::digestOf(AuthService::bearerToken(request.value("Authorization")));
+    withUser(request, reply, [this, reply, current](const AuthUser &user) {
+        m_services.auth->sessions(user, this, [reply, current](const Lookup<QList<SessionRecord>> &found) {
+            if (!found) {
+                reply->error(ErrorCode::Internal);
+                return;
+            }
+            QJsonArray sessions;
+            for (const SessionRecord &s : *found) {
+                // The id names the token without giving it away: a prefix of its digest.
+                const QString id = QString::fromLatin1(s.tokenHash.left(kSessionIdBytes).toHex());
+                sessions.append(SessionInfo{id, s.device, s.createdAt, s.lastUsedAt, s.expiresAt,
+                                            s.tokenHash == current}
+                                        .toJson());
+            }
+            reply->json(Status::Ok, QJsonObject{{"sessions"_L1, sessions}});
+        });
+    });
+}
+
+void HttpApi::endSession(const QString &id, const QHttpServerRequest &request,
+                         const HttpReplyPtr &reply)
+{
+    const QByteArray prefix = QByteArray::fromHex(id.toLatin1());
+    static const QRegularExpression hex(u"^[0-9a-f]{%1}$"_s.arg(kSessionIdBytes * 2));
+    if (!hex.match(id).hasMatch()) {
+        reply->error(ErrorCode::NotFound, u"no such session"_s);
+        return;
+    }
+    withUser(request, reply, [this, reply, prefix](const AuthUser &user) {
+        m_services.auth->revokeSession(user, prefix, this,
+                                       [reply, name = user.name](const AuthService::Outcome &outcome) {
+                                           if (outcome.status != AuthService::Outcome::Status::Ok) {
+                                               replyAuth(*reply, outcome, Status::Ok);
+                                               return;
+                                           }
+                                           qCInfo(lcAuth).noquote() << name << "ended a session";
+                                           reply->noContent();
+                                       });
     });
 }
 

@@ -38,6 +38,9 @@ private:
     void ready(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void changePassword(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void deactivate(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void listSessions(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void endSession(const QString &id, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    static constexpr int kSessionIdBytes = 16; // of the token's SHA-256 digest
     void listRooms(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void createRoom(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void joinRoom(const QString &room, const QHttpServerRequest &request,

@@ -71,6 +71,16 @@ struct AuthUser
     QDateTime expires; // of the token it was found by
 };
 
+// A token as its user sees it: a signed-in device (GET /api/v2/sessions).
+struct SessionRecord
+{
+    QByteArray tokenHash;
+    QString device;       // as the client named it at sign-in ("" unknown)
+    QDateTime createdAt;  // null for tokens older than schema 7 / 6
+    QDateTime lastUsedAt; // to about a minute (the token cache); null as above
+    QDateTime expiresAt;
+};
+
 // An event to append. Its kind's fields are checked by the caller (EventKinds::fieldsError,
 // Validation::bodyError); the store checks what needs the database: relatesTo names a message of
 // the same room that is not deleted, edits and deletes are the message's sender's own, a member
@@ -135,11 +145,17 @@ public:
     // UserNotFound when there is no such user.
     virtual Lookup<UserRecord> findUser(const QString &name) = 0;
 
-    virtual bool storeToken(const QByteArray &tokenHash, qint64 userId,
-                            const QDateTime &expires) = 0;
-    // UserNotFound when the token is unknown or expired.
+    virtual bool storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires,
+                            const QString &device = {}) = 0;
+    // UserNotFound when the token is unknown or expired. Notes the token's use.
     virtual Lookup<AuthUser> userForToken(const QByteArray &tokenHash, const QDateTime &now) = 0;
     virtual bool deleteToken(const QByteArray &tokenHash) = 0;
+    // The user's tokens that have not expired, the most recently used first.
+    virtual Lookup<QList<SessionRecord>> sessions(qint64 userId, const QDateTime &now) = 0;
+    // The user's token whose hash starts with hashPrefix deleted (and announced);
+    // UserNotFound when the user has no such token.
+    virtual StoreStatus revokeSession(qint64 userId, const QByteArray &hashPrefix,
+                                      QByteArray *revoked) = 0;
     // The password replaced and every token of the user but keepTokenHash deleted, in one
     // transaction; *revoked gets the deleted tokens' hashes.
     virtual StoreStatus setPassword(qint64 userId, const QByteArray &passwordHash,

@@ -31,9 +31,12 @@ public:
                            UserRecord *created) override;
     Lookup<UserRecord> findUser(const QString &name) override;
 
-    bool storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires) override;
+    bool storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires,
+                    const QString &device = {}) override;
     Lookup<AuthUser> userForToken(const QByteArray &tokenHash, const QDateTime &now) override;
     bool deleteToken(const QByteArray &tokenHash) override;
+    Lookup<QList<SessionRecord>> sessions(qint64 userId, const QDateTime &now) override;
+    StoreStatus revokeSession(qint64 userId, const QByteArray &hashPrefix, QByteArray *revoked) override;
     StoreStatus setPassword(qint64 userId, const QByteArray &passwordHash,
                             const QByteArray &keepTokenHash, QList<QByteArray> *revoked) override;
     StoreStatus disableUser(qint64 userId, QList<QByteArray> *revoked) override;

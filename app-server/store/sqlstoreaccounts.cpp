@@ -81,16 +81,64 @@ Lookup<UserRecord> SqlStore::findUser(const QString &name)
                                       q.value(2).toByteArray(), q.value(3).toBool()});
 }
 
-bool SqlStore::storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires)
+bool SqlStore::storeToken(const QByteArray &tokenHash, qint64 userId, const QDateTime &expires,
+                          const QString &device)
 {
     if (!m_sql.ensureConnected())
         return false;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QSqlQuery q(m_sql.db());
-    q.prepare(u"INSERT INTO tokens (hash, user_id, expires_at) VALUES (?, ?, ?)"_s);
+    q.prepare(u"INSERT INTO tokens (hash, user_id, expires_at, created_at, last_used_at, device) "
+              "VALUES (?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(tokenHash);
     q.addBindValue(userId);
     q.addBindValue(expires.toMSecsSinceEpoch());
+    q.addBindValue(now);
+    q.addBindValue(now);
+    q.addBindValue(device); // "" binds NULL: unknown
     return m_sql.exec(q);
+}
+
+Lookup<QList<SessionRecord>> SqlStore::sessions(qint64 userId, const QDateTime &now)
+{
+    if (!m_sql.ensureConnected())
+        return {};
+    QSqlQuery q(m_sql.db());
+    q.prepare(u"SELECT hash, device, created_at, last_used_at, expires_at FROM tokens "
+              "WHERE user_id = ? AND expires_at > ? "
+              "ORDER BY COALESCE(last_used_at, 0) DESC, COALESCE(created_at, 0) DESC"_s);
+    q.addBindValue(userId);
+    q.addBindValue(now.toMSecsSinceEpoch());
+    if (!m_sql.exec(q))
+        return {};
+    auto at = [&q](int column) {
+        return q.value(column).isNull() ? QDateTime()
+                                        : QDateTime::fromMSecsSinceEpoch(q.value(column).toLongLong(), Qt::UTC);
+    };
+    QList<SessionRecord> out;
+    while (q.next())
+        out.append({q.value(0).toByteArray(), q.value(1).toString(), at(2), at(3), at(4)});
+    return Lookup<QList<SessionRecord>>::found(out);
+}
+
+StoreStatus SqlStore::revokeSession(qint64 userId, const QByteArray &hashPrefix, QByteArray *revoked)
+{
+    if (hashPrefix.isEmpty())
+        return StoreStatus::UserNotFound;
+    const Lookup<QList<SessionRecord>> mine = sessions(userId, QDateTime::fromMSecsSinceEpoch(0));
+    if (!mine)
+        return mine.status;
+    QByteArray hash;
+    for (const SessionRecord &s : *mine) {
+        if (s.tokenHash.startsWith(hashPrefix))
+            hash = s.tokenHash;
+    }
+    if (hash.isEmpty())
+        return StoreStatus::UserNotFound;
+    if (!deleteToken(hash)) // announced to the other servers
+        return StoreStatus::Error;
+    *revoked = hash;
+    return StoreStatus::Ok;
 }
 
 Lookup<AuthUser> SqlStore::userForToken(const QByteArray &tokenHash, const QDateTime &now)
@@ -106,8 +154,17 @@ Lookup<AuthUser> SqlStore::userForToken(const QByteArray &tokenHash, const QDate
         return {};
     if (!q.next())
         return {StoreStatus::UserNotFound, {}};
-    return Lookup<AuthUser>::found({q.value(0).toLongLong(), q.value(1).toString(),
+    const auto found = Lookup<AuthUser>::found({q.value(0).toLongLong(), q.value(1).toString(),
                                     QDateTime::fromMSecsSinceEpoch(q.value(2).toLongLong(), Qt::UTC)});
+    q.finish();
+    // Its last use, as seen through the token cache (a lookup per token and minute at most).
+    QSqlQuery used(m_sql.db());
+    used.prepare(u"UPDATE tokens SET last_used_at = ? WHERE hash = ?"_s);
+    used.addBindValue(now.toMSecsSinceEpoch());
+    used.addBindValue(tokenHash);
+    if (!m_sql.exec(used))
+        return {};
+    return found;
 }
 
 bool SqlStore::deleteToken(const QByteArray &tokenHash)

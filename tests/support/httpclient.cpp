@@ -20,6 +20,11 @@ HttpResponse HttpClient::get(const QString &path, const QString &token)
     return send("GET", path, {}, token);
 }
 
+HttpResponse HttpClient::del(const QString &path, const QString &token)
+{
+    return send("DELETE", path, {}, token);
+}
+
 HttpResponse HttpClient::post(const QString &path, const QJsonObject &body, const QString &token)
 {
     return send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), token);

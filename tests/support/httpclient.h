@@ -23,6 +23,7 @@ public:
     explicit HttpClient(const QUrl &base) : m_base(base) {}
 
     HttpResponse get(const QString &path, const QString &token = {});
+    HttpResponse del(const QString &path, const QString &token = {});
     HttpResponse post(const QString &path, const QJsonObject &body, const QString &token = {});
     HttpResponse postRaw(const QString &path, const QByteArray &body, const QString &token = {});
 

@@ -8,6 +8,7 @@
 #include "logindialog.h"
 #include "mainwindow.h"
 #include "passworddialog.h"
+#include "sessionsdialog.h"
 #include "messagedelegate.h"
 #include "testserver.h"
 
@@ -22,6 +23,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace Qt::StringLiterals;
 
@@ -348,6 +350,59 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(laptopOut.size(), 1, 15000); // its socket was closed: back to the login
         QVERIFY(desk->isActive());
         QCOMPARE(deskOut.size(), 0);
+    }
+
+    void devicesDialogSignsOutTheOtherDevice()
+    {
+        const auto desk = loggedIn(u"dora"_s);
+        const auto laptop = [&] {
+            ChatClient::Options o;
+            o.server = QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
+            o.dataDir = m_dir.filePath(u"dora-laptop"_s);
+            auto client = std::make_unique<ChatClient>(o);
+            QSignalSpy started(client.get(), &ChatClient::sessionStarted);
+            client->login(u"dora"_s, u"correct horse"_s, ChatClient::Account::Existing);
+            started.wait(15000);
+            return client;
+        }();
+        QVERIFY(desk->isActive() && laptop->isActive());
+        QSignalSpy laptopOut(laptop.get(), &ChatClient::sessionExpired);
+
+        SessionsDialog dialog(desk.get());
+        QSignalSpy loaded(&dialog, &SessionsDialog::loaded);
+        dialog.show();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 15000);
+        QCOMPARE(dialog.error(), QString());
+        QTreeWidget *list = dialog.list();
+        QCOMPARE(list->topLevelItemCount(), 2); // this one and the laptop
+        const QString device = ChatClient::deviceName();
+        int current = -1;
+        for (int i = 0; i < list->topLevelItemCount(); ++i) {
+            if (list->topLevelItem(i)->text(0) == u"%1 (this device)"_s.arg(device))
+                current = i;
+        }
+        QVERIFY(current >= 0);
+        list->setCurrentItem(list->topLevelItem(current));
+        QVERIFY(!dialog.signOutButton()->isEnabled()); // this one signs out with Log out
+        const int other = current == 0 ? 1 : 0;
+        QCOMPARE(list->topLevelItem(other)->text(0), device); // the laptop: named the same way
+        list->setCurrentItem(list->topLevelItem(other));
+        QVERIFY(dialog.signOutButton()->isEnabled());
+        // Sign out the sessions that are not this one until the laptop is gone.
+        while (list->topLevelItemCount() > 1) {
+            for (int i = 0; i < list->topLevelItemCount(); ++i) {
+                if (!list->topLevelItem(i)->text(0).endsWith(u"(this device)"_s)) {
+                    list->setCurrentItem(list->topLevelItem(i));
+                    break;
+                }
+            }
+            const qsizetype before = loaded.size();
+            QTest::mouseClick(dialog.signOutButton(), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), before + 1, 15000);
+            QCOMPARE(dialog.error(), QString());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(laptopOut.size(), 1, 15000);
+        QVERIFY(desk->isActive());
     }
 
     void loginDialogShowsErrorsAsPlainText()

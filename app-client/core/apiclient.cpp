@@ -145,6 +145,25 @@ void ApiClient::changePassword(const PasswordChange &change, QObject *context,
             });
 }
 
+void ApiClient::sessions(QObject *context, SessionsCallback done)
+{
+    request("GET", u"/api/v2/sessions"_s, nullptr, true, context,
+            [done](const ApiFailure &f, const QJsonObject &json) {
+                QList<SessionInfo> sessions;
+                for (const QJsonValue &v : json.value("sessions"_L1).toArray()) {
+                    if (auto s = SessionInfo::fromJson(v.toObject()))
+                        sessions.append(std::move(*s));
+                }
+                done(f, sessions);
+            });
+}
+
+void ApiClient::endSession(const QString &id, QObject *context, DoneCallback done)
+{
+    request("DELETE", u"/api/v2/sessions/%1"_s.arg(QString::fromLatin1(QUrl::toPercentEncoding(id))),
+            nullptr, true, context, [done](const ApiFailure &f, const QJsonObject &) { done(f); });
+}
+
 void ApiClient::rooms(QObject *context, RoomsCallback done)
 {
     roomsAfter({}, {}, context, std::move(done));

@@ -53,6 +53,9 @@ public:
     // done(failure, how many other sessions of the user the server signed out)
     using PasswordCallback = std::function<void(const ApiFailure &, int revokedSessions)>;
     void changePassword(const PasswordChange &change, QObject *context, PasswordCallback done);
+    using SessionsCallback = std::function<void(const ApiFailure &, const QList<SessionInfo> &)>;
+    void sessions(QObject *context, SessionsCallback done);
+    void endSession(const QString &id, QObject *context, DoneCallback done);
     void rooms(QObject *context, RoomsCallback done);
     void createRoom(const CreateRoomRequest &request, QObject *context, DoneCallback done);
     void joinRoom(const QString &room, QObject *context, DoneCallback done);

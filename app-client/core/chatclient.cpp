@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSysInfo>
 #include <QStandardPaths>
 
 Q_LOGGING_CATEGORY(lcClient, "chat.client", QtInfoMsg)
@@ -112,7 +113,7 @@ void ChatClient::onReady()
 
 void ChatClient::login(const QString &user, const QString &password, Account account)
 {
-    const Credentials credentials{user, password};
+    const Credentials credentials{user, password, deviceName()};
     auto done = [this](const ApiFailure &failure, const AuthResult &result) {
         if (failure.code == ErrorCode::AccountDisabled) {
             emit loginFailed(tr("This account has been deactivated. It cannot sign in any more."));
@@ -296,6 +297,37 @@ void ChatClient::changePassword(const QString &current, const QString &next, QOb
                              else
                                  done(failure.message, 0);
                          });
+}
+
+QString ChatClient::deviceName()
+{
+    QString host = QSysInfo::machineHostName().left(40);
+    host.removeIf([](QChar c) { return c.category() == QChar::Other_Control; });
+    return host.isEmpty() ? tr("Chat desktop") : tr("Chat on %1").arg(host);
+}
+
+void ChatClient::sessions(QObject *context, SessionsDone done)
+{
+    QPointer<QObject> guard(context);
+    m_api.sessions(this, [guard, done = std::move(done)](const ApiFailure &failure,
+                                                         const QList<SessionInfo> &sessions) {
+        if (guard)
+            done(failure.ok() ? QString() : failure.message, sessions);
+    });
+}
+
+void ChatClient::endSession(const QString &id, QObject *context,
+                            std::function<void(const QString &error)> done)
+{
+    QPointer<QObject> guard(context);
+    m_api.endSession(id, this, [guard, done = std::move(done)](const ApiFailure &failure) {
+        if (!guard)
+            return;
+        if (failure.ok() || failure.code == ErrorCode::NotFound)
+            done({}); // (signed out already)
+        else
+            done(failure.message);
+    });
 }
 
 void ChatClient::createRoom(const QString &name, bool isPrivate)

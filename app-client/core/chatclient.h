@@ -68,6 +68,12 @@ public:
     // The signed-in user's password: done(message for people, empty on success; how many other
     // devices the server signed out). Skipped when context is gone.
     using PasswordDone = std::function<void(const QString &error, int signedOut)>;
+    // The user's signed-in devices; error in plain words ("" when they came).
+    using SessionsDone = std::function<void(const QString &error, const QList<SessionInfo> &)>;
+    void sessions(QObject *context, SessionsDone done);
+    void endSession(const QString &id, QObject *context, std::function<void(const QString &error)> done);
+    // How this installation names its sessions: "Chat on <host>".
+    static QString deviceName();
     void changePassword(const QString &current, const QString &next, QObject *context,
                         PasswordDone done);
     void reloadRooms();

@@ -7,6 +7,7 @@
 #include "connectionindicator.h"
 #include "messagedelegate.h"
 #include "passworddialog.h"
+#include "sessionsdialog.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -175,6 +176,7 @@ void MainWindow::buildMenus()
     });
     chat->addSeparator();
     chat->addAction(tr("Change &password…"), this, &MainWindow::changePassword);
+    chat->addAction(tr("Signed-in &devices…"), this, &MainWindow::showSessions);
     chat->addAction(tr("&Log out"), this, &MainWindow::logoutRequested);
     chat->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 }
@@ -202,6 +204,15 @@ void MainWindow::changePassword()
                                            .arg(signedOut);
         statusBar()->showMessage(message, 8000);
     });
+    dialog->open();
+}
+
+void MainWindow::showSessions()
+{
+    if (!m_client)
+        return;
+    auto *dialog = new SessionsDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
 

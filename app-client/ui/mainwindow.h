@@ -51,6 +51,7 @@ private:
     void onScrolled(int value);
     void newRoom();
     void changePassword();
+    void showSessions();
     void showCurrentRoomSelected();
     void notify(const ChatMessage &message);
 

@@ -11,6 +11,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace {
 constexpr int kIdRole = Qt::UserRole;
 constexpr int kCurrentRole = Qt::UserRole + 1;
@@ -84,7 +86,9 @@ void SessionsDialog::reload()
 void SessionsDialog::fill(const QList<SessionInfo> &sessions)
 {
     m_list->clear();
-    for (const SessionInfo &s : sessions) {
+    QList<SessionInfo> ordered = sessions; // this device first, then as the server ordered them
+    std::stable_partition(ordered.begin(), ordered.end(), [](const SessionInfo &s) { return s.current; });
+    for (const SessionInfo &s : std::as_const(ordered)) {
         const QString device = s.device.isEmpty() ? tr("Unknown device") : s.device;
         auto *item = new QTreeWidgetItem(m_list, {s.current ? tr("%1 (this device)").arg(device) : device,
                                                   s.current ? tr("now") : when(s.lastUsedAt),

@@ -62,16 +62,15 @@ ChatClient::ChatClient(const Options &options, QObject *parent)
     });
     connect(&m_rooms, &RoomListModel::readMarkerChanged, this,
             [this](const QString &room, qint64 seq) { m_readMarkers.set(room, seq); });
-    connect(&m_connection, &ChatConnection::unauthorized, this, [this] {
-        endSession();
-        emit sessionExpired();
-    });
-    connect(&m_api, &ApiClient::sessionExpired, this, [this] {
-        if (!isActive())
+    // Told once, by whichever notices first (the socket's close, or an HTTP 401).
+    auto expired = [this] {
+        if (!isActive() || std::exchange(m_expired, true))
             return;
         endSession();
         emit sessionExpired();
-    });
+    };
+    connect(&m_connection, &ChatConnection::unauthorized, this, expired);
+    connect(&m_api, &ApiClient::sessionExpired, this, expired);
 }
 
 ChatClient::~ChatClient()
@@ -153,6 +152,7 @@ void ChatClient::resume(const QString &user, const QString &token)
 void ChatClient::startSession(const QString &user, const QString &token)
 {
     m_user = user;
+    m_expired = false;
     m_api.setToken(token);
     m_connection.setToken(token);
     for (auto &[room, model] : m_models)
@@ -316,7 +316,7 @@ void ChatClient::sessions(QObject *context, SessionsDone done)
     });
 }
 
-void ChatClient::endSession(const QString &id, QObject *context,
+void ChatClient::signOutSession(const QString &id, QObject *context,
                             std::function<void(const QString &error)> done)
 {
     QPointer<QObject> guard(context);

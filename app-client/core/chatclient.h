@@ -71,7 +71,8 @@ public:
     // The user's signed-in devices; error in plain words ("" when they came).
     using SessionsDone = std::function<void(const QString &error, const QList<SessionInfo> &)>;
     void sessions(QObject *context, SessionsDone done);
-    void endSession(const QString &id, QObject *context, std::function<void(const QString &error)> done);
+    void signOutSession(const QString &id, QObject *context,
+                        std::function<void(const QString &error)> done);
     // How this installation names its sessions: "Chat on <host>".
     static QString deviceName();
     void changePassword(const QString &current, const QString &next, QObject *context,
@@ -128,6 +129,7 @@ private:
     QSet<QString> m_inFlight; // clientIds sent on the current link, not yet answered
     QHash<QString, QString> m_outboxRoom; // clientId -> room, for acks and errors
     QTimer m_retryTimer;
+    bool m_expired = false; // sessionExpired told for this session
     bool m_toldServerTrouble = false; // the user was told the server cannot store, since the last ack
     QString m_user;
     ReadMarkers m_readMarkers;

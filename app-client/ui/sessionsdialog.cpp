@@ -118,7 +118,7 @@ void SessionsDialog::signOutSelected()
     if (selected.isEmpty())
         return;
     m_signOut->setEnabled(false);
-    m_client->endSession(selected.first()->data(0, kIdRole).toString(), this,
+    m_client->signOutSession(selected.first()->data(0, kIdRole).toString(), this,
                          [this](const QString &error) {
                              if (!error.isEmpty())
                                  setError(tr("That device could not be signed out: %1").arg(error));

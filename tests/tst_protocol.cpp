@@ -223,6 +223,25 @@ private slots:
         QVERIFY(confirmation);
         QCOMPARE(confirmation->toJson(), http.value("passwordConfirmation"_L1).toObject());
         QVERIFY(!PasswordConfirmation::fromJson({{"password"_L1, 5}}));
+        const auto credentials = Credentials::fromJson(http.value("credentials"_L1).toObject());
+        QVERIFY(credentials);
+        QCOMPARE(credentials->device, u"Chat on laptop"_s);
+        QCOMPARE(credentials->toJson(), http.value("credentials"_L1).toObject());
+        QJsonObject badDevice = http.value("credentials"_L1).toObject();
+        badDevice.insert("device"_L1, u"tab\tname"_s);
+        QVERIFY(!Credentials::fromJson(badDevice));
+        const QJsonArray sessions = http.value("sessions"_L1).toObject().value("sessions"_L1).toArray();
+        QCOMPARE(sessions.size(), 2);
+        for (const QJsonValue &v : sessions) {
+            const auto s = SessionInfo::fromJson(v.toObject());
+            QVERIFY(s);
+            QCOMPARE(s->toJson(), v.toObject());
+        }
+        const auto older = SessionInfo::fromJson(sessions.at(1).toObject());
+        QVERIFY(!older->createdAt.isValid() && !older->lastUsedAt.isValid() && !older->current);
+        QJsonObject badTime = sessions.at(0).toObject();
+        badTime.insert("lastUsedAt"_L1, u"yesterday"_s);
+        QVERIFY(!SessionInfo::fromJson(badTime));
     }
 
     void messageRoundTripKeepsUnicodeAndMilliseconds()

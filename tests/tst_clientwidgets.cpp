@@ -49,11 +49,12 @@ private:
             m_server->setEnv(name, value);
         return m_server->start();
     }
-    std::unique_ptr<ChatClient> loggedIn(const QString &who)
+    // device: another installation of who (its own data folder), signed in beside the first.
+    std::unique_ptr<ChatClient> loggedIn(const QString &who, const QString &device = {})
     {
         ChatClient::Options o;
         o.server = QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
-        o.dataDir = m_dir.filePath(who);
+        o.dataDir = m_dir.filePath(device.isEmpty() ? who : who + u'-' + device);
         o.tuning.backoff = {100, 1000};
         auto client = std::make_unique<ChatClient>(o);
         QSignalSpy started(client.get(), &ChatClient::sessionStarted);
@@ -310,16 +311,7 @@ private slots:
     void passwordChangeSignsOutTheOtherDevice()
     {
         const auto desk = loggedIn(u"carol"_s);
-        const auto laptop = [&] {
-            ChatClient::Options o;
-            o.server = QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
-            o.dataDir = m_dir.filePath(u"carol-laptop"_s);
-            auto client = std::make_unique<ChatClient>(o);
-            QSignalSpy started(client.get(), &ChatClient::sessionStarted);
-            client->login(u"carol"_s, u"correct horse"_s, ChatClient::Account::Existing);
-            started.wait(15000);
-            return client;
-        }();
+        const auto laptop = loggedIn(u"carol"_s, u"laptop"_s);
         QVERIFY(desk->isActive());
         QVERIFY(laptop->isActive());
         QSignalSpy laptopOut(laptop.get(), &ChatClient::sessionExpired);
@@ -355,16 +347,7 @@ private slots:
     void devicesDialogSignsOutTheOtherDevice()
     {
         const auto desk = loggedIn(u"dora"_s);
-        const auto laptop = [&] {
-            ChatClient::Options o;
-            o.server = QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
-            o.dataDir = m_dir.filePath(u"dora-laptop"_s);
-            auto client = std::make_unique<ChatClient>(o);
-            QSignalSpy started(client.get(), &ChatClient::sessionStarted);
-            client->login(u"dora"_s, u"correct horse"_s, ChatClient::Account::Existing);
-            started.wait(15000);
-            return client;
-        }();
+        const auto laptop = loggedIn(u"dora"_s, u"laptop"_s);
         QVERIFY(desk->isActive() && laptop->isActive());
         QSignalSpy laptopOut(laptop.get(), &ChatClient::sessionExpired);
 

@@ -60,6 +60,18 @@ private:
             out.append(s);
         return out;
     }
+    // Each client connected and subscribed to general.
+    static bool inGeneral(std::initializer_list<WsClient *> clients)
+    {
+        for (WsClient *ws : clients) {
+            if (!ws->connectAndHello())
+                return false;
+            ws->subscribe(u"general"_s);
+            if (!ws->waitForSubscribed(u"general"_s))
+                return false;
+        }
+        return true;
+    }
     static bool readyIs(ServerProcess &server, int status)
     {
         HttpClient http(server.http());
@@ -84,11 +96,7 @@ private slots:
         const QString alice = http.tokenFor(u"alice"_s), bob = http.tokenFor(u"bob"_s),
                       carol = http.tokenFor(u"carol"_s);
         WsClient sender(node(0).ws(), alice), onB(node(1).ws(), bob), onC(node(2).ws(), carol);
-        for (WsClient *ws : {&sender, &onB, &onC}) {
-            QVERIFY(ws->connectAndHello());
-            ws->subscribe(u"general"_s);
-            QVERIFY(ws->waitForSubscribed(u"general"_s));
-        }
+        QVERIFY(inGeneral({&sender, &onB, &onC}));
         // Small messages travel in the notification; 4 KiB ones, several to a commit, do not
         // fit and are read from the database by the other nodes.
         constexpr int kSmall = 20, kBig = 6;
@@ -151,11 +159,7 @@ private slots:
         HttpClient http(node(0).http());
         WsClient sender(node(0).ws(), http.tokenFor(u"alice"_s)),
                 reader(node(1).ws(), http.tokenFor(u"bob"_s));
-        for (WsClient *ws : {&sender, &reader}) {
-            QVERIFY(ws->connectAndHello());
-            ws->subscribe(u"general"_s);
-            QVERIFY(ws->waitForSubscribed(u"general"_s));
-        }
+        QVERIFY(inGeneral({&sender, &reader}));
         sender.sendMessage(u"general"_s, u"m0"_s, u"before"_s);
         QVERIFY(reader.waitForMessages(u"general"_s, 1));
         // Every bus connection is cut (as a restarting pooler or a network blip would); what
@@ -180,11 +184,7 @@ private slots:
         HttpClient http(node(0).http());
         WsClient sender(node(0).ws(), http.tokenFor(u"alice"_s)),
                 reader(node(1).ws(), http.tokenFor(u"bob"_s));
-        for (WsClient *ws : {&sender, &reader}) {
-            QVERIFY(ws->connectAndHello());
-            ws->subscribe(u"general"_s);
-            QVERIFY(ws->waitForSubscribed(u"general"_s));
-        }
+        QVERIFY(inGeneral({&sender, &reader}));
         PostgresServer *pg = TestDatabase::postgres(); // (which starts one that is not running)
         auto restart = qScopeGuard([pg] { pg->start(); }); // for the next test, pass or fail
         QVERIFY(pg->stop());
@@ -211,11 +211,7 @@ private slots:
         const QString bob = http.tokenFor(u"bob"_s);
         WsClient sender(node(0).ws(), http.tokenFor(u"alice"_s));
         auto reader = std::make_unique<WsClient>(node(1).ws(), bob);
-        for (WsClient *ws : {&sender, reader.get()}) {
-            QVERIFY(ws->connectAndHello());
-            ws->subscribe(u"general"_s);
-            QVERIFY(ws->waitForSubscribed(u"general"_s));
-        }
+        QVERIFY(inGeneral({&sender, reader.get()}));
         for (int i = 1; i <= 20; ++i)
             sender.sendMessage(u"general"_s, u"a%1"_s.arg(i), u"one %1"_s.arg(i));
         QVERIFY(reader->waitForMessages(u"general"_s, 5));

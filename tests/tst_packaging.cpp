@@ -82,7 +82,7 @@ private slots:
     void installPutsEveryFileInItsPlace()
     {
         const QString r = root(u"usr-root"_s);
-        for (const char *path : {"/usr/bin/chat-server", "/usr/bin/chat-client",
+        for (const char *path : {"/usr/bin/chat-server", "/usr/bin/chat-admin", "/usr/bin/chat-client",
                                  "/usr/lib/systemd/system/chat-server.service",
                                  "/etc/chat-server/chat-server.ini",
                                  "/usr/share/doc/chat-server/examples/chat-server.ini",
@@ -163,7 +163,7 @@ private slots:
         const QString serverDepends = control(server, u"Depends"_s);
         // What dpkg-shlibdeps found, and the run-time pieces it cannot see (QtSql's driver).
         for (const char *dep : {"libqt6core6", "libqt6httpserver6", "libqt6websockets6",
-                                "libsodium23", "libqt6sql6-sqlite", "adduser"})
+                                "libsodium23", "libqt6sql6-sqlite", "libsqlite3-0", "adduser"})
             QVERIFY2(serverDepends.contains(QLatin1String(dep)), qPrintable(serverDepends));
         QVERIFY(!serverDepends.contains(u"libqt6widgets6"_s)); // the server never links Widgets
         const QString clientDepends = control(client, u"Depends"_s);
@@ -173,6 +173,7 @@ private slots:
 
         const QString files = run(u"dpkg-deb"_s, {u"-c"_s, server}).output;
         QVERIFY(files.contains(u"./usr/bin/chat-server\n"_s));
+        QVERIFY(files.contains(u"./usr/bin/chat-admin\n"_s));
         QVERIFY(files.contains(u"./usr/lib/systemd/system/chat-server.service\n"_s));
         QVERIFY(files.contains(u"./etc/chat-server/chat-server.ini\n"_s));
         QVERIFY(!files.contains(u"chat-client"_s));

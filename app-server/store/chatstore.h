@@ -160,6 +160,8 @@ public:
     // transaction; *revoked gets the deleted tokens' hashes.
     virtual StoreStatus setPassword(qint64 userId, const QByteArray &passwordHash,
                                     const QByteArray &keepTokenHash, QList<QByteArray> *revoked) = 0;
+    // Every token of the user deleted (and announced), in one transaction; *revoked as above.
+    virtual StoreStatus revokeAllTokens(qint64 userId, QList<QByteArray> *revoked) = 0;
     // The account deactivated (no sign-in from now on; the name stays taken, the messages stay)
     // and every token of it deleted, in one transaction; *revoked as above.
     virtual StoreStatus disableUser(qint64 userId, QList<QByteArray> *revoked) = 0;

@@ -39,6 +39,7 @@ public:
     StoreStatus revokeSession(qint64 userId, const QByteArray &hashPrefix, QByteArray *revoked) override;
     StoreStatus setPassword(qint64 userId, const QByteArray &passwordHash,
                             const QByteArray &keepTokenHash, QList<QByteArray> *revoked) override;
+    StoreStatus revokeAllTokens(qint64 userId, QList<QByteArray> *revoked) override;
     StoreStatus disableUser(qint64 userId, QList<QByteArray> *revoked) override;
 
     Lookup<RoomList> listRooms(const RoomListQuery &query) override;
@@ -50,6 +51,10 @@ public:
     HistoryResult eventsAfter(const QString &room, qint64 after, int limit) override;
     QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
     bool ping() override;
+
+    // The open connection, for chat-admin's reports and copies (what no server call needs). Only
+    // reads, or writes that no cache of this store holds (it is this store's own thread's).
+    QSqlDatabase &database() { return m_sql.db(); }
 
 protected:
     // soleWriter: only this process writes the database (SQLite under its lock file), so the

@@ -191,6 +191,19 @@ StoreStatus SqlStore::disableUser(qint64 userId, QList<QByteArray> *revoked)
                             revoked);
 }
 
+StoreStatus SqlStore::revokeAllTokens(qint64 userId, QList<QByteArray> *revoked)
+{
+    if (!m_sql.ensureConnected() || !m_sql.begin())
+        return StoreStatus::Error;
+    if (!revokeTokens(userId, {}, revoked)
+        || (!revoked->isEmpty() && !announceRevoked(*revoked)) || !m_sql.commit()) {
+        m_sql.rollback();
+        revoked->clear();
+        return StoreStatus::Error;
+    }
+    return StoreStatus::Ok;
+}
+
 StoreStatus SqlStore::updateActiveUser(qint64 userId, const QString &column, const QVariant &value,
                                        const QByteArray &keepTokenHash, QList<QByteArray> *revoked)
 {

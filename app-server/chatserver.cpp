@@ -125,6 +125,12 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     if (m_pgBus) {
         connect(m_pgBus, &PostgresBus::announced, m_sequencer, &Sequencer::announce);
         connect(m_pgBus, &PostgresBus::tokensRevoked, m_auth, &AuthService::revokedElsewhere);
+        connect(m_pgBus, &PostgresBus::roomChanged, m_hub, [hub = m_hub](const RoomChange &c) {
+            if (c.kind == RoomChange::Kind::Created)
+                hub->roomCreated(c.room, c.isPrivate, c.userId, c.by);
+            else
+                hub->userInvited(c.room, c.user, c.by);
+        });
         connect(m_pgBus, &PostgresBus::listeningChanged, this, [this](bool listening) {
             // What was committed while nobody listened is read again: every room passed on
             // before, and every room with a subscriber here.

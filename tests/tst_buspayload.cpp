@@ -90,6 +90,20 @@ private slots:
         QCOMPARE(back, digests);
     }
 
+    void roomChangesRoundTrip()
+    {
+        for (const RoomChange &change : {RoomChange{RoomChange::Kind::Created, u"dev"_s, true, 7, u"alice"_s, u"alice"_s},
+                                         RoomChange{RoomChange::Kind::Invited, u"dev"_s, true, 9, u"bob"_s, u"alice"_s}}) {
+            const QByteArray payload = BusPayload::forRoomChange(u"node-c"_s, change);
+            const auto notice = BusPayload::parse(payload);
+            QVERIFY(notice);
+            QCOMPARE(notice->node, u"node-c"_s);
+            QVERIFY(notice->roomChange);
+            QVERIFY(*notice->roomChange == change);
+            QVERIFY(notice->events.isEmpty() && notice->tokens.isEmpty());
+        }
+    }
+
     void foreignPayloadsAreRefused_data()
     {
         QTest::addColumn<QByteArray>("payload");
@@ -98,6 +112,8 @@ private slots:
         QTest::newRow("bad event") << QByteArray(R"({"node":"n","events":[{"seq":"x"}]})");
         QTest::newRow("bad range") << QByteArray(R"({"node":"n","rooms":[["general",5,2]]})");
         QTest::newRow("short range") << QByteArray(R"({"node":"n","rooms":[["general",5]]})");
+        QTest::newRow("bad room change") << QByteArray(R"({"node":"n","room":{"change":"renamed","name":"dev","userId":1,"user":"a"}})");
+        QTest::newRow("room change without user") << QByteArray(R"({"node":"n","room":{"change":"invited","name":"dev"}})");
     }
     void foreignPayloadsAreRefused()
     {

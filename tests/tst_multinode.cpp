@@ -121,6 +121,32 @@ private slots:
         QVERIFY(heard.match(QString::fromUtf8(metrics)).captured(1).toInt() >= 1);
     }
 
+    void roomsCreatedAndInvitationsReachTheOtherNodes()
+    {
+        QVERIFY(startNodes(2));
+        HttpClient onA(node(0).http()), onB(node(1).http());
+        const QString alice = onA.tokenFor(u"alice"_s), bob = onA.tokenFor(u"bob"_s);
+        WsClient bobOnB(node(1).ws(), bob);
+        QVERIFY(bobOnB.connectAndHello());
+        auto roomFrame = [&bobOnB](const QString &room, const QString &change) {
+            return bobOnB.waitFor([&](const ServerFrame &f) {
+                return f.type == ServerFrame::Type::Room && f.room == room && f.change == change;
+            }, 5000);
+        };
+        QCOMPARE(onA.post(u"/api/v2/rooms"_s, {{"name"_L1, u"lobby"_s}}, alice).status, 201);
+        const auto created = roomFrame(u"lobby"_s, u"created"_s);
+        QVERIFY(created);
+        QCOMPARE(created->user, u"alice"_s);
+        QCOMPARE(onA.post(u"/api/v2/rooms"_s, {{"name"_L1, u"secret"_s}, {"private"_L1, true}}, alice).status, 201);
+        QCOMPARE(onA.post(u"/api/v2/rooms/secret/invite"_s, {{"user"_L1, u"bob"_s}}, alice).status, 204);
+        const auto invited = roomFrame(u"secret"_s, u"invited"_s);
+        QVERIFY(invited);
+        // The private room's creation was the creator's business only.
+        for (const ServerFrame &f : bobOnB.frames())
+            QVERIFY(!(f.type == ServerFrame::Type::Room && f.room == u"secret"_s && f.change == u"created"_s));
+        QCOMPARE(onB.get(u"/api/v2/rooms/secret/events"_s, bob).status, 200);
+    }
+
     void logoutOnOneNodeEndsTheSocketsOnTheOthers()
     {
         QVERIFY(startNodes(2));

@@ -50,7 +50,8 @@ void BusListener::connectNow()
         error = db.lastError().text().trimmed();
     }
     QSqlDriver *driver = db.driver();
-    for (const char *channel : {BusPayload::kEventsChannel, BusPayload::kTokensChannel}) {
+    for (const char *channel : {BusPayload::kEventsChannel, BusPayload::kTokensChannel,
+                                BusPayload::kRoomsChannel}) {
         if (ok && !driver->subscribeToNotification(QString::fromLatin1(channel))) {
             ok = false;
             error = driver->lastError().text().trimmed();

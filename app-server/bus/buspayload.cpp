@@ -74,6 +74,18 @@ QList<QByteArray> forTokens(const QString &node, const QList<QByteArray> &digest
     return chunked(node, u"tokens"_s, items);
 }
 
+QByteArray forRoomChange(const QString &node, const RoomChange &change)
+{
+    return render({{"node"_L1, node},
+                   {"room"_L1, QJsonObject{{"change"_L1, change.kind == RoomChange::Kind::Created
+                                                                ? u"created"_s : u"invited"_s},
+                                           {"name"_L1, change.room},
+                                           {"private"_L1, change.isPrivate},
+                                           {"userId"_L1, change.userId},
+                                           {"user"_L1, change.user},
+                                           {"by"_L1, change.by}}}});
+}
+
 std::optional<Notice> parse(const QByteArray &payload, QString *error)
 {
     auto fail = [error](const QString &why) -> std::optional<Notice> {
@@ -109,6 +121,18 @@ std::optional<Notice> parse(const QByteArray &payload, QString *error)
         if (digest.isEmpty())
             return fail(u"a token"_s);
         notice.tokens.append(digest);
+    }
+    if (const QJsonValue v = o.value("room"_L1); v.isObject()) {
+        const QJsonObject r = v.toObject();
+        const QString change = r.value("change"_L1).toString();
+        RoomChange c{change == "created"_L1 ? RoomChange::Kind::Created : RoomChange::Kind::Invited,
+                     r.value("name"_L1).toString(), r.value("private"_L1).toBool(),
+                     r.value("userId"_L1).toInteger(), r.value("user"_L1).toString(),
+                     r.value("by"_L1).toString()};
+        if ((change != "created"_L1 && change != "invited"_L1) || c.room.isEmpty() || c.userId < 1
+            || c.user.isEmpty())
+            return fail(u"a room change"_s);
+        notice.roomChange = c;
     }
     return notice;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "store/chatstore.h"
 
 #include <QByteArray>
 #include <QList>
@@ -17,6 +18,7 @@ namespace BusPayload {
 inline constexpr qsizetype kMaxBytes = 7900; // PostgreSQL refuses 8000 and more
 inline constexpr char kEventsChannel[] = "chat_events";
 inline constexpr char kTokensChannel[] = "chat_tokens";
+inline constexpr char kRoomsChannel[] = "chat_rooms";
 
 struct RoomRange
 {
@@ -35,11 +37,13 @@ struct Notice
     QList<ChatMessage> events; // in commit order, when they fitted
     QList<RoomRange> ranges;   // else these, to be read from the store
     QList<QByteArray> tokens;  // token digests revoked
+    std::optional<RoomChange> roomChange;
 };
 
 // committed: one commit's events, in commit order.
 QList<QByteArray> forEvents(const QString &node, const QList<ChatMessage> &committed);
 QList<QByteArray> forTokens(const QString &node, const QList<QByteArray> &digests);
+QByteArray forRoomChange(const QString &node, const RoomChange &change); // names are short: fits
 // nullopt for a payload that is not ours (or not well-formed): it is ignored, with a warning.
 std::optional<Notice> parse(const QByteArray &payload, QString *error = nullptr);
 

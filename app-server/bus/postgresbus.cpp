@@ -59,6 +59,8 @@ void PostgresBus::onNotice(const BusPayload::Notice &notice)
         emit announced(r.room, r.first, r.last);
     if (!notice.tokens.isEmpty())
         emit tokensRevoked(notice.tokens);
+    if (notice.roomChange)
+        emit roomChanged(*notice.roomChange);
 }
 
 void PostgresBus::onListening(bool listening)

@@ -42,6 +42,7 @@ signals:
     // Another server committed seqs first..last of room; the events did not fit a payload.
     void announced(const QString &room, qint64 first, qint64 last);
     void tokensRevoked(const QList<QByteArray> &digests); // by another server
+    void roomChanged(const RoomChange &change);          // on another server
     void listeningChanged(bool listening);
 
 private:

@@ -81,6 +81,24 @@ struct SessionRecord
     QDateTime expiresAt;
 };
 
+// Who may now see a room, for that user's sessions to reload their room list (a {"type":"room"}
+// frame): a room created (public: everyone; private: its creator) or a user invited.
+struct RoomChange
+{
+    enum class Kind { Created, Invited };
+    Kind kind = Kind::Created;
+    QString room;
+    bool isPrivate = false;
+    qint64 userId = 0; // the creator, or the user invited
+    QString user;
+    QString by;        // the creator, or who invited
+    friend bool operator==(const RoomChange &a, const RoomChange &b)
+    {
+        return a.kind == b.kind && a.room == b.room && a.isPrivate == b.isPrivate
+                && a.userId == b.userId && a.user == b.user && a.by == b.by;
+    }
+};
+
 // An event to append. Its kind's fields are checked by the caller (EventKinds::fieldsError,
 // Validation::bodyError); the store checks what needs the database: relatesTo names a message of
 // the same room that is not deleted, edits and deletes are the message's sender's own, a member

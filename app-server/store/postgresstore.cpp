@@ -104,6 +104,11 @@ bool PostgresStore::announceRevoked(const QList<QByteArray> &digests)
     return notify(BusPayload::kTokensChannel, BusPayload::forTokens(m_node, digests));
 }
 
+bool PostgresStore::announceRoomChange(const RoomChange &change)
+{
+    return notify(BusPayload::kRoomsChannel, {BusPayload::forRoomChange(m_node, change)});
+}
+
 bool PostgresStore::notify(const char *channel, const QList<QByteArray> &payloads)
 {
     if (m_node.isEmpty())

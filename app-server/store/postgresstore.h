@@ -35,6 +35,7 @@ public:
 protected:
     bool announceEvents(const QList<ChatMessage> &committed) override;
     bool announceRevoked(const QList<QByteArray> &digests) override;
+    bool announceRoomChange(const RoomChange &change) override;
 
 private:
     bool notify(const char *channel, const QList<QByteArray> &payloads);

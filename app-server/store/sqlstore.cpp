@@ -131,7 +131,10 @@ StoreStatus SqlStore::createRoom(const QString &name, bool isPrivate, qint64 cre
     }
     const qint64 roomId = q.value(0).toLongLong();
     q.finish();
-    if (!addMember(roomId, creatorId) || !m_sql.commit()) {
+    const QString creator = userName(creatorId);
+    if (!addMember(roomId, creatorId)
+        || !announceRoomChange({RoomChange::Kind::Created, name, isPrivate, creatorId, creator, creator})
+        || !m_sql.commit()) {
         m_sql.rollback();
         return StoreStatus::Error;
     }
@@ -169,9 +172,16 @@ StoreStatus SqlStore::invite(const QString &name, qint64 inviterId, const QStrin
         return user.status;
     if (isMember(room->id, user->id))
         return StoreStatus::Ok;
-    if (m_sql.broken())
+    if (m_sql.broken() || !m_sql.begin())
         return StoreStatus::Error;
-    return addMember(room->id, user->id) ? StoreStatus::Ok : StoreStatus::Error;
+    if (!addMember(room->id, user->id)
+        || !announceRoomChange({RoomChange::Kind::Invited, name, room->isPrivate, user->id, user->name,
+                                this->userName(inviterId)})
+        || !m_sql.commit()) {
+        m_sql.rollback();
+        return StoreStatus::Error;
+    }
+    return StoreStatus::Ok;
 }
 
 HistoryResult SqlStore::history(const HistoryQuery &query)
@@ -298,6 +308,11 @@ bool SqlStore::announceEvents(const QList<ChatMessage> &)
 }
 
 bool SqlStore::announceRevoked(const QList<QByteArray> &)
+{
+    return true;
+}
+
+bool SqlStore::announceRoomChange(const RoomChange &)
 {
     return true;
 }

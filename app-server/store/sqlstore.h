@@ -75,6 +75,7 @@ protected:
     // tokens deleted. false fails the transaction. Nothing to tell with one server (SQLite).
     virtual bool announceEvents(const QList<ChatMessage> &committed);
     virtual bool announceRevoked(const QList<QByteArray> &digests);
+    virtual bool announceRoomChange(const RoomChange &change);
 
 private:
     struct Room

@@ -2,7 +2,7 @@
 // chat-bench: load generator for chat-server, with the reference Node `ws` broadcast server run
 // side by side under the same fan-out load. See docs/performance.md for how to run and read it.
 //
-//   chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...
+//   chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|nodes|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...
 //
 // --postgres: also run the ingest scenarios with chat-server on PostgreSQL, a cluster of the
 // benchmark's own made with that directory's initdb (Debian: /usr/lib/postgresql/15/bin).
@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sstream>
@@ -72,6 +73,27 @@ std::string httpPost(uint16_t port, const std::string &path, const std::string &
     return at == std::string::npos ? std::string() : resp.substr(at + 4);
 }
 
+// GET /readyz answers 200: the server hears the other servers of its database.
+bool isReady(uint16_t port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string resp;
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0) {
+        const std::string req = "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n";
+        (void)!::send(fd, req.data(), req.size(), 0);
+        char buf[1024];
+        ssize_t n;
+        while (resp.find("\r\n\r\n") == std::string::npos && (n = ::recv(fd, buf, sizeof buf, 0)) > 0)
+            resp.append(buf, size_t(n));
+    }
+    ::close(fd);
+    return resp.rfind("HTTP/1.1 200", 0) == 0;
+}
+
 std::string field(std::string_view json, std::string_view key)
 {
     const std::string needle = "\"" + std::string(key) + "\":";
@@ -105,7 +127,8 @@ struct Result
     int64_t lost = 0;
     int64_t duplicates = 0;
     std::vector<int64_t> latencyNs;
-    double cpu = 0; // server CPU seconds during the window
+    std::vector<int64_t> remoteNs; // several nodes: deliveries by the nodes the sender is not on
+    double cpu = 0; // server CPU seconds during the window (of every node)
     double rss = 0;
 };
 
@@ -124,18 +147,39 @@ void print(Result r)
     const double p50 = percentile(r.latencyNs, 0.50);
     const double p99 = percentile(r.latencyNs, 0.99);
     const double max = r.latencyNs.empty() ? 0 : double(*std::max_element(r.latencyNs.begin(), r.latencyNs.end())) / 1e6;
-    std::printf("| %-10s | %-34s | %9.0f | %7.2f | %7.2f | %8.2f | %5lld | %5lld | %6.2f | %7.1f |\n",
+    const std::string cpu = r.cpu < 0 ? "-" : std::to_string(r.deliveries ? r.cpu * 1e6 / double(r.deliveries) : 0.0).substr(0, 5);
+    std::printf("| %-10s | %-34s | %9.0f | %7.2f | %7.2f | %8.2f | %5lld | %5lld | %6s | %7.1f |\n",
                 r.target.c_str(), r.scenario.c_str(), dps, p50, p99, max, (long long)r.lost,
-                (long long)r.duplicates, r.deliveries ? r.cpu * 1e6 / double(r.deliveries) : 0.0, r.rss);
+                (long long)r.duplicates, cpu.c_str(), r.rss);
     std::fflush(stdout);
+}
+
+using Nodes = std::vector<const Process *>; // servers of one database; senders use the first
+
+double totalCpuSeconds(const Nodes &nodes)
+{
+    double sum = 0;
+    for (const Process *p : nodes)
+        sum += bench::cpuSeconds(p->pid);
+    return sum;
+}
+
+double totalRssMiB(const Nodes &nodes)
+{
+    double sum = 0;
+    for (const Process *p : nodes)
+        sum += bench::rssMiB(p->pid);
+    return sum;
 }
 
 // Fan-out: `subs` subscribers in one room, `senders` connections sending `rate` messages/s in
 // total, bodies of `bodyBytes`. chat = chat-server's protocol; otherwise the Node peer's (every
-// text frame is broadcast as is; senders receive their own too).
-Result fanout(bool chat, const Process &server, int subs, int senders, int rate, int bodyBytes,
+// text frame is broadcast as is; senders receive their own too). With several nodes the
+// subscribers are spread over them in turn and the senders are on the first.
+Result fanout(bool chat, const Nodes &nodes, int subs, int senders, int rate, int bodyBytes,
               int seconds, const std::function<void(const std::string &token)> &duringWindow = {})
 {
+    const Process &server = *nodes.front();
     Result r;
     r.target = chat ? "chat-server" : "node ws";
     r.scenario = std::to_string(subs) + " subs x " + std::to_string(rate) + " msg/s, " + std::to_string(bodyBytes) + " B";
@@ -164,6 +208,8 @@ Result fanout(bool chat, const Process &server, int subs, int senders, int rate,
                 if (measuring) {
                     ++r.deliveries;
                     r.latencyNs.push_back(nowNs() - std::stoll(body));
+                    if (c.id < subs && c.id % int(nodes.size()) != 0)
+                        r.remoteNs.push_back(r.latencyNs.back());
                 }
             } else if (text.find("\"type\":\"hello\"") != std::string_view::npos) {
                 if (c.id < subs)
@@ -188,7 +234,8 @@ Result fanout(bool chat, const Process &server, int subs, int senders, int rate,
         }
     };
     for (int i = 0; i < subs + senders; ++i) {
-        WsConn *c = loop.connect(server.port, chat ? "/ws" : "/", i < subs ? subToken : pubToken);
+        const uint16_t port = i < subs ? nodes[size_t(i) % nodes.size()]->port : server.port;
+        WsConn *c = loop.connect(port, chat ? "/ws" : "/", i < subs ? subToken : pubToken);
         c->onText = onText;
         if (!chat)
             c->onOpen = [&](WsConn &) { ++ready; };
@@ -222,13 +269,13 @@ Result fanout(bool chat, const Process &server, int subs, int senders, int rate,
         duringWindow(subToken);
     measuring = true;
     const int64_t sentBefore = n;
-    const double cpu0 = cpuSeconds(server.pid);
+    const double cpu0 = totalCpuSeconds(nodes);
     const int64_t t0 = nowNs();
     loop.run(int64_t(seconds) * 1000, 1, send);
     r.seconds = double(nowNs() - t0) / 1e9;
-    r.cpu = cpuSeconds(server.pid) - cpu0;
+    r.cpu = totalCpuSeconds(nodes) - cpu0;
     r.sent = n - sentBefore;
-    r.rss = rssMiB(server.pid);
+    r.rss = totalRssMiB(nodes);
     measuring = false;
     loop.run(1000, 1000, nullptr); // drain: late deliveries are not counted, but checked for gaps
     if (chat) {
@@ -245,7 +292,7 @@ Result fanout(bool chat, const Process &server, int subs, int senders, int rate,
 void history(const Process &server, int subs, int rate, int seconds)
 {
     FILE *wrk = nullptr;
-    Result fan = fanout(true, server, subs, 1, rate, 100, seconds, [&](const std::string &token) {
+    Result fan = fanout(true, {&server}, subs, 1, rate, 100, seconds, [&](const std::string &token) {
         const std::string cmd = "wrk -t1 -c32 -d" + std::to_string(seconds) + "s --latency -H 'Authorization: Bearer "
                 + token + "' 'http://127.0.0.1:" + std::to_string(server.port)
                 + "/api/v2/rooms/general/events?limit=50' 2>&1";
@@ -276,9 +323,11 @@ void history(const Process &server, int subs, int rate, int seconds)
     std::fflush(stdout);
 }
 
-// Ingest: `senders` connections keep `window` sends in flight each, as fast as acks come back.
-Result ingest(const Process &server, const std::string &target, int senders, int window, int seconds)
+// Ingest: `senders` connections keep `window` sends in flight each, as fast as acks come back;
+// with several nodes the senders are spread over them in turn.
+Result ingest(const Nodes &nodes, const std::string &target, int senders, int window, int seconds)
 {
+    const Process &server = *nodes.front();
     Result r;
     r.target = target;
     r.scenario = "ingest " + std::to_string(senders) + " senders, window " + std::to_string(window);
@@ -294,7 +343,7 @@ Result ingest(const Process &server, const std::string &target, int senders, int
         c.sendText("{\"type\":\"send\",\"room\":\"general\",\"clientId\":\"i" + std::to_string(n) + "\",\"body\":\"" + std::to_string(nowNs()) + "\"}");
     };
     for (int i = 0; i < senders; ++i) {
-        WsConn *c = loop.connect(server.port, "/ws", token);
+        WsConn *c = loop.connect(nodes[size_t(i) % nodes.size()]->port, "/ws", token);
         c->onText = [&](WsConn &conn, std::string_view text) {
             if (text.find("\"type\":\"hello\"") != std::string_view::npos) {
                 ++ready;
@@ -319,12 +368,12 @@ Result ingest(const Process &server, const std::string &target, int senders, int
             sendOne(*c);
     loop.run(1000, 1000, nullptr);
     measuring = true;
-    const double cpu0 = cpuSeconds(server.pid);
+    const double cpu0 = totalCpuSeconds(nodes);
     const int64_t t0 = nowNs();
     loop.run(int64_t(seconds) * 1000, 1000, nullptr);
     r.seconds = double(nowNs() - t0) / 1e9;
-    r.cpu = cpuSeconds(server.pid) - cpu0;
-    r.rss = rssMiB(server.pid);
+    r.cpu = totalCpuSeconds(nodes) - cpu0;
+    r.rss = totalRssMiB(nodes);
     return r;
 }
 
@@ -383,7 +432,7 @@ int main(int argc, char **argv)
         else if (a == "--quick")
             quick = true;
         else if (a == "--only" && i + 1 < argc)
-            only = argv[++i]; // fanout | history | ingest | idle
+            only = argv[++i]; // fanout | history | ingest | nodes | idle
         else if (a == "--fan" && i + 1 < argc) {
             int subs = 0, rate = 0;
             if (std::sscanf(argv[++i], "%d:%d", &subs, &rate) != 2 || subs <= 0 || rate <= 0) {
@@ -416,7 +465,7 @@ int main(int argc, char **argv)
             }
             env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
         } else {
-            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...\n");
+            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|nodes|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...\n");
             return 2;
         }
     }
@@ -451,12 +500,12 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "chat-server did not start\n");
                 return 1;
             }
-            print(fanout(true, p, f.subs, 1, f.rate, f.body, seconds));
+            print(fanout(true, {&p}, f.subs, 1, f.rate, f.body, seconds));
         }
         if (!nodeDir.empty()) {
             Process p;
             if (nodeServer(p))
-                print(fanout(false, p, f.subs, 1, f.rate, f.body, seconds));
+                print(fanout(false, {&p}, f.subs, 1, f.rate, f.body, seconds));
             else
                 std::fprintf(stderr, "node peer did not start (npm install in %s?)\n", nodeDir.c_str());
         }
@@ -474,7 +523,7 @@ int main(int argc, char **argv)
         for (const Ingest &in : ingests) {
             Process p;
             if (chatServer(p))
-                print(ingest(p, "chat-server", in.senders, in.window, seconds));
+                print(ingest({&p}, "chat-server", in.senders, in.window, seconds));
         }
         if (!pgBin.empty()) {
             PgCluster pg(pgBin);
@@ -487,9 +536,59 @@ int main(int argc, char **argv)
                 const std::string url = pg.createDatabase();
                 if (!url.empty()
                     && start(p, {serverBin, "--listen", "127.0.0.1:{port}", "--db", url}, {}, env))
-                    print(ingest(p, "chat-server on PostgreSQL", in.senders, in.window, seconds));
+                    print(ingest({&p}, "chat-server on PostgreSQL", in.senders, in.window, seconds));
                 else
                     std::fprintf(stderr, "chat-server on PostgreSQL did not start\n");
+            }
+        }
+    }
+    if ((only.empty() || only == "nodes") && !pgBin.empty()) {
+        // One node, then three, on a PostgreSQL of their own: fan-out with the subscribers spread
+        // over the nodes and the sender on the first; ingest with the senders spread.
+        PgCluster pg(pgBin);
+        if (!pg.start()) {
+            std::fprintf(stderr, "PostgreSQL did not start (%s/setup.log)\n", pg.dir().c_str());
+            return 1;
+        }
+        const Fan f = quick ? Fan{100, 50, 100} : Fan{1000, 50, 100};
+        const Ingest in = quick ? Ingest{4, 4} : ingests.front();
+        for (const char *what : {"fanout", "ingest"}) {
+            for (int count : {1, 3}) {
+                const std::string url = pg.createDatabase();
+                std::vector<std::unique_ptr<Process>> servers;
+                Nodes nodes;
+                for (int i = 0; i < count && !url.empty(); ++i) {
+                    servers.push_back(std::make_unique<Process>());
+                    if (!start(*servers.back(), {serverBin, "--listen", "127.0.0.1:{port}", "--db", url}, {}, env))
+                        break;
+                    nodes.push_back(servers.back().get());
+                }
+                const int64_t deadline = nowNs() + 30'000'000'000;
+                bool ready = int(nodes.size()) == count;
+                for (const Process *node : nodes) {
+                    while (!isReady(node->port) && nowNs() < deadline)
+                        usleep(50'000);
+                    ready = ready && isReady(node->port);
+                }
+                if (!ready) {
+                    std::fprintf(stderr, "%d chat-server nodes on PostgreSQL did not come up\n", count);
+                    continue;
+                }
+                const std::string target = count == 1 ? "1 node PG" : std::to_string(count) + " nodes PG";
+                if (std::string(what) == "ingest") {
+                    print(ingest(nodes, target, in.senders, in.window, seconds));
+                    continue;
+                }
+                Result r = fanout(true, nodes, f.subs, 1, f.rate, f.body, seconds);
+                r.target = target;
+                Result remote = r;
+                remote.scenario += count == 1 ? "" : ", other nodes";
+                remote.latencyNs = r.remoteNs;
+                remote.deliveries = int64_t(r.remoteNs.size());
+                remote.cpu = -1;
+                print(r);
+                if (count > 1)
+                    print(remote);
             }
         }
     }

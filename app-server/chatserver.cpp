@@ -131,6 +131,17 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
             else
                 hub->userInvited(c.room, c.user, c.by);
         });
+        // One send limit per user over all servers: each tells the others what it let through,
+        // every second, and charges what they tell it.
+        m_limiter->setReporting(true);
+        auto *report = new QTimer(this);
+        connect(report, &QTimer::timeout, this, [this] { m_pgBus->publishSends(m_limiter->takeReport()); });
+        report->start(kSendReportMs);
+        connect(m_pgBus, &PostgresBus::sentElsewhere, this, [this](qint64 user, int count) {
+            m_limiter->charge(user, count);
+            if (m_sendsCharged)
+                *m_sendsCharged += quint64(count);
+        });
         connect(m_pgBus, &PostgresBus::listeningChanged, this, [this](bool listening) {
             // What was committed while nobody listened is read again: every room passed on
             // before, and every room with a subscriber here.
@@ -303,6 +314,8 @@ void ChatServer::registerMetrics()
     if (m_pgBus) {
         m.gauge(u"bus_listening"_s, u"1 while this server hears the others of its database"_s,
                 [this] { return m_pgBus->isListening() ? 1.0 : 0.0; });
+        m_sendsCharged = &m.counter(u"sends_charged_total"_s,
+                                    u"messages other servers let users send, charged to their send limit here"_s);
         m_pgBus->count(&m.counter(u"bus_notifications_total"_s,
                                   u"notifications heard from the other servers"_s),
                        &m.histogram(u"bus_lag_seconds"_s,

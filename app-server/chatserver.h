@@ -57,6 +57,8 @@ private:
 
     ServerConfig m_config;
     std::unique_ptr<Metrics> m_metrics; // before everything that counts into it
+    quint64 *m_sendsCharged = nullptr;  // in m_metrics
+    static constexpr int kSendReportMs = 1000; // how often the servers of a database swap send counts
     std::unique_ptr<StoreService> m_store;  // writes, and every read but catch-up
     std::unique_ptr<StoreService> m_reader; // catch-up reads, beside the writer
     CatchUpQueue *m_catchUp = nullptr;

@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QString>
 
+#include <utility>
+
 // A token bucket per key (a user id, a client address), e.g. the per-user send limit shared by
 // every connection and the HTTP API of that user. Buckets that would be full again are forgotten
 // once there are many, so a stream of new keys (addresses) cannot grow it without end.
@@ -29,11 +31,29 @@ public:
                 m_buckets.removeIf([now](const auto &entry) { return entry.value().fullBy(now); });
             it = m_buckets.insert(key, TokenBucket(m_rate, m_burst));
         }
-        if (it->tryTake(now))
+        if (it->tryTake(now)) {
+            if (m_reporting)
+                ++m_taken[key];
             return true;
+        }
         if (retryAfterMs)
             *retryAfterMs = it->msUntilNext();
         return false;
+    }
+
+    // Several servers of one database: what each server lets a user take is told to the others
+    // (takeReport(), about every second) and charged there (charge()), so the user's sustained
+    // rate over all servers is the configured one; the tolerance is what the others allowed
+    // before they heard, at most one report interval at the full rate plus a burst per server.
+    void setReporting(bool on) { m_reporting = on; }
+    QHash<Key, int> takeReport() { return std::exchange(m_taken, {}); }
+    void charge(const Key &key, int n)
+    {
+        const qint64 now = m_clock.elapsed();
+        auto it = m_buckets.find(key);
+        if (it == m_buckets.end())
+            it = m_buckets.insert(key, TokenBucket(m_rate, m_burst));
+        it->charge(n, now);
     }
 
     static constexpr qsizetype kForgetAbove = 65536;
@@ -43,6 +63,8 @@ private:
     int m_burst;
     QElapsedTimer m_clock;
     QHash<Key, TokenBucket> m_buckets;
+    bool m_reporting = false;
+    QHash<Key, int> m_taken; // since the last report
 };
 
 using RateLimiter = KeyedRateLimiter<qint64>;       // per user id

@@ -24,6 +24,16 @@ public:
         return true;
     }
 
+    // Takes n tokens that were spent elsewhere (another server of the same user): the bucket may
+    // go into debt, down to minus one burst, and refills from there.
+    void charge(double n, qint64 nowMs)
+    {
+        if (m_lastMs >= 0)
+            m_tokens = std::min(m_burst, m_tokens + double(nowMs - m_lastMs) * m_rate / 1000.0);
+        m_lastMs = nowMs;
+        m_tokens = std::max(-m_burst, m_tokens - n);
+    }
+
     // After a refused tryTake(): milliseconds until a token is there again.
     qint64 msUntilNext() const
     {

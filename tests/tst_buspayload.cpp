@@ -104,6 +104,22 @@ private slots:
         }
     }
 
+    void sendCountsRoundTrip()
+    {
+        QHash<qint64, int> sends;
+        for (qint64 user = 1; user <= 2000; ++user)
+            sends.insert(user, int(user % 7) + 1);
+        const QList<QByteArray> payloads = BusPayload::forSends(u"node-d"_s, sends);
+        QVERIFY(payloads.size() > 1);
+        QHash<qint64, int> back;
+        for (const QByteArray &p : payloads) {
+            QVERIFY(p.size() <= BusPayload::kMaxBytes);
+            for (const auto &[user, count] : BusPayload::parse(p)->sends)
+                back.insert(user, count);
+        }
+        QCOMPARE(back, sends);
+    }
+
     void foreignPayloadsAreRefused_data()
     {
         QTest::addColumn<QByteArray>("payload");
@@ -113,6 +129,8 @@ private slots:
         QTest::newRow("bad range") << QByteArray(R"({"node":"n","rooms":[["general",5,2]]})");
         QTest::newRow("short range") << QByteArray(R"({"node":"n","rooms":[["general",5]]})");
         QTest::newRow("bad room change") << QByteArray(R"({"node":"n","room":{"change":"renamed","name":"dev","userId":1,"user":"a"}})");
+        QTest::newRow("send count of nothing") << QByteArray(R"({"node":"n","sends":[[3,0]]})");
+        QTest::newRow("send count without user") << QByteArray(R"({"node":"n","sends":[[5]]})");
         QTest::newRow("room change without user") << QByteArray(R"({"node":"n","room":{"change":"invited","name":"dev"}})");
     }
     void foreignPayloadsAreRefused()

@@ -27,12 +27,14 @@ private:
     int m_databases = 0;
 
     // count nodes on one fresh database
-    bool startNodes(int count)
+    bool startNodes(int count, const QList<std::pair<QString, QString>> &env = {})
     {
         m_nodes.clear();
         const QString path = m_dir.filePath(u"chat%1.db"_s.arg(++m_databases));
         for (int i = 0; i < count; ++i) {
             m_nodes.push_back(std::make_unique<ServerProcess>(path));
+            for (const auto &[name, value] : env)
+                m_nodes.back()->setEnv(name, value);
             if (!m_nodes.back()->start())
                 return false;
         }
@@ -145,6 +147,25 @@ private slots:
         for (const ServerFrame &f : bobOnB.frames())
             QVERIFY(!(f.type == ServerFrame::Type::Room && f.room == u"secret"_s && f.change == u"created"_s));
         QCOMPARE(onB.get(u"/api/v2/rooms/secret/events"_s, bob).status, 200);
+    }
+
+    void theSendLimitHoldsAcrossNodes()
+    {
+        // A burst of 5, then one message per 10 s: what A let through is charged on B.
+        QVERIFY(startNodes(2, {{u"CHAT_SEND_RATE"_s, u"0.1"_s}, {u"CHAT_SEND_BURST"_s, u"5"_s}}));
+        HttpClient onA(node(0).http()), onB(node(1).http());
+        const QString alice = onA.tokenFor(u"alice"_s);
+        auto send = [&alice](HttpClient &http, const QString &id) {
+            return http.post(u"/api/v2/rooms/general/messages"_s,
+                             {{"clientId"_L1, id}, {"body"_L1, u"hi"_s}}, alice).status;
+        };
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(send(onA, u"a%1"_s.arg(i)), 201);
+        QCOMPARE(send(onA, u"a5"_s), 429);
+        static const QRegularExpression charged(u"chat_sends_charged_total\\{node=\"[^\"]+\"\\} (\\d+)"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(charged.match(QString::fromUtf8(onB.get(u"/metrics"_s).body)).captured(1).toInt() >= 5,
+                                 10000);
+        QCOMPARE(send(onB, u"b0"_s), 429);
     }
 
     void logoutOnOneNodeEndsTheSocketsOnTheOthers()

@@ -51,7 +51,7 @@ void BusListener::connectNow()
     }
     QSqlDriver *driver = db.driver();
     for (const char *channel : {BusPayload::kEventsChannel, BusPayload::kTokensChannel,
-                                BusPayload::kRoomsChannel}) {
+                                BusPayload::kRoomsChannel, BusPayload::kSendsChannel}) {
         if (ok && !driver->subscribeToNotification(QString::fromLatin1(channel))) {
             ok = false;
             error = driver->lastError().text().trimmed();
@@ -86,6 +86,22 @@ void BusListener::onNotification(const QString &name, QSqlDriver::NotificationSo
     if (notice->node == m_node)
         return; // ours: delivered here at commit already
     m_handlers.notice(std::move(*notice));
+}
+
+void BusListener::notify(const char *channel, const QList<QByteArray> &payloads)
+{
+    if (!m_listening)
+        return;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(u"SELECT pg_notify(?, ?)"_s);
+    for (const QByteArray &payload : payloads) {
+        q.bindValue(0, QString::fromLatin1(channel));
+        q.bindValue(1, QString::fromUtf8(payload));
+        if (!q.exec()) {
+            lost(q.lastError().text().trimmed());
+            return;
+        }
+    }
 }
 
 void BusListener::probe()

@@ -29,6 +29,9 @@ public:
     ~BusListener() override;
 
     void start(); // on the bus thread
+    // On the bus thread: NOTIFY on this connection, outside any transaction; dropped while it is
+    // not listening (for what may be lost: the send counts).
+    void notify(const char *channel, const QList<QByteArray> &payloads);
 
 private:
     static constexpr int kProbeMs = 500; // a lost connection is noticed within this

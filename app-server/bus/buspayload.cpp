@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QMap>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace BusPayload {
@@ -86,6 +88,14 @@ QByteArray forRoomChange(const QString &node, const RoomChange &change)
                                            {"by"_L1, change.by}}}});
 }
 
+QList<QByteArray> forSends(const QString &node, const QHash<qint64, int> &sends)
+{
+    QJsonArray items;
+    for (auto it = sends.cbegin(); it != sends.cend(); ++it)
+        items.append(QJsonArray{it.key(), it.value()});
+    return chunked(node, u"sends"_s, items);
+}
+
 std::optional<Notice> parse(const QByteArray &payload, QString *error)
 {
     auto fail = [error](const QString &why) -> std::optional<Notice> {
@@ -121,6 +131,14 @@ std::optional<Notice> parse(const QByteArray &payload, QString *error)
         if (digest.isEmpty())
             return fail(u"a token"_s);
         notice.tokens.append(digest);
+    }
+    for (const QJsonValue &v : o.value("sends"_L1).toArray()) {
+        const QJsonArray s = v.toArray();
+        const qint64 user = s.at(0).toInteger();
+        const qint64 count = s.at(1).toInteger();
+        if (s.size() != 2 || user < 1 || count < 1 || count > std::numeric_limits<int>::max())
+            return fail(u"a send count"_s);
+        notice.sends.append({user, int(count)});
     }
     if (const QJsonValue v = o.value("room"_L1); v.isObject()) {
         const QJsonObject r = v.toObject();

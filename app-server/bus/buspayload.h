@@ -5,6 +5,7 @@
 #include "store/chatstore.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -19,6 +20,7 @@ inline constexpr qsizetype kMaxBytes = 7900; // PostgreSQL refuses 8000 and more
 inline constexpr char kEventsChannel[] = "chat_events";
 inline constexpr char kTokensChannel[] = "chat_tokens";
 inline constexpr char kRoomsChannel[] = "chat_rooms";
+inline constexpr char kSendsChannel[] = "chat_sends";
 
 struct RoomRange
 {
@@ -38,12 +40,14 @@ struct Notice
     QList<RoomRange> ranges;   // else these, to be read from the store
     QList<QByteArray> tokens;  // token digests revoked
     std::optional<RoomChange> roomChange;
+    QList<std::pair<qint64, int>> sends; // (user id, messages this node let them send lately)
 };
 
 // committed: one commit's events, in commit order.
 QList<QByteArray> forEvents(const QString &node, const QList<ChatMessage> &committed);
 QList<QByteArray> forTokens(const QString &node, const QList<QByteArray> &digests);
 QByteArray forRoomChange(const QString &node, const RoomChange &change); // names are short: fits
+QList<QByteArray> forSends(const QString &node, const QHash<qint64, int> &sends);
 // nullopt for a payload that is not ours (or not well-formed): it is ignored, with a warning.
 std::optional<Notice> parse(const QByteArray &payload, QString *error = nullptr);
 

@@ -44,6 +44,15 @@ void PostgresBus::start()
     ThreadHandOff::post(m_listener, [listener = m_listener] { listener->start(); });
 }
 
+void PostgresBus::publishSends(const QHash<qint64, int> &sends)
+{
+    if (sends.isEmpty())
+        return;
+    ThreadHandOff::post(m_listener, [listener = m_listener, payloads = BusPayload::forSends(m_node, sends)] {
+        listener->notify(BusPayload::kSendsChannel, payloads);
+    });
+}
+
 void PostgresBus::onNotice(const BusPayload::Notice &notice)
 {
     if (m_notifications)
@@ -61,6 +70,8 @@ void PostgresBus::onNotice(const BusPayload::Notice &notice)
         emit tokensRevoked(notice.tokens);
     if (notice.roomChange)
         emit roomChanged(*notice.roomChange);
+    for (const auto &[user, count] : notice.sends)
+        emit sentElsewhere(user, count);
 }
 
 void PostgresBus::onListening(bool listening)

@@ -30,6 +30,8 @@ public:
     const QString &node() const { return m_node; }
 
     void publish(const QList<ChatMessage> &committed) override { emit received(committed); }
+    // What this server let each user send lately, for the others' send limits (best effort).
+    void publishSends(const QHash<qint64, int> &sends);
     // Metrics of what is heard: notifications, and how long after their commit began the
     // events carried in them arrived here.
     void count(quint64 *notifications, Metrics::Histogram *lagSeconds)
@@ -43,6 +45,7 @@ signals:
     void announced(const QString &room, qint64 first, qint64 last);
     void tokensRevoked(const QList<QByteArray> &digests); // by another server
     void roomChanged(const RoomChange &change);          // on another server
+    void sentElsewhere(qint64 userId, int count);        // let through by another server
     void listeningChanged(bool listening);
 
 private:

@@ -324,15 +324,23 @@ void history(const Process &server, int subs, int rate, int seconds)
 }
 
 // Ingest: `senders` connections keep `window` sends in flight each, as fast as acks come back;
-// with several nodes the senders are spread over them in turn.
-Result ingest(const Nodes &nodes, const std::string &target, int senders, int window, int seconds)
+// with several nodes the senders are spread over them in turn. threeRooms: sender i writes to
+// room i % 3 instead of all to general (with 3 nodes: each node's senders to a room of its own).
+Result ingest(const Nodes &nodes, const std::string &target, int senders, int window, int seconds,
+              bool threeRooms = false)
 {
     const Process &server = *nodes.front();
     Result r;
     r.target = target;
-    r.scenario = "ingest " + std::to_string(senders) + " senders, window " + std::to_string(window);
+    r.scenario = "ingest " + std::to_string(senders) + " senders, window " + std::to_string(window)
+            + (threeRooms ? ", 3 rooms" : "");
     Loop loop;
     const std::string token = registerUser(server.port, "ingest" + std::to_string(server.port));
+    auto roomOf = [&](const WsConn &c) {
+        return threeRooms ? "n" + std::to_string(c.id % 3) : std::string("general");
+    };
+    for (int i = 0; threeRooms && i < 3; ++i)
+        httpPost(server.port, "/api/v2/rooms", "{\"name\":\"n" + std::to_string(i) + "\"}", token);
     int ready = 0;
     bool measuring = false;
     int64_t n = 0;
@@ -340,7 +348,7 @@ Result ingest(const Nodes &nodes, const std::string &target, int senders, int wi
     auto sendOne = [&](WsConn &c) {
         ++n;
         sentAt[size_t(c.id)].push_back(nowNs());
-        c.sendText("{\"type\":\"send\",\"room\":\"general\",\"clientId\":\"i" + std::to_string(n) + "\",\"body\":\"" + std::to_string(nowNs()) + "\"}");
+        c.sendText("{\"type\":\"send\",\"room\":\"" + roomOf(c) + "\",\"clientId\":\"i" + std::to_string(n) + "\",\"body\":\"" + std::to_string(nowNs()) + "\"}");
     };
     for (int i = 0; i < senders; ++i) {
         WsConn *c = loop.connect(nodes[size_t(i) % nodes.size()]->port, "/ws", token);
@@ -552,7 +560,7 @@ int main(int argc, char **argv)
         }
         const Fan f = quick ? Fan{100, 50, 100} : Fan{1000, 50, 100};
         const Ingest in = quick ? Ingest{4, 4} : ingests.front();
-        for (const char *what : {"fanout", "ingest"}) {
+        for (const char *what : {"fanout", "ingest", "ingest rooms"}) {
             for (int count : {1, 3}) {
                 const std::string url = pg.createDatabase();
                 std::vector<std::unique_ptr<Process>> servers;
@@ -577,6 +585,10 @@ int main(int argc, char **argv)
                 const std::string target = count == 1 ? "1 node PG" : std::to_string(count) + " nodes PG";
                 if (std::string(what) == "ingest") {
                     print(ingest(nodes, target, in.senders, in.window, seconds));
+                    continue;
+                }
+                if (std::string(what) == "ingest rooms") {
+                    print(ingest(nodes, target, in.senders, in.window, seconds, true));
                     continue;
                 }
                 Result r = fanout(true, nodes, f.subs, 1, f.rate, f.body, seconds);

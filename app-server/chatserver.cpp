@@ -126,10 +126,18 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
         connect(m_pgBus, &PostgresBus::announced, m_sequencer, &Sequencer::announce);
         connect(m_pgBus, &PostgresBus::tokensRevoked, m_auth, &AuthService::revokedElsewhere);
         connect(m_pgBus, &PostgresBus::roomChanged, m_hub, [hub = m_hub](const RoomChange &c) {
-            if (c.kind == RoomChange::Kind::Created)
+            switch (c.kind) {
+            case RoomChange::Kind::Created:
                 hub->roomCreated(c.room, c.isPrivate, c.userId, c.by);
-            else
+                break;
+            case RoomChange::Kind::Invited:
                 hub->userInvited(c.room, c.user, c.by);
+                break;
+            case RoomChange::Kind::Archived:
+            case RoomChange::Kind::Unarchived:
+                hub->roomArchived(c.room, c.isPrivate, c.kind == RoomChange::Kind::Archived);
+                break;
+            }
         });
         // One send limit per user over all servers: each tells the others what it let through,
         // every second, and charges what they tell it.

@@ -8,6 +8,8 @@ WireError storeError(StoreStatus status, const QString &room)
     switch (status) {
     case StoreStatus::RoomNotFound:
         return {ErrorCode::RoomNotFound, u"room '%1' does not exist"_s.arg(room)};
+    case StoreStatus::RoomArchived:
+        return {ErrorCode::RoomArchived, u"room '%1' is archived: it can be read, not written to or joined"_s.arg(room)};
     case StoreStatus::EventNotFound:
         return {ErrorCode::EventNotFound, Errors::defaultMessage(ErrorCode::EventNotFound)};
     case StoreStatus::UserNotFound:

@@ -22,6 +22,7 @@
     X(WrongPassword, "wrong_password", 403, "the password is not right") \
     X(AccountDisabled, "account_disabled", 403, "this account has been deactivated") \
     X(RoomNotFound, "room_not_found", 404, "no such room") \
+    X(RoomArchived, "room_archived", 403, "the room is archived: it can be read, not written to") \
     X(UserNotFound, "user_not_found", 404, "no such user") \
     X(EventNotFound, "event_not_found", 404, "no such message in this room") \
     X(NotFound, "not_found", 404, "no such route") \

@@ -13,6 +13,8 @@ struct RoomInfo
     qint64 lastSeq = 0;
     bool isPrivate = false;
     bool member = false;
+    bool archived = false; // readable, but takes no new events and nobody joins
+    QString owner;         // "" = none recorded (rooms older than owners)
 
     QJsonObject toJson() const;
     static std::optional<RoomInfo> fromJson(const QJsonObject &json, QString *error = nullptr);
@@ -20,6 +22,6 @@ struct RoomInfo
     friend bool operator==(const RoomInfo &a, const RoomInfo &b)
     {
         return a.name == b.name && a.lastSeq == b.lastSeq && a.isPrivate == b.isPrivate
-                && a.member == b.member;
+                && a.member == b.member && a.archived == b.archived && a.owner == b.owner;
     }
 };

@@ -209,6 +209,91 @@ private slots:
         QVERIFY(admin({u"--db"_s, url, u"backup"_s, m_dir.filePath(u"pg.dump"_s)}).err.contains("pg_dump"));
     }
 
+    void archivingOnPostgresStopsWritesOnTheRunningServers()
+    {
+        const QString url = postgresDatabase();
+        QVERIFY(!url.isEmpty());
+        ServerProcess a(url), b(url);
+        QVERIFY(a.start());
+        QVERIFY(b.start());
+        HttpClient onA(a.http()), onB(b.http());
+        for (HttpClient *http : {&onA, &onB})
+            QVERIFY(QTest::qWaitFor([http] { return http->get(u"/readyz"_s).status == 200; }, 15000));
+        const QString alice = onA.tokenFor(u"alice"_s), bob = onA.tokenFor(u"bob"_s);
+        QCOMPARE(onA.post(u"/api/v2/rooms"_s, {{"name"_L1, u"old"_s}}, alice).status, 201);
+        QCOMPARE(post(onA, u"old"_s, alice, {{"clientId"_L1, u"m1"_s}, {"body"_L1, u"before"_s}}).status, 201);
+        auto roomOf = [](const HttpResponse &list, const QString &name) {
+            for (const QJsonValue &room : list.json.value("rooms"_L1).toArray()) {
+                if (room["name"_L1].toString() == name)
+                    return room.toObject();
+            }
+            return QJsonObject();
+        };
+        QCOMPARE(roomOf(onB.get(u"/api/v2/rooms"_s, alice), u"old"_s)["owner"_L1].toString(), u"alice"_s);
+        WsClient ws(b.ws(), alice);
+        QVERIFY(ws.connectAndHello());
+        ws.subscribe(u"old"_s);
+        QVERIFY(ws.waitForSubscribed(u"old"_s));
+
+        QCOMPARE(admin({u"--db"_s, url, u"rooms"_s, u"archive"_s, u"old"_s}).exitCode, 0);
+        QVERIFY(ws.waitFor([](const ServerFrame &f) {
+            return f.type == ServerFrame::Type::Room && f.room == u"old"_s && f.change == u"archived"_s;
+        }, 5000));
+        const HttpResponse refused = post(onB, u"old"_s, alice, {{"clientId"_L1, u"m2"_s}, {"body"_L1, u"after"_s}});
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.errorCode(), u"room_archived"_s);
+        ws.sendMessage(u"old"_s, u"m3"_s, u"after, by WebSocket"_s);
+        QVERIFY(ws.waitForError(u"room_archived"_s));
+        // A retry of what was stored before still gets its original; reading goes on.
+        const HttpResponse retry = post(onB, u"old"_s, alice, {{"clientId"_L1, u"m1"_s}, {"body"_L1, u"before"_s}});
+        QCOMPARE(retry.status, 200);
+        QCOMPARE(retry.json.value("seq"_L1).toInteger(), 1);
+        QCOMPARE(onA.fullHistory(u"old"_s, alice).size(), 1);
+        QCOMPARE(onA.post(u"/api/v2/rooms/old/join"_s, {}, bob).errorCode(), u"room_archived"_s);
+        QCOMPARE(roomOf(onA.get(u"/api/v2/rooms"_s, alice), u"old"_s)["archived"_L1].toBool(), true);
+        QVERIFY(admin({u"--db"_s, url, u"rooms"_s, u"archive"_s, u"old"_s}).err.contains("archived already"));
+
+        QCOMPARE(admin({u"--db"_s, url, u"rooms"_s, u"set-owner"_s, u"old"_s, u"bob"_s}).exitCode, 0);
+        QCOMPARE(admin({u"--db"_s, url, u"rooms"_s, u"unarchive"_s, u"old"_s}).exitCode, 0);
+        const HttpResponse again = post(onB, u"old"_s, alice, {{"clientId"_L1, u"m4"_s}, {"body"_L1, u"open again"_s}});
+        QCOMPARE(again.status, 201);
+        QCOMPARE(again.json.value("seq"_L1).toInteger(), 2); // the refusals took no seq
+        const QJsonObject listed = roomOf(onA.get(u"/api/v2/rooms"_s, alice), u"old"_s);
+        QCOMPARE(listed["owner"_L1].toString(), u"bob"_s);
+        QCOMPARE(listed["archived"_L1].toBool(), false);
+        bool found = false;
+        for (const QJsonValue &room : admin({u"--db"_s, url, u"--json"_s, u"rooms"_s, u"list"_s}).json()) {
+            if (room["name"_L1].toString() == u"old"_s) {
+                found = true;
+                QCOMPARE(room["owner"_L1].toString(), u"bob"_s);
+                QVERIFY(room["archivedAt"_L1].isNull());
+                QCOMPARE(room["lastSeq"_L1].toInt(), 2);
+            }
+        }
+        QVERIFY(found);
+    }
+
+    void archivingOnSqliteWaitsForTheServer()
+    {
+        const QString db = m_dir.filePath(u"archive.db"_s);
+        ServerProcess server(db);
+        QVERIFY(server.start());
+        HttpClient http(server.http());
+        const QString alice = http.tokenFor(u"alice"_s);
+        QCOMPARE(post(http, u"general"_s, alice, {{"clientId"_L1, u"m1"_s}, {"body"_L1, u"hello"_s}}).status, 201);
+        QVERIFY(admin({u"--db"_s, db, u"rooms"_s, u"archive"_s, u"general"_s}).err.contains("stop the server"));
+        int exitCode = -1;
+        QVERIFY(server.terminate(&exitCode));
+        QCOMPARE(admin({u"--db"_s, db, u"rooms"_s, u"archive"_s, u"general"_s}).exitCode, 0);
+        QVERIFY(admin({u"--db"_s, db, u"rooms"_s, u"set-owner"_s, u"general"_s, u"nobody"_s}).err.contains("no user"));
+        QVERIFY(server.start());
+        HttpClient again(server.http());
+        QCOMPARE(post(again, u"general"_s, alice, {{"clientId"_L1, u"m2"_s}, {"body"_L1, u"hi"_s}}).errorCode(),
+                 u"room_archived"_s);
+        QCOMPARE(post(again, u"general"_s, alice, {{"clientId"_L1, u"m1"_s}, {"body"_L1, u"hello"_s}}).status, 200);
+        QCOMPARE(again.fullHistory(u"general"_s, alice).size(), 1);
+    }
+
     void migrateServesTheSameHistoryFromPostgres()
     {
         const QString source = m_dir.filePath(u"release.db"_s);

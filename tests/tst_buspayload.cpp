@@ -114,7 +114,9 @@ private slots:
         QHash<qint64, int> back;
         for (const QByteArray &p : payloads) {
             QVERIFY(p.size() <= BusPayload::kMaxBytes);
-            for (const auto &[user, count] : BusPayload::parse(p)->sends)
+            const auto notice = BusPayload::parse(p);
+            QVERIFY(notice);
+            for (const auto &[user, count] : notice->sends)
                 back.insert(user, count);
         }
         QCOMPARE(back, sends);

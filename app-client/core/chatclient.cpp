@@ -22,6 +22,7 @@ QString refusalText(ErrorCode code, const QString &serverMessage)
     case ErrorCode::BodyTooLong: return ChatClient::tr("too long for this server");
     case ErrorCode::Forbidden: return ChatClient::tr("you are not a member of this room");
     case ErrorCode::RoomNotFound: return ChatClient::tr("this room does not exist any more");
+    case ErrorCode::RoomArchived: return ChatClient::tr("this room is archived");
     case ErrorCode::EmptyBody:
     case ErrorCode::InvalidBody: return ChatClient::tr("the text is empty or not valid");
     default: return serverMessage;
@@ -368,6 +369,10 @@ void ChatClient::onRoomChanged(const QString &room, const QString &change, const
         emit noticed(tr("%1 added you to the room #%2.").arg(by, room));
     else if (change == "created"_L1 && by != m_user)
         emit noticed(tr("%1 created the room #%2.").arg(by, room));
+    else if (change == "archived"_L1)
+        emit noticed(tr("The room #%1 was archived: it can still be read, but not written to.").arg(room));
+    else if (change == "unarchived"_L1)
+        emit noticed(tr("The room #%1 is open again.").arg(room));
     reloadRooms(); // the list as the server sees it for this user, subscriptions included
 }
 

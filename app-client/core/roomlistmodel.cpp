@@ -18,16 +18,22 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
         return {};
     const Row &row = m_rows.at(index.row());
     switch (role) {
-    case Qt::DisplayRole:
-        return row.unread > 0 ? u"%1 (%2)"_s.arg(row.info.name).arg(row.unread) : row.info.name;
+    case Qt::DisplayRole: {
+        const QString name = row.info.archived ? tr("%1 (archived)").arg(row.info.name) : row.info.name;
+        return row.unread > 0 ? u"%1 (%2)"_s.arg(name).arg(row.unread) : name;
+    }
     case Qt::ToolTipRole:
-        return row.info.member ? QString() : u"Not joined yet: click to join"_s;
+        if (row.info.archived)
+            return tr("Archived: you can read it, but nobody can write to it");
+        return row.info.member ? QString() : tr("Not joined yet: click to join");
     case CurrentRole: return row.info.name == m_current;
     case NameRole: return row.info.name;
     case UnreadRole: return row.unread;
     case PrivateRole: return row.info.isPrivate;
     case MemberRole: return row.info.member;
     case LastSeqRole: return row.info.lastSeq;
+    case ArchivedRole: return row.info.archived;
+    case OwnerRole: return row.info.owner;
     default: return {};
     }
 }
@@ -35,7 +41,8 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> RoomListModel::roleNames() const
 {
     return {{NameRole, "name"}, {UnreadRole, "unread"}, {PrivateRole, "private"},
-            {MemberRole, "member"}, {LastSeqRole, "lastSeq"}, {CurrentRole, "current"}};
+            {MemberRole, "member"}, {LastSeqRole, "lastSeq"}, {CurrentRole, "current"},
+            {ArchivedRole, "archived"}, {OwnerRole, "owner"}};
 }
 
 void RoomListModel::setReadMarkers(const QHash<QString, qint64> &markers)

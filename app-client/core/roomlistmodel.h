@@ -14,7 +14,7 @@ class RoomListModel : public QAbstractListModel
     Q_OBJECT
 public:
     enum Roles { NameRole = Qt::UserRole + 1, UnreadRole, PrivateRole, MemberRole, LastSeqRole,
-                 CurrentRole };
+                 CurrentRole, ArchivedRole, OwnerRole };
 
     explicit RoomListModel(QObject *parent = nullptr);
 

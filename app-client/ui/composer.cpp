@@ -9,7 +9,7 @@
 Composer::Composer(QWidget *parent)
     : QPlainTextEdit(parent), m_maxBytes(Validation::kDefaultMaxBodyBytes)
 {
-    setPlaceholderText(tr("Write a message… (Enter sends, Shift+Enter starts a new line)"));
+    setArchived(false);
     setTabChangesFocus(true);
     // About three lines high; it scrolls beyond that.
     setFixedHeight(fontMetrics().lineSpacing() * 3 + 2 * frameWidth() + 8);
@@ -76,4 +76,12 @@ void Composer::keyPressEvent(QKeyEvent *event)
         return;
     }
     QPlainTextEdit::keyPressEvent(event);
+}
+
+void Composer::setArchived(bool archived)
+{
+    setReadOnly(archived);
+    setEnabled(!archived);
+    setPlaceholderText(archived ? tr("This room is archived: you can read it, but nobody can write to it.")
+                                : tr("Write a message… (Enter sends, Shift+Enter starts a new line)"));
 }

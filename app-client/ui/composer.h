@@ -19,6 +19,8 @@ public:
     QString limitText() const;
     bool isTooLong() const { return textBytes() > m_maxBytes; }
     void appendText(const QString &text); // a message taken back: added, never replacing
+    // An archived room takes no messages: the composer is greyed and says so.
+    void setArchived(bool archived);
 
 signals:
     void submitted(const QString &text);

@@ -232,11 +232,10 @@ void MainWindow::showRoom(const QString &room)
         QScrollBar *bar = m_view->verticalScrollBar();
         m_distanceFromBottom = first == 0 ? bar->maximum() - bar->value() : -1;
     });
-    m_header->setText(u"# "_s + room);
     m_client->openRoom(room); // joins first when needed
     showCurrentRoomSelected();
     m_loading->setVisible(m_client->isLoadingHistory(room));
-    m_composer->setEnabled(true);
+    showRoomState();
     m_composer->setFocus();
     m_settings->setLastRoom(room);
     m_view->scrollToBottom();
@@ -249,6 +248,19 @@ void MainWindow::showCurrentRoomSelected()
     const int row = m_client->rooms()->rowOf(m_room);
     if (row >= 0)
         m_rooms->setCurrentIndex(m_client->rooms()->index(row));
+    showRoomState();
+}
+
+void MainWindow::showRoomState()
+{
+    if (!m_client || m_room.isEmpty())
+        return;
+    const QModelIndex index = m_client->rooms()->index(m_client->rooms()->rowOf(m_room));
+    const bool archived = index.data(RoomListModel::ArchivedRole).toBool();
+    const QString owner = index.data(RoomListModel::OwnerRole).toString();
+    m_header->setText(archived ? tr("# %1 · archived").arg(m_room) : u"# "_s + m_room);
+    m_header->setToolTip(owner.isEmpty() ? QString() : tr("Owner: %1").arg(owner));
+    m_composer->setArchived(archived);
 }
 
 QMenu *MainWindow::refusedMessageMenu(const QModelIndex &index)

@@ -53,6 +53,7 @@ private:
     void changePassword();
     void showSessions();
     void showCurrentRoomSelected();
+    void showRoomState(); // the header and the composer as the room list says the room is
     void notify(const ChatMessage &message);
 
     QPointer<ChatClient> m_client;

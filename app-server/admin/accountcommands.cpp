@@ -268,25 +268,65 @@ int tokens(const AdminDatabase &db, const QStringList &args, const Options &opti
 
 int rooms(const AdminDatabase &db, const QStringList &args, const Options &options)
 {
+    const QString action = args.value(0);
+    if ((action == "archive"_L1 || action == "unarchive"_L1) && args.size() == 2) {
+        QString error;
+        auto store = db.open(StoreRole::Writer, &error);
+        if (!store)
+            return fail(error);
+        switch (store->setRoomArchived(args[1], action == "archive"_L1)) {
+        case StoreStatus::Ok:
+            print((action == "archive"_L1 ? u"archived %1: readable, no new messages, nobody joins\n"_s
+                                          : u"%1 is open again\n"_s).arg(args[1]).toUtf8());
+            return 0;
+        case StoreStatus::NoChange:
+            return fail(action == "archive"_L1 ? u"%1 is archived already"_s.arg(args[1])
+                                               : u"%1 is not archived"_s.arg(args[1]));
+        case StoreStatus::RoomNotFound:
+            return fail(u"no room %1"_s.arg(args[1]));
+        default:
+            return fail(u"the database did not take the change"_s);
+        }
+    }
+    if (action == "set-owner"_L1 && args.size() == 3) {
+        QString error;
+        auto store = db.open(StoreRole::Writer, &error);
+        if (!store)
+            return fail(error);
+        switch (store->setRoomOwner(args[1], args[2])) {
+        case StoreStatus::Ok:
+            print(u"%1 owns %2 now\n"_s.arg(args[2], args[1]).toUtf8());
+            return 0;
+        case StoreStatus::RoomNotFound:
+            return fail(u"no room %1"_s.arg(args[1]));
+        case StoreStatus::UserNotFound:
+            return fail(u"no user %1"_s.arg(args[2]));
+        default:
+            return fail(u"the database did not take the change"_s);
+        }
+    }
     if (args != QStringList{u"list"_s})
-        return usage(u"rooms list"_s);
+        return usage(u"rooms list | rooms archive|unarchive ROOM | rooms set-owner ROOM USER"_s);
     QString error;
     auto store = db.open(StoreRole::Reader, &error);
     if (!store)
         return fail(error);
     QSqlQuery q(store->database());
     if (!q.exec(u"SELECT r.name, r.private, r.last_seq, r.topic, r.created_at, "
-                "(SELECT COUNT(*) FROM members m WHERE m.room_id = r.id) "
-                "FROM rooms r ORDER BY r.name"_s))
+                "(SELECT COUNT(*) FROM members m WHERE m.room_id = r.id), o.name, r.archived_at "
+                "FROM rooms r LEFT JOIN users o ON o.id = r.owner_id ORDER BY r.name"_s))
         return fail(u"cannot list the rooms: %1"_s.arg(q.lastError().text()));
-    Report report({u"name"_s, u"private"_s, u"members"_s, u"lastSeq"_s, u"createdAt"_s, u"topic"_s});
+    Report report({u"name"_s, u"private"_s, u"members"_s, u"lastSeq"_s, u"owner"_s, u"archivedAt"_s,
+                   u"createdAt"_s, u"topic"_s});
     while (q.next()) {
         report.add({{"name"_L1, q.value(0).toString()},
                     {"private"_L1, q.value(1).toInt() != 0},
                     {"lastSeq"_L1, q.value(2).toLongLong()},
                     {"topic"_L1, q.value(3).toString()},
                     {"createdAt"_L1, timeValue(q.value(4))},
-                    {"members"_L1, q.value(5).toLongLong()}});
+                    {"members"_L1, q.value(5).toLongLong()},
+                    {"owner"_L1, q.value(6).isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(q.value(6).toString())},
+                    {"archivedAt"_L1, timeValue(q.value(7))}});
     }
     print(report.text(options.json));
     return 0;

@@ -41,6 +41,30 @@ QList<QByteArray> chunked(const QString &node, const QString &key, const QJsonAr
     return out;
 }
 
+const std::pair<RoomChange::Kind, QLatin1StringView> kRoomChanges[] = {
+        {RoomChange::Kind::Created, "created"_L1},
+        {RoomChange::Kind::Invited, "invited"_L1},
+        {RoomChange::Kind::Archived, "archived"_L1},
+        {RoomChange::Kind::Unarchived, "unarchived"_L1}};
+
+QString nameOf(RoomChange::Kind kind)
+{
+    for (const auto &[k, name] : kRoomChanges) {
+        if (k == kind)
+            return name;
+    }
+    return {};
+}
+
+std::optional<RoomChange::Kind> kindOf(const QString &name)
+{
+    for (const auto &[k, n] : kRoomChanges) {
+        if (n == name)
+            return k;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 QList<QByteArray> forEvents(const QString &node, const QList<ChatMessage> &committed)
@@ -79,8 +103,7 @@ QList<QByteArray> forTokens(const QString &node, const QList<QByteArray> &digest
 QByteArray forRoomChange(const QString &node, const RoomChange &change)
 {
     return render({{"node"_L1, node},
-                   {"room"_L1, QJsonObject{{"change"_L1, change.kind == RoomChange::Kind::Created
-                                                                ? u"created"_s : u"invited"_s},
+                   {"room"_L1, QJsonObject{{"change"_L1, nameOf(change.kind)},
                                            {"name"_L1, change.room},
                                            {"private"_L1, change.isPrivate},
                                            {"userId"_L1, change.userId},
@@ -142,13 +165,14 @@ std::optional<Notice> parse(const QByteArray &payload, QString *error)
     }
     if (const QJsonValue v = o.value("room"_L1); v.isObject()) {
         const QJsonObject r = v.toObject();
-        const QString change = r.value("change"_L1).toString();
-        RoomChange c{change == "created"_L1 ? RoomChange::Kind::Created : RoomChange::Kind::Invited,
-                     r.value("name"_L1).toString(), r.value("private"_L1).toBool(),
+        const auto kind = kindOf(r.value("change"_L1).toString());
+        if (!kind)
+            return fail(u"a room change"_s);
+        RoomChange c{*kind, r.value("name"_L1).toString(), r.value("private"_L1).toBool(),
                      r.value("userId"_L1).toInteger(), r.value("user"_L1).toString(),
                      r.value("by"_L1).toString()};
-        if ((change != "created"_L1 && change != "invited"_L1) || c.room.isEmpty() || c.userId < 1
-            || c.user.isEmpty())
+        const bool aboutUser = c.kind == RoomChange::Kind::Created || c.kind == RoomChange::Kind::Invited;
+        if (c.room.isEmpty() || (aboutUser && (c.userId < 1 || c.user.isEmpty())))
             return fail(u"a room change"_s);
         notice.roomChange = c;
     }

@@ -16,6 +16,7 @@
 enum class StoreStatus {
     Ok,
     RoomNotFound,
+    RoomArchived, // no new events, nobody joins or is invited (history stays readable)
     UserNotFound,
     EventNotFound,
     Forbidden, // not a member of the room
@@ -85,7 +86,7 @@ struct SessionRecord
 // frame): a room created (public: everyone; private: its creator) or a user invited.
 struct RoomChange
 {
-    enum class Kind { Created, Invited };
+    enum class Kind { Created, Invited, Archived, Unarchived };
     Kind kind = Kind::Created;
     QString room;
     bool isPrivate = false;

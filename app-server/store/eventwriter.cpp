@@ -51,7 +51,10 @@ bool EventWriter::write(QList<NewEvent> &events, QList<AppendResult> &results,
             roomIds.append(e.roomId);
     }
     QHash<qint64, qint64> before;
-    if (!lockCounters(roomIds, &before))
+    QSet<qint64> archived;
+    if (!lockCounters(roomIds, &before, &archived))
+        return false;
+    if (!archived.isEmpty() && !refuseArchived(events, archived, results))
         return false;
     QHash<qint64, qint64> counters = before;
     QList<NewEvent *> run; // consecutive messages, stored together
@@ -76,17 +79,38 @@ bool EventWriter::write(QList<NewEvent> &events, QList<AppendResult> &results,
     return true;
 }
 
-bool EventWriter::lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint64> *counters)
+bool EventWriter::lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint64> *counters,
+                               QSet<qint64> *archived)
 {
     // SQLite: the writer holds the database's write lock for the transaction already.
-    QSqlQuery &q = m_sql.prepared(m_lockSeq, u"SELECT last_seq FROM rooms WHERE id = ?"_s);
+    QSqlQuery &q = m_sql.prepared(m_lockSeq,
+                                  u"SELECT last_seq, archived_at IS NOT NULL FROM rooms WHERE id = ?"_s);
     for (qint64 id : roomIds) {
         q.bindValue(0, id);
         if (!m_sql.exec(q) || !q.next())
             return false;
         counters->insert(id, q.value(0).toLongLong());
+        if (q.value(1).toBool())
+            archived->insert(id);
         q.finish();
     }
+    return true;
+}
+
+bool EventWriter::refuseArchived(QList<NewEvent> &events, const QSet<qint64> &archived,
+                                 QList<AppendResult> &results)
+{
+    for (const NewEvent &event : std::as_const(events)) {
+        if (!archived.contains(event.roomId))
+            continue;
+        // A retry of what was stored before the archive still gets its ack.
+        const auto original = findByClientId(event.senderId, event.message.clientId);
+        if (m_sql.broken())
+            return false;
+        results[event.index] = original ? AppendResult{StoreStatus::Ok, *original, true}
+                                        : AppendResult{StoreStatus::RoomArchived, {}, false};
+    }
+    events.removeIf([&archived](const NewEvent &e) { return archived.contains(e.roomId); });
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include "sqlsession.h"
 
 #include <QHash>
+#include <QSet>
 
 // A request of a batch that passed SqlStore's checks (the room exists, the sender is a member),
 // not yet numbered.
@@ -42,8 +43,11 @@ public:
     static QVariant contentOf(const ChatMessage &event);
 
 protected:
-    // room id -> its counter (last seq) before this batch, rows locked for the transaction.
-    virtual bool lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint64> *counters);
+    // room id -> its counter (last seq) before this batch, rows locked for the transaction;
+    // *archived: those of the rooms that are archived (read under the lock: an archive that
+    // commits first is seen, one that commits later waits for this batch).
+    virtual bool lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint64> *counters,
+                              QSet<qint64> *archived);
     // Numbers and inserts a run of message events, advancing counters.
     virtual bool storeMessages(const QList<NewEvent *> &run, QHash<qint64, qint64> &counters,
                                QList<AppendResult> &results);
@@ -55,6 +59,10 @@ protected:
 
 private:
     bool storeChange(NewEvent &event, QHash<qint64, qint64> &counters, AppendResult &result);
+    // Events of archived rooms answered (a retry with its original, the rest RoomArchived) and
+    // taken out of events.
+    bool refuseArchived(QList<NewEvent> &events, const QSet<qint64> &archived,
+                        QList<AppendResult> &results);
     bool applyChange(const NewEvent &event);
 
     std::optional<QSqlQuery> m_insertMessage; // prepared once per connection

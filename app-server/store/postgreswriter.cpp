@@ -43,17 +43,21 @@ QString textArray(const QStringList &values)
 }
 } // namespace
 
-bool PostgresEventWriter::lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint64> *counters)
+bool PostgresEventWriter::lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint64> *counters,
+                                       QSet<qint64> *archived)
 {
     // In id order: two servers locking the same rooms in different orders would deadlock.
     QSqlQuery &lock = m_sql.prepared(m_lockCounters,
-                               u"SELECT id, last_seq FROM rooms WHERE id = ANY(CAST(? AS bigint[])) "
-                               "ORDER BY id FOR UPDATE"_s);
+                               u"SELECT id, last_seq, archived_at IS NOT NULL FROM rooms "
+                               "WHERE id = ANY(CAST(? AS bigint[])) ORDER BY id FOR UPDATE"_s);
     lock.bindValue(0, intArray(roomIds));
     if (!m_sql.exec(lock))
         return false;
-        while (lock.next())
+    while (lock.next()) {
         counters->insert(lock.value(0).toLongLong(), lock.value(1).toLongLong());
+        if (lock.value(2).toBool())
+            archived->insert(lock.value(0).toLongLong());
+    }
     lock.finish();
     if (counters->size() != roomIds.size())
         return false;

@@ -16,7 +16,8 @@ public:
     using EventWriter::EventWriter;
 
 protected:
-    bool lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint64> *counters) override;
+    bool lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint64> *counters,
+                      QSet<qint64> *archived) override;
     bool storeMessages(const QList<NewEvent *> &run, QHash<qint64, qint64> &counters,
                        QList<AppendResult> &results) override;
     bool storeCounters(const QHash<qint64, qint64> &counters,

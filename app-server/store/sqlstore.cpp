@@ -82,8 +82,9 @@ Lookup<RoomList> SqlStore::listRooms(const RoomListQuery &query)
         return {};
     QSqlQuery q(m_sql.db());
     q.prepare(u"SELECT r.name, r.private, r.last_seq, "
-              "EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?) "
-              "FROM rooms r "
+              "EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?), "
+              "r.archived_at IS NOT NULL, o.name "
+              "FROM rooms r LEFT JOIN users o ON o.id = r.owner_id "
               "WHERE (r.private = 0 "
               "       OR EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?)) "
               "  AND r.name > ? "
@@ -98,7 +99,7 @@ Lookup<RoomList> SqlStore::listRooms(const RoomListQuery &query)
     RoomList list;
     while (q.next()) {
         list.rooms.append({q.value(0).toString(), q.value(2).toLongLong(), q.value(1).toBool(),
-                           q.value(3).toBool()});
+                           q.value(3).toBool(), q.value(4).toBool(), q.value(5).toString()});
     }
     if (list.rooms.size() > std::max(1, query.limit)) {
         list.rooms.removeLast();
@@ -116,11 +117,12 @@ StoreStatus SqlStore::createRoom(const QString &name, bool isPrivate, qint64 cre
     if (m_sql.broken() || !m_sql.begin())
         return StoreStatus::Error;
     QSqlQuery q(m_sql.db());
-    q.prepare(u"INSERT INTO rooms (name, private, created_at) VALUES (?, ?, ?) "
+    q.prepare(u"INSERT INTO rooms (name, private, created_at, owner_id) VALUES (?, ?, ?, ?) "
               "ON CONFLICT DO NOTHING RETURNING id"_s);
     q.addBindValue(name);
     q.addBindValue(isPrivate ? 1 : 0);
     q.addBindValue(nowMs());
+    q.addBindValue(creatorId);
     if (!m_sql.exec(q)) {
         m_sql.rollback();
         return StoreStatus::Error;
@@ -155,6 +157,8 @@ StoreStatus SqlStore::joinRoom(const QString &name, qint64 userId)
         return StoreStatus::Error;
     if (room->isPrivate)
         return StoreStatus::Forbidden;
+    if (const auto archived = isArchived(room->id); !archived || *archived)
+        return archived ? StoreStatus::RoomArchived : StoreStatus::Error;
     return addMember(room->id, userId) ? StoreStatus::Ok : StoreStatus::Error;
 }
 
@@ -172,7 +176,11 @@ StoreStatus SqlStore::invite(const QString &name, qint64 inviterId, const QStrin
         return user.status;
     if (isMember(room->id, user->id))
         return StoreStatus::Ok;
-    if (m_sql.broken() || !m_sql.begin())
+    if (m_sql.broken())
+        return StoreStatus::Error;
+    if (const auto archived = isArchived(room->id); !archived || *archived)
+        return archived ? StoreStatus::RoomArchived : StoreStatus::Error;
+    if (!m_sql.begin())
         return StoreStatus::Error;
     if (!addMember(room->id, user->id)
         || !announceRoomChange({RoomChange::Kind::Invited, name, room->isPrivate, user->id, user->name,
@@ -487,6 +495,68 @@ bool SqlStore::addMember(qint64 roomId, qint64 userId)
     q.addBindValue(roomId);
     q.addBindValue(userId);
     return m_sql.exec(q);
+}
+
+StoreStatus SqlStore::setRoomArchived(const QString &name, bool archived)
+{
+    if (!m_sql.ensureConnected())
+        return StoreStatus::Error;
+    const auto room = findRoom(name);
+    if (!room)
+        return m_sql.broken() ? StoreStatus::Error : StoreStatus::RoomNotFound;
+    if (!m_sql.begin())
+        return StoreStatus::Error;
+    QSqlQuery q(m_sql.db());
+    q.prepare(archived ? u"UPDATE rooms SET archived_at = ? WHERE id = ? AND archived_at IS NULL"_s
+                       : u"UPDATE rooms SET archived_at = NULL WHERE id = ? AND archived_at IS NOT NULL"_s);
+    if (archived)
+        q.addBindValue(nowMs());
+    q.addBindValue(room->id);
+    if (!m_sql.exec(q)) {
+        m_sql.rollback();
+        return StoreStatus::Error;
+    }
+    if (q.numRowsAffected() == 0) {
+        m_sql.rollback();
+        return StoreStatus::NoChange;
+    }
+    q.finish();
+    const RoomChange change{archived ? RoomChange::Kind::Archived : RoomChange::Kind::Unarchived,
+                            name, room->isPrivate, 0, {}, {}};
+    if (!announceRoomChange(change) || !m_sql.commit()) {
+        m_sql.rollback();
+        return StoreStatus::Error;
+    }
+    return StoreStatus::Ok;
+}
+
+StoreStatus SqlStore::setRoomOwner(const QString &name, const QString &userName)
+{
+    if (!m_sql.ensureConnected())
+        return StoreStatus::Error;
+    const auto room = findRoom(name);
+    if (!room)
+        return m_sql.broken() ? StoreStatus::Error : StoreStatus::RoomNotFound;
+    const auto user = findUser(userName);
+    if (!user)
+        return user.status;
+    QSqlQuery q(m_sql.db());
+    q.prepare(u"UPDATE rooms SET owner_id = ? WHERE id = ?"_s);
+    q.addBindValue(user->id);
+    q.addBindValue(room->id);
+    return m_sql.exec(q) ? StoreStatus::Ok : StoreStatus::Error;
+}
+
+std::optional<bool> SqlStore::isArchived(qint64 roomId)
+{
+    // Read each time (a join or an invitation, never per message): chat-admin changes it beside
+    // running servers on PostgreSQL.
+    QSqlQuery q(m_sql.db());
+    q.prepare(u"SELECT archived_at IS NOT NULL FROM rooms WHERE id = ?"_s);
+    q.addBindValue(roomId);
+    if (!m_sql.exec(q) || !q.next())
+        return std::nullopt;
+    return q.value(0).toBool();
 }
 
 std::optional<qint64> SqlStore::lastSeq(qint64 roomId)

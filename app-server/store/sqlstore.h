@@ -52,6 +52,12 @@ public:
     QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
     bool ping() override;
 
+    // chat-admin's: a room archived (true) or back from the archive; NoChange when it is so
+    // already. Announced to the servers of the database.
+    StoreStatus setRoomArchived(const QString &room, bool archived);
+    // chat-admin's: the room's owner is now user (UserNotFound: no such user).
+    StoreStatus setRoomOwner(const QString &room, const QString &user);
+
     // The open connection, for chat-admin's reports and copies (what no server call needs). Only
     // reads, or writes that no cache of this store holds (it is this store's own thread's).
     QSqlDatabase &database() { return m_sql.db(); }
@@ -92,6 +98,7 @@ private:
     QString userName(qint64 userId);
     bool addMember(qint64 roomId, qint64 userId);
     std::optional<qint64> lastSeq(qint64 roomId);
+    std::optional<bool> isArchived(qint64 roomId); // nullopt: the database did not answer
     bool addReactions(qint64 roomId, qint64 userId, QList<ChatMessage> &events);
     // In one transaction: column (a fixed name, never input) of a user not deactivated set to
     // value, and every token of theirs but keepTokenHash deleted (UserNotFound: no such user).

@@ -147,6 +147,19 @@ void Hub::userInvited(const QString &room, const QString &user, const QString &b
     push(frame, [user](const AuthUser &u) { return u.name.compare(user, Qt::CaseInsensitive) == 0; });
 }
 
+void Hub::roomArchived(const QString &room, bool isPrivate, bool archived)
+{
+    const QString frame = QString::fromUtf8(
+            ServerFrame::roomChanged(room, archived ? u"archived"_s : u"unarchived"_s, isPrivate, {})
+                    .toJson());
+    if (!isPrivate) {
+        push(frame, [](const AuthUser &) { return true; });
+        return;
+    }
+    for (Subscriber *s : m_rooms.value(room))
+        s->push(frame);
+}
+
 void Hub::push(const QString &frame, const std::function<bool(const AuthUser &)> &to)
 {
     for (Subscriber *s : std::as_const(m_sessions)) {

@@ -35,6 +35,10 @@ public:
     // one to its creator's other sessions; an invite to the invited user's sessions.
     void roomCreated(const QString &room, bool isPrivate, qint64 creatorId, const QString &creator);
     void userInvited(const QString &room, const QString &user, const QString &by);
+    // A room archived or taken out of the archive: to everyone for a public room, to the
+    // sessions subscribed to it for a private one (its other members see it at their next
+    // room-list reload).
+    void roomArchived(const QString &room, bool isPrivate, bool archived);
     void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
     // Drops the connection with the most bytes queued, of userId's (or, with 0, of everyone's):
     // a cap on queued output was passed.

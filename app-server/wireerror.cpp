@@ -9,7 +9,7 @@ WireError storeError(StoreStatus status, const QString &room)
     case StoreStatus::RoomNotFound:
         return {ErrorCode::RoomNotFound, u"room '%1' does not exist"_s.arg(room)};
     case StoreStatus::RoomArchived:
-        return {ErrorCode::RoomArchived, u"room '%1' is archived: it can be read, not written to or joined"_s.arg(room)};
+        return {ErrorCode::RoomArchived, u"room '%1' is archived: it can be read, not written to"_s.arg(room)};
     case StoreStatus::EventNotFound:
         return {ErrorCode::EventNotFound, Errors::defaultMessage(ErrorCode::EventNotFound)};
     case StoreStatus::UserNotFound:

@@ -10,6 +10,7 @@
 #include "passworddialog.h"
 #include "sessionsdialog.h"
 #include "messagedelegate.h"
+#include "testdatabase.h"
 #include "testserver.h"
 
 #include <QApplication>
@@ -401,6 +402,36 @@ private slots:
             }
         }
         QVERIFY(found);
+    }
+
+    void archivedRoomIsReadableButTheComposerIsClosed()
+    {
+        // An operator archives project-x (made above) while the server is down for it.
+        int exitCode = -1;
+        QVERIFY(m_server->terminate(&exitCode));
+        QProcess admin;
+        admin.start(QStringLiteral(CHAT_ADMIN_BINARY),
+                    {u"--db"_s, TestDatabase::forPath(m_dir.filePath(u"chat.db"_s)), u"rooms"_s,
+                     u"archive"_s, u"project-x"_s});
+        QVERIFY(admin.waitForFinished(30000));
+        QVERIFY2(admin.exitCode() == 0, admin.readAllStandardError().constData());
+        QVERIFY(startServer());
+        const int row = m_alice->rooms()->rowOf(u"project-x"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(m_alice->rooms()->index(m_alice->rooms()->rowOf(u"project-x"_s))
+                                         .data(RoomListModel::ArchivedRole).toBool(), 20000);
+        QVERIFY(row >= 0);
+        QCOMPARE(m_alice->rooms()->index(row).data().toString(), u"project-x (archived)"_s);
+        QCOMPARE(m_alice->rooms()->index(row).data(RoomListModel::OwnerRole).toString(), u"bob"_s);
+
+        m_aliceWindow->showRoom(u"project-x"_s);
+        QCOMPARE(m_aliceWindow->roomHeader()->text(), u"# project-x · archived"_s);
+        QCOMPARE(m_aliceWindow->roomHeader()->toolTip(), u"Owner: bob"_s);
+        QVERIFY(!m_aliceWindow->composer()->isEnabled());
+        QVERIFY(m_aliceWindow->composer()->placeholderText().contains(u"archived"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(rowWithBody(m_aliceWindow->conversationView(), u"welcome to project-x"_s) >= 0, 10000);
+        m_aliceWindow->showRoom(u"general"_s);
+        QVERIFY(m_aliceWindow->composer()->isEnabled());
+        QCOMPARE(m_aliceWindow->roomHeader()->text(), u"# general"_s);
     }
 };
 

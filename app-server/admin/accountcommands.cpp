@@ -276,7 +276,7 @@ int rooms(const AdminDatabase &db, const QStringList &args, const Options &optio
             return fail(error);
         switch (store->setRoomArchived(args[1], action == "archive"_L1)) {
         case StoreStatus::Ok:
-            print((action == "archive"_L1 ? u"archived %1: readable, no new messages, nobody joins\n"_s
+            print((action == "archive"_L1 ? u"archived %1: readable, no new messages\n"_s
                                           : u"%1 is open again\n"_s).arg(args[1]).toUtf8());
             return 0;
         case StoreStatus::NoChange:

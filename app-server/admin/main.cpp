@@ -88,7 +88,7 @@ int main(int argc, char *argv[])
             "  tokens list NAME             (the user's signed-in devices)\n"
             "  tokens revoke NAME ID\n"
             "  rooms list\n"
-            "  rooms archive|unarchive ROOM (archived: readable, no new messages, nobody joins)\n"
+            "  rooms archive|unarchive ROOM (archived: readable, no new messages)\n"
             "  rooms set-owner ROOM USER\n"
             "  backup FILE                  (SQLite, while the server runs)\n"
             "  migrate --from sqlite:PATH --to postgresql://…   (server stopped, empty target)\n\n"

@@ -411,13 +411,13 @@ void HttpApi::createRoom(const QHttpServerRequest &request, const HttpReplyPtr &
             return;
         }
         m_services.rooms->createRoom(user, create.name, create.isPrivate, this,
-                                     [reply, create](const RoomService::Refusal &refusal) {
+                                     [reply, create, owner = user.name](const RoomService::Refusal &refusal) {
                                          if (refusal) {
                                              reply->error(*refusal);
                                              return;
                                          }
                                          reply->json(Status::Created,
-                                                     RoomInfo{create.name, 0, create.isPrivate, true}.toJson());
+                                                     RoomInfo{create.name, 0, create.isPrivate, true, false, owner}.toJson());
                                      });
     });
 }

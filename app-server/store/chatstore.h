@@ -16,7 +16,7 @@
 enum class StoreStatus {
     Ok,
     RoomNotFound,
-    RoomArchived, // no new events, nobody joins or is invited (history stays readable)
+    RoomArchived, // takes no new events (its history stays readable, and joinable to read it)
     UserNotFound,
     EventNotFound,
     Forbidden, // not a member of the room

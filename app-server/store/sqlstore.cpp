@@ -157,8 +157,6 @@ StoreStatus SqlStore::joinRoom(const QString &name, qint64 userId)
         return StoreStatus::Error;
     if (room->isPrivate)
         return StoreStatus::Forbidden;
-    if (const auto archived = isArchived(room->id); !archived || *archived)
-        return archived ? StoreStatus::RoomArchived : StoreStatus::Error;
     return addMember(room->id, userId) ? StoreStatus::Ok : StoreStatus::Error;
 }
 
@@ -176,11 +174,7 @@ StoreStatus SqlStore::invite(const QString &name, qint64 inviterId, const QStrin
         return user.status;
     if (isMember(room->id, user->id))
         return StoreStatus::Ok;
-    if (m_sql.broken())
-        return StoreStatus::Error;
-    if (const auto archived = isArchived(room->id); !archived || *archived)
-        return archived ? StoreStatus::RoomArchived : StoreStatus::Error;
-    if (!m_sql.begin())
+    if (m_sql.broken() || !m_sql.begin())
         return StoreStatus::Error;
     if (!addMember(room->id, user->id)
         || !announceRoomChange({RoomChange::Kind::Invited, name, room->isPrivate, user->id, user->name,
@@ -545,18 +539,6 @@ StoreStatus SqlStore::setRoomOwner(const QString &name, const QString &userName)
     q.addBindValue(user->id);
     q.addBindValue(room->id);
     return m_sql.exec(q) ? StoreStatus::Ok : StoreStatus::Error;
-}
-
-std::optional<bool> SqlStore::isArchived(qint64 roomId)
-{
-    // Read each time (a join or an invitation, never per message): chat-admin changes it beside
-    // running servers on PostgreSQL.
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"SELECT archived_at IS NOT NULL FROM rooms WHERE id = ?"_s);
-    q.addBindValue(roomId);
-    if (!m_sql.exec(q) || !q.next())
-        return std::nullopt;
-    return q.value(0).toBool();
 }
 
 std::optional<qint64> SqlStore::lastSeq(qint64 roomId)

@@ -98,7 +98,6 @@ private:
     QString userName(qint64 userId);
     bool addMember(qint64 roomId, qint64 userId);
     std::optional<qint64> lastSeq(qint64 roomId);
-    std::optional<bool> isArchived(qint64 roomId); // nullopt: the database did not answer
     bool addReactions(qint64 roomId, qint64 userId, QList<ChatMessage> &events);
     // In one transaction: column (a fixed name, never input) of a user not deactivated set to
     // value, and every token of theirs but keepTokenHash deleted (UserNotFound: no such user).

@@ -1,4 +1,4 @@
 -- Who owns a room (its creator from now on; NULL for rooms made before: nobody recorded) and
--- whether it is archived (readable, no new events, nobody joins) since when.
+-- whether it is archived (readable and joinable, no new events) since when.
 ALTER TABLE rooms ADD COLUMN owner_id BIGINT REFERENCES users(id);
 ALTER TABLE rooms ADD COLUMN archived_at BIGINT;

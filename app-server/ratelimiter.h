@@ -25,12 +25,7 @@ public:
     bool allow(const Key &key, qint64 *retryAfterMs = nullptr)
     {
         const qint64 now = m_clock.elapsed();
-        auto it = m_buckets.find(key);
-        if (it == m_buckets.end()) {
-            if (m_buckets.size() >= kForgetAbove)
-                m_buckets.removeIf([now](const auto &entry) { return entry.value().fullBy(now); });
-            it = m_buckets.insert(key, TokenBucket(m_rate, m_burst));
-        }
+        auto it = bucket(key, now);
         if (it->tryTake(now)) {
             if (m_reporting)
                 ++m_taken[key];
@@ -50,15 +45,23 @@ public:
     void charge(const Key &key, int n)
     {
         const qint64 now = m_clock.elapsed();
-        auto it = m_buckets.find(key);
-        if (it == m_buckets.end())
-            it = m_buckets.insert(key, TokenBucket(m_rate, m_burst));
-        it->charge(n, now);
+        bucket(key, now)->charge(n, now);
     }
 
     static constexpr qsizetype kForgetAbove = 65536;
 
 private:
+    typename QHash<Key, TokenBucket>::iterator bucket(const Key &key, qint64 now)
+    {
+        auto it = m_buckets.find(key);
+        if (it == m_buckets.end()) {
+            if (m_buckets.size() >= kForgetAbove)
+                m_buckets.removeIf([now](const auto &entry) { return entry.value().fullBy(now); });
+            it = m_buckets.insert(key, TokenBucket(m_rate, m_burst));
+        }
+        return it;
+    }
+
     double m_rate;
     int m_burst;
     QElapsedTimer m_clock;

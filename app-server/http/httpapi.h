@@ -15,7 +15,8 @@
 class QHttpServer;
 class QHttpServerRequest;
 
-// The HTTP API of docs/protocol.md on a QHttpServer: accounts, rooms, history, posting.
+// The HTTP API of docs/protocol.md on a QHttpServer: accounts (httpaccounts.cpp), rooms,
+// history, posting, readiness and metrics (httpapi.cpp).
 class HttpApi : public QObject
 {
     Q_OBJECT

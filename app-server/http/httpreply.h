@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "apitypes.h"
 #include "errorcode.h"
 #include "wireerror.h"
 
@@ -11,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <variant>
 
 // A response that may be written later (after a store round trip). Writes nothing if the client
 // went away meanwhile; answers 500 if it is dropped unanswered, so no request hangs.
@@ -46,3 +48,14 @@ private:
 };
 
 using HttpReplyPtr = std::shared_ptr<HttpReply>;
+
+// A parse result's value, or nullptr after answering 400 with its error.
+template<typename T>
+const T *parsedOrReply(const std::variant<T, ApiError> &parsed, HttpReply &reply)
+{
+    if (const auto *error = std::get_if<ApiError>(&parsed)) {
+        reply.error(error->code, error->message);
+        return nullptr;
+    }
+    return &std::get<T>(parsed);
+}

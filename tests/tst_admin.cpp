@@ -99,6 +99,21 @@ private:
     std::unique_ptr<PostgresServer> m_pg;
     int m_databases = 0;
 
+    // Both started and hearing each other: what one commits from here on reaches the other.
+    static bool startListening(std::initializer_list<ServerProcess *> nodes)
+    {
+        for (ServerProcess *node : nodes) {
+            if (!node->start())
+                return false;
+        }
+        for (ServerProcess *node : nodes) {
+            HttpClient http(node->http());
+            if (!QTest::qWaitFor([&http] { return http.get(u"/readyz"_s).status == 200; }, 15000))
+                return false;
+        }
+        return true;
+    }
+
     QString postgresDatabase()
     {
         if (!m_pg) {
@@ -171,11 +186,8 @@ private slots:
         const QString url = postgresDatabase();
         QVERIFY(!url.isEmpty());
         ServerProcess a(url), b(url);
-        QVERIFY(a.start());
-        QVERIFY(b.start());
+        QVERIFY(startListening({&a, &b}));
         HttpClient onA(a.http()), onB(b.http());
-        for (HttpClient *http : {&onA, &onB})
-            QVERIFY(QTest::qWaitFor([http] { return http->get(u"/readyz"_s).status == 200; }, 15000));
         QVERIFY(!onA.tokenFor(u"alice"_s).isEmpty());
         const QString second = login(onB, u"alice"_s, HttpClient::password());
         WsClient wsA(a.ws(), onA.tokenFor(u"alice"_s)), wsB(b.ws(), second);
@@ -214,11 +226,8 @@ private slots:
         const QString url = postgresDatabase();
         QVERIFY(!url.isEmpty());
         ServerProcess a(url), b(url);
-        QVERIFY(a.start());
-        QVERIFY(b.start());
+        QVERIFY(startListening({&a, &b}));
         HttpClient onA(a.http()), onB(b.http());
-        for (HttpClient *http : {&onA, &onB})
-            QVERIFY(QTest::qWaitFor([http] { return http->get(u"/readyz"_s).status == 200; }, 15000));
         const QString alice = onA.tokenFor(u"alice"_s), bob = onA.tokenFor(u"bob"_s);
         QCOMPARE(onA.post(u"/api/v2/rooms"_s, {{"name"_L1, u"old"_s}}, alice).status, 201);
         QCOMPARE(post(onA, u"old"_s, alice, {{"clientId"_L1, u"m1"_s}, {"body"_L1, u"before"_s}}).status, 201);

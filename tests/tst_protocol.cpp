@@ -176,7 +176,7 @@ private slots:
     void serverFixturesRoundTrip()
     {
         const QJsonArray frames = fixtures().value("server"_L1).toArray();
-        QCOMPARE(frames.size(), 12);
+        QCOMPARE(frames.size(), 15);
         for (const QJsonValue &v : frames) {
             QString error;
             const auto frame = ServerFrame::parse(QJsonDocument(v.toObject()).toJson(), &error);
@@ -187,6 +187,9 @@ private slots:
         QCOMPARE(hello->protocol, Protocol::kVersion);
         QCOMPARE(hello->features, Protocol::features());
         QCOMPARE(ServerFrame::hello(u"alice"_s, hello->epoch, 4096).toJson(), hello->toJson());
+        // The archive push as the server builds it (Hub::roomArchived).
+        QCOMPARE(reparse(ServerFrame::roomChanged(u"old-project"_s, u"archived"_s, false, {}).toJson()),
+                 frames.at(4).toObject());
         // A v1 hello (no protocol) is not taken for a v2 one.
         QVERIFY(!ServerFrame::parse("{\"type\":\"hello\",\"user\":\"a\",\"epoch\":\"e\"}"));
     }
@@ -206,6 +209,15 @@ private slots:
         const auto room = RoomInfo::fromJson(http.value("room"_L1).toObject());
         QVERIFY(room);
         QCOMPARE(room->toJson(), http.value("room"_L1).toObject());
+        const auto archived = RoomInfo::fromJson(http.value("archivedRoom"_L1).toObject());
+        QVERIFY(archived);
+        QVERIFY(archived->archived);
+        QCOMPARE(archived->owner, u"alice"_s);
+        QCOMPARE(archived->toJson(), http.value("archivedRoom"_L1).toObject());
+        const auto oldRoom = RoomInfo::fromJson(http.value("roomOfAnOlderServer"_L1).toObject());
+        QVERIFY(oldRoom); // neither field: not archived, no owner
+        QVERIFY(!oldRoom->archived);
+        QVERIFY(oldRoom->owner.isEmpty());
         const auto auth = AuthResult::fromJson(http.value("auth"_L1).toObject());
         QVERIFY(auth);
         QCOMPARE(auth->toJson(), http.value("auth"_L1).toObject());

@@ -16,6 +16,10 @@ WireError storeError(StoreStatus status, const QString &room)
         return {ErrorCode::UserNotFound, Errors::defaultMessage(ErrorCode::UserNotFound)};
     case StoreStatus::Forbidden:
         return {ErrorCode::Forbidden, u"you are not a member of room '%1'"_s.arg(room)};
+    case StoreStatus::NotMember:
+        return {ErrorCode::UserNotFound, u"that user is not a member of room '%1'"_s.arg(room)};
+    case StoreStatus::NotPermitted:
+        return {ErrorCode::Forbidden, u"you are not allowed to do that in room '%1'"_s.arg(room)};
     case StoreStatus::NotAuthor:
         return {ErrorCode::Forbidden, u"only its sender can edit or delete a message"_s};
     case StoreStatus::NoChange:

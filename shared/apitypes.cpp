@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "apitypes.h"
 
+#include "eventkind.h"
 #include "jsonfields.h"
+#include "roominfo.h"
 #include "validation.h"
 
 #include <QJsonArray>
@@ -140,7 +142,10 @@ std::optional<PasswordConfirmation> PasswordConfirmation::fromJson(const QJsonOb
 
 QJsonObject CreateRoomRequest::toJson() const
 {
-    return {{"name"_L1, name}, {"private"_L1, isPrivate}};
+    QJsonObject json{{"name"_L1, name}, {"private"_L1, isPrivate}};
+    if (!topic.isEmpty())
+        json.insert("topic"_L1, topic);
+    return json;
 }
 
 std::optional<CreateRoomRequest> CreateRoomRequest::fromJson(const QJsonObject &json,
@@ -149,10 +154,20 @@ std::optional<CreateRoomRequest> CreateRoomRequest::fromJson(const QJsonObject &
     CreateRoomRequest r;
     std::optional<bool> isPrivate;
     if (!JsonFields::readString(json, "name"_L1, &r.name, error)
-        || !JsonFields::readBool(json, "private"_L1, &isPrivate, error, false))
+        || !JsonFields::readBool(json, "private"_L1, &isPrivate, error, false)
+        || !JsonFields::readString(json, "topic"_L1, &r.topic, error, false))
         return std::nullopt;
     if (!Validation::isValidRoomName(r.name)) {
         fail(error, u"room name must match [a-z0-9_-]{1,64}"_s);
+        return std::nullopt;
+    }
+    if (r.name.startsWith("dm-"_L1)) {
+        fail(error, u"room names starting with 'dm-' are kept for direct conversations"_s);
+        return std::nullopt;
+    }
+    QString why;
+    if (EventKinds::fieldsError(EventKind::Topic, {{"topic"_L1, r.topic}}, &why)) {
+        fail(error, why);
         return std::nullopt;
     }
     r.isPrivate = isPrivate.value_or(false);
@@ -174,6 +189,80 @@ std::optional<InviteRequest> InviteRequest::fromJson(const QJsonObject &json, QS
         return std::nullopt;
     }
     return r;
+}
+
+QJsonObject TopicRequest::toJson() const
+{
+    return {{"topic"_L1, topic}};
+}
+
+std::optional<TopicRequest> TopicRequest::fromJson(const QJsonObject &json, QString *error)
+{
+    TopicRequest r;
+    if (!JsonFields::readString(json, "topic"_L1, &r.topic, error))
+        return std::nullopt;
+    QString why;
+    if (EventKinds::fieldsError(EventKind::Topic, json, &why)) {
+        fail(error, why);
+        return std::nullopt;
+    }
+    return r;
+}
+
+QJsonObject RoleRequest::toJson() const
+{
+    return {{"user"_L1, user}, {"role"_L1, role}};
+}
+
+std::optional<RoleRequest> RoleRequest::fromJson(const QJsonObject &json, QString *error)
+{
+    RoleRequest r;
+    if (!JsonFields::readString(json, "user"_L1, &r.user, error)
+        || !JsonFields::readString(json, "role"_L1, &r.role, error))
+        return std::nullopt;
+    if (!Validation::isValidUserName(r.user)) {
+        fail(error, u"user must match [A-Za-z0-9_.-]{1,32}"_s);
+        return std::nullopt;
+    }
+    if (!RoomRoles::isAssignable(r.role)) {
+        fail(error, u"role must be \"admin\" or \"member\""_s);
+        return std::nullopt;
+    }
+    return r;
+}
+
+QJsonObject NotifyRequest::toJson() const
+{
+    return {{"level"_L1, level}};
+}
+
+std::optional<NotifyRequest> NotifyRequest::fromJson(const QJsonObject &json, QString *error)
+{
+    NotifyRequest r;
+    if (!JsonFields::readString(json, "level"_L1, &r.level, error))
+        return std::nullopt;
+    if (!NotifyLevels::isValid(r.level)) {
+        fail(error, u"level must be \"all\", \"mentions\" or \"none\""_s);
+        return std::nullopt;
+    }
+    return r;
+}
+
+QJsonObject ReadRequest::toJson() const
+{
+    return {{"seq"_L1, seq}};
+}
+
+std::optional<ReadRequest> ReadRequest::fromJson(const QJsonObject &json, QString *error)
+{
+    std::optional<qint64> seq;
+    if (!JsonFields::readInt64(json, "seq"_L1, &seq, error))
+        return std::nullopt;
+    if (*seq < 0) {
+        fail(error, u"seq must be >= 0"_s);
+        return std::nullopt;
+    }
+    return ReadRequest{*seq};
 }
 
 QJsonObject HistoryPage::toJson() const

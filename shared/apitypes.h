@@ -76,6 +76,7 @@ struct CreateRoomRequest // POST /api/v2/rooms
 {
     QString name;
     bool isPrivate = false;
+    QString topic;
 
     QJsonObject toJson() const;
     static std::optional<CreateRoomRequest> fromJson(const QJsonObject &json,
@@ -88,6 +89,43 @@ struct InviteRequest // POST /api/v2/rooms/{room}/invite
 
     QJsonObject toJson() const;
     static std::optional<InviteRequest> fromJson(const QJsonObject &json, QString *error = nullptr);
+};
+
+// POST /api/v2/rooms/{room}/topic
+struct TopicRequest
+{
+    QString topic; // at most EventKinds::kMaxTopicLength characters, may be empty
+
+    QJsonObject toJson() const;
+    static std::optional<TopicRequest> fromJson(const QJsonObject &json, QString *error = nullptr);
+};
+
+// POST /api/v2/rooms/{room}/role
+struct RoleRequest
+{
+    QString user;
+    QString role; // "admin" or "member"
+
+    QJsonObject toJson() const;
+    static std::optional<RoleRequest> fromJson(const QJsonObject &json, QString *error = nullptr);
+};
+
+// POST /api/v2/rooms/{room}/notifications
+struct NotifyRequest
+{
+    QString level; // "all", "mentions" or "none"
+
+    QJsonObject toJson() const;
+    static std::optional<NotifyRequest> fromJson(const QJsonObject &json, QString *error = nullptr);
+};
+
+// POST /api/v2/rooms/{room}/read
+struct ReadRequest
+{
+    qint64 seq = 0; // the newest seq the user has seen
+
+    QJsonObject toJson() const;
+    static std::optional<ReadRequest> fromJson(const QJsonObject &json, QString *error = nullptr);
 };
 
 struct HistoryPage // GET /api/v2/rooms/{room}/events

@@ -95,8 +95,12 @@ std::optional<ErrorCode> fieldsError(EventKind kind, const QJsonObject &fields, 
         if (!fields.value("user"_L1).isString()
             || !Validation::isValidUserName(fields.value("user"_L1).toString()))
             return invalid(u"field 'user' must be a user name"_s);
-        if (!oneOf(fields.value("change"_L1), {"join"_L1, "leave"_L1, "invite"_L1, "kick"_L1}))
-            return invalid(u"field 'change' must be join, leave, invite or kick"_s);
+        if (!oneOf(fields.value("change"_L1),
+                   {"join"_L1, "leave"_L1, "invite"_L1, "kick"_L1, "role"_L1}))
+            return invalid(u"field 'change' must be join, leave, invite, kick or role"_s);
+        if (fields.value("change"_L1) == "role"_L1
+            && !oneOf(fields.value("role"_L1), {"admin"_L1, "member"_L1}))
+            return invalid(u"field 'role' must be \"admin\" or \"member\""_s);
         return std::nullopt;
     case EventKind::Topic: {
         const QJsonValue topic = fields.value("topic"_L1);

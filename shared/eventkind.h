@@ -15,7 +15,8 @@
 //   edit     relatesTo (a message's id), body: the message's new text
 //   delete   relatesTo: the message removed
 //   reaction relatesTo, key (an emoji or short text), op ("add" | "remove")
-//   member   user, change ("join" | "leave" | "invite" | "kick"); written by the server
+//   member   user, change ("join" | "leave" | "invite" | "kick" | "role"), role (with "role":
+//            "admin" | "member"); written by the server, by (sender) whoever did it
 //   topic    topic: the room's new topic
 // One table, so that adding a kind touches this file and the store's effect of it.
 enum class EventKind { Unknown, Message, Edit, Delete, Reaction, Member, Topic };

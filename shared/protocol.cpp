@@ -103,6 +103,34 @@ const ClientCodec kClientFrames[] = {
              return invalidFrame(why);
          return std::nullopt;
      }},
+    {ClientFrame::Type::Read, "read"_L1,
+     [](const ClientFrame &f, QJsonObject &o) {
+         o.insert("room"_L1, f.room);
+         o.insert("seq"_L1, f.seq);
+     },
+     [](const QJsonObject &o, int, ClientFrame &f) -> std::optional<FrameError> {
+         QString why;
+         std::optional<qint64> seq;
+         if (!readRoom(o, &f.room, &why) || !JsonFields::readInt64(o, "seq"_L1, &seq, &why))
+             return invalidFrame(why);
+         if (*seq < 0)
+             return invalidFrame(u"field 'seq' must be >= 0"_s);
+         f.seq = *seq;
+         return std::nullopt;
+     }},
+    {ClientFrame::Type::Typing, "typing"_L1,
+     [](const ClientFrame &f, QJsonObject &o) {
+         o.insert("room"_L1, f.room);
+         o.insert("typing"_L1, f.typing);
+     },
+     [](const QJsonObject &o, int, ClientFrame &f) -> std::optional<FrameError> {
+         QString why;
+         std::optional<bool> typing;
+         if (!readRoom(o, &f.room, &why) || !JsonFields::readBool(o, "typing"_L1, &typing, &why))
+             return invalidFrame(why);
+         f.typing = *typing;
+         return std::nullopt;
+     }},
     {ClientFrame::Type::Ping, "ping"_L1, [](const ClientFrame &, QJsonObject &) {},
      [](const QJsonObject &, int, ClientFrame &) -> std::optional<FrameError> { return std::nullopt; }},
 };
@@ -216,6 +244,53 @@ const ServerCodec kServerFrames[] = {
              || !JsonFields::readString(o, "clientId"_L1, &f.clientId, err, false))
              return false;
          f.code = Errors::fromCode(code); // Unknown for a code of a newer server
+         return true;
+     }},
+    {ServerFrame::Type::Read, "read"_L1,
+     [](const ServerFrame &f, QJsonObject &o) {
+         o.insert("room"_L1, f.room);
+         o.insert("seq"_L1, f.seq);
+     },
+     [](const QJsonObject &o, ServerFrame &f, QString *err) {
+         std::optional<qint64> n;
+         if (!JsonFields::readString(o, "room"_L1, &f.room, err)
+             || !JsonFields::readInt64(o, "seq"_L1, &n, err))
+             return false;
+         f.seq = *n;
+         return true;
+     }},
+    {ServerFrame::Type::Typing, "typing"_L1,
+     [](const ServerFrame &f, QJsonObject &o) {
+         o.insert("room"_L1, f.room);
+         o.insert("user"_L1, f.user);
+         o.insert("typing"_L1, f.typing);
+     },
+     [](const QJsonObject &o, ServerFrame &f, QString *err) {
+         std::optional<bool> typing;
+         if (!JsonFields::readString(o, "room"_L1, &f.room, err)
+             || !JsonFields::readString(o, "user"_L1, &f.user, err)
+             || !JsonFields::readBool(o, "typing"_L1, &typing, err))
+             return false;
+         f.typing = *typing;
+         return true;
+     }},
+    {ServerFrame::Type::Presence, "presence"_L1,
+     [](const ServerFrame &f, QJsonObject &o) {
+         o.insert("user"_L1, f.user);
+         o.insert("online"_L1, f.online);
+         if (f.lastSeen.isValid())
+             o.insert("lastSeen"_L1, f.lastSeen.toUTC().toString(Qt::ISODateWithMs));
+     },
+     [](const QJsonObject &o, ServerFrame &f, QString *err) {
+         std::optional<bool> online;
+         QString lastSeen;
+         if (!JsonFields::readString(o, "user"_L1, &f.user, err)
+             || !JsonFields::readBool(o, "online"_L1, &online, err)
+             || !JsonFields::readString(o, "lastSeen"_L1, &lastSeen, err, false))
+             return false;
+         f.online = *online;
+         if (!lastSeen.isEmpty())
+             f.lastSeen = QDateTime::fromString(lastSeen, Qt::ISODateWithMs);
          return true;
      }},
     {ServerFrame::Type::Pong, "pong"_L1, [](const ServerFrame &, QJsonObject &) {},
@@ -409,5 +484,52 @@ ServerFrame ServerFrame::error(ErrorCode code, const QString &text, const QStrin
     f.code = code;
     f.text = text;
     f.clientId = clientId;
+    return f;
+}
+
+ClientFrame ClientFrame::read(const QString &room, qint64 seq)
+{
+    ClientFrame f;
+    f.type = Type::Read;
+    f.room = room;
+    f.seq = seq;
+    return f;
+}
+
+ClientFrame ClientFrame::typingIn(const QString &room, bool typing)
+{
+    ClientFrame f;
+    f.type = Type::Typing;
+    f.room = room;
+    f.typing = typing;
+    return f;
+}
+
+ServerFrame ServerFrame::readMarker(const QString &room, qint64 seq)
+{
+    ServerFrame f;
+    f.type = Type::Read;
+    f.room = room;
+    f.seq = seq;
+    return f;
+}
+
+ServerFrame ServerFrame::typingOf(const QString &room, const QString &user, bool typing)
+{
+    ServerFrame f;
+    f.type = Type::Typing;
+    f.room = room;
+    f.user = user;
+    f.typing = typing;
+    return f;
+}
+
+ServerFrame ServerFrame::presence(const QString &user, bool online, const QDateTime &lastSeen)
+{
+    ServerFrame f;
+    f.type = Type::Presence;
+    f.user = user;
+    f.online = online;
+    f.lastSeen = lastSeen;
     return f;
 }

@@ -6,6 +6,7 @@
 #include "eventsubmission.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 
@@ -26,11 +27,13 @@ QStringList features();
 // A frame a client sends.
 struct ClientFrame
 {
-    enum class Type { Subscribe, Unsubscribe, Send, Ping };
+    enum class Type { Subscribe, Unsubscribe, Send, Ping, Read, Typing };
     Type type = Type::Ping;
-    QString room;                // subscribe, unsubscribe, send
+    QString room;                // subscribe, unsubscribe, send, read, typing
     std::optional<qint64> after; // subscribe: resume after this seq; absent = live only
     EventSubmission event;       // send
+    qint64 seq = 0;              // read: the newest seq the user has seen
+    bool typing = false;         // typing
 
     QByteArray toJson() const;
 
@@ -42,6 +45,8 @@ struct ClientFrame
         return send(room, EventSubmission::message(clientId, body));
     }
     static ClientFrame ping() { return {}; }
+    static ClientFrame read(const QString &room, qint64 seq);
+    static ClientFrame typingIn(const QString &room, bool typing);
 };
 
 // Why a client frame was refused; clientId is filled when the frame carried one.
@@ -59,9 +64,9 @@ std::optional<ClientFrame> parseClientFrame(const QByteArray &utf8, int maxBodyB
 // A frame the server sends.
 struct ServerFrame
 {
-    enum class Type { Hello, Subscribed, Ack, Event, Error, Pong, Room };
+    enum class Type { Hello, Subscribed, Ack, Event, Error, Pong, Room, Read, Typing, Presence };
     Type type = Type::Pong;
-    QString user;      // hello; room: who created the room or invited the user
+    QString user;      // hello; room: who created the room or invited the user; typing, presence
     QString epoch;     // hello
     int maxBodyBytes = 0; // hello: the longest message body the server takes (0 = not said)
     int protocol = 0;     // hello: the contract version the server speaks
@@ -71,7 +76,10 @@ struct ServerFrame
     QString room;      // subscribed, ack, room
     qint64 lastSeq = 0; // subscribed
     QString clientId;  // ack, error (when known)
-    qint64 seq = 0;    // ack
+    qint64 seq = 0;    // ack; read: the user's read marker in room
+    bool typing = false; // typing
+    bool online = false; // presence
+    QDateTime lastSeen;  // presence: when an offline user was last online (invalid: not said)
     QString id;        // ack
     ChatMessage event;   // event
     ErrorCode code = ErrorCode::Unknown; // error
@@ -89,4 +97,7 @@ struct ServerFrame
     static ServerFrame eventFrame(const ChatMessage &m);
     static ServerFrame error(ErrorCode code, const QString &text,
                              const QString &clientId = {});
+    static ServerFrame readMarker(const QString &room, qint64 seq);
+    static ServerFrame typingOf(const QString &room, const QString &user, bool typing);
+    static ServerFrame presence(const QString &user, bool online, const QDateTime &lastSeen = {});
 };

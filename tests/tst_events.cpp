@@ -91,23 +91,23 @@ private slots:
     void everyKindTravelsInOneTimeline()
     {
         QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"kinds"_s}}, token(u"alice"_s)).status, 201);
-        QCOMPARE(m_http->post(u"/api/v2/rooms/kinds/join"_s, {}, token(u"bob"_s)).status, 204);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/kinds/join"_s, {}, token(u"bob"_s)).status, 204); // seq 1
         auto alice = connected(u"alice"_s);
         auto bob = connected(u"bob"_s);
         bob->subscribe(u"kinds"_s);
         QVERIFY(bob->waitForSubscribed(u"kinds"_s));
 
         const auto [m1, e1] = sendAndWait(*alice, u"kinds"_s, EventSubmission::message(u"k-1"_s, u"first draft"_s));
-        QCOMPARE(m1, 1);
+        QCOMPARE(m1, 2);
         QVERIFY(bob->waitForMessages(u"kinds"_s, 1));
         const QString id = bob->messages(u"kinds"_s).first().id;
-        QCOMPARE(sendAndWait(*alice, u"kinds"_s, change(u"k-2"_s, EventKind::Edit, id, {}, u"final"_s)).first, 2);
-        QCOMPARE(sendAndWait(*bob, u"kinds"_s, change(u"k-3"_s, EventKind::Reaction, id, reaction(u"\U0001F44D"_s, u"add"_s))).first, 3);
+        QCOMPARE(sendAndWait(*alice, u"kinds"_s, change(u"k-2"_s, EventKind::Edit, id, {}, u"final"_s)).first, 3);
+        QCOMPARE(sendAndWait(*bob, u"kinds"_s, change(u"k-3"_s, EventKind::Reaction, id, reaction(u"\U0001F44D"_s, u"add"_s))).first, 4);
         EventSubmission topic;
         topic.clientId = u"k-4"_s;
         topic.kind = EventKind::Topic;
         topic.fields = {{"topic"_L1, u"launch week"_s}};
-        QCOMPARE(sendAndWait(*alice, u"kinds"_s, topic).first, 4);
+        QCOMPARE(sendAndWait(*alice, u"kinds"_s, topic).first, 5);
 
         // Refusals name their reason and take no seq.
         QCOMPARE(sendAndWait(*bob, u"kinds"_s, change(u"k-5"_s, EventKind::Edit, id, {}, u"mine now"_s)).second, u"forbidden"_s);
@@ -117,8 +117,8 @@ private slots:
         alice->sendRaw(u"{\"type\":\"send\",\"room\":\"kinds\",\"clientId\":\"k-9\",\"kind\":\"member\",\"user\":\"bob\",\"change\":\"kick\"}"_s);
         QVERIFY(alice->waitForError(u"invalid_frame"_s));
         // A retry of a change is answered with the original seq.
-        QCOMPARE(sendAndWait(*alice, u"kinds"_s, change(u"k-2"_s, EventKind::Edit, id, {}, u"final"_s)).first, 2);
-        QCOMPARE(sendAndWait(*alice, u"kinds"_s, change(u"k-10"_s, EventKind::Delete, id)).first, 5);
+        QCOMPARE(sendAndWait(*alice, u"kinds"_s, change(u"k-2"_s, EventKind::Edit, id, {}, u"final"_s)).first, 3);
+        QCOMPARE(sendAndWait(*alice, u"kinds"_s, change(u"k-10"_s, EventKind::Delete, id)).first, 6);
 
         // Live: every event once, in seq order, each of its kind.
         QVERIFY(bob->waitForMessages(u"kinds"_s, 5));
@@ -127,7 +127,7 @@ private slots:
                                      EventKind::Topic, EventKind::Delete};
         QCOMPARE(live.size(), kinds.size());
         for (qsizetype i = 0; i < live.size(); ++i) {
-            QCOMPARE(live[i].seq, i + 1);
+            QCOMPARE(live[i].seq, i + 2); // after Bob's join
             QCOMPARE(live[i].kind, kinds[i]);
         }
         QCOMPARE(live[2].sender, u"bob"_s);
@@ -135,10 +135,12 @@ private slots:
 
         // History: the message in its current state, the changes after it.
         const QList<ChatMessage> page = events(u"kinds"_s, u"bob"_s, u"after=0"_s);
-        QCOMPARE(page.size(), 5);
-        QVERIFY(page[0].deleted);
-        QVERIFY(page[0].body.isEmpty());
-        QCOMPARE(page[0].updatedSeq, 5);
+        QCOMPARE(page.size(), 6);
+        QCOMPARE(page[0].kind, EventKind::Member);
+        QCOMPARE(page[0].fields.value("change"_L1).toString(), u"join"_s);
+        QVERIFY(page[1].deleted);
+        QVERIFY(page[1].body.isEmpty());
+        QCOMPARE(page[1].updatedSeq, 6);
         // Catch-up after a cursor: the same events, the same state.
         auto late = connected(u"bob"_s);
         late->subscribe(u"kinds"_s, 0);
@@ -156,19 +158,19 @@ private slots:
         const QString id = posted.json.value("id"_L1).toString();
         QCOMPARE(posted.json.value("kind"_L1).toString(), u"message"_s);
         // The newest page, read (and kept) before anyone reacted.
-        QCOMPARE(events(u"likes"_s, u"alice"_s, {}).first().reactions.size(), 0);
+        QCOMPARE(events(u"likes"_s, u"alice"_s, {}).last().reactions.size(), 0);
         const auto like = m_http->post(u"/api/v2/rooms/likes/messages"_s,
                                        {{"clientId"_L1, u"l-2"_s}, {"kind"_L1, u"reaction"_s},
                                         {"relatesTo"_L1, id}, {"key"_L1, u"\U0001F355"_s}, {"op"_L1, u"add"_s}},
                                        token(u"bob"_s));
         QCOMPARE(like.status, 201);
-        QCOMPARE(like.json.value("seq"_L1).toInt(), 2);
+        QCOMPARE(like.json.value("seq"_L1).toInt(), 3); // after Bob's join and the message
         for (const QString &reader : {u"alice"_s, u"bob"_s}) {
             const QList<ChatMessage> page = events(u"likes"_s, reader, {});
-            QCOMPARE(page.size(), 2);
-            QCOMPARE(page.first().reactions,
+            QCOMPARE(page.size(), 3);
+            QCOMPARE(page[1].reactions,
                      (QList<Reaction>{{u"\U0001F355"_s, 1, reader == u"bob"_s}}));
-            QCOMPARE(page.first().updatedSeq, 2);
+            QCOMPARE(page[1].updatedSeq, 3);
         }
     }
 

@@ -263,7 +263,10 @@ private slots:
         QCOMPARE(m_http->post(u"/api/v2/rooms/fresh/invite"_s, {{"user"_L1, u"bob"_s}}, m_alice).status, 204);
         const auto bobs = newest(m_bob);
         QVERIFY(bobs && !bobs->events.isEmpty());
-        QCOMPARE(bobs->events.last().seq, 5);
+        // The invitation is the room's newest event.
+        QCOMPARE(bobs->events.last().seq, 6);
+        QCOMPARE(bobs->events.last().kind, EventKind::Member);
+        QCOMPARE(bobs->events.last().fields.value("user"_L1).toString(), u"bob"_s);
     }
 
     void pageCacheStaysWithinItsBounds()

@@ -44,7 +44,7 @@ private slots:
             auto store = openStore();
             epoch = store->epoch();
             QVERIFY(!epoch.isEmpty());
-            QCOMPARE(SqliteStore::schemaVersion(), 8);
+            QCOMPARE(SqliteStore::schemaVersion(), 9);
         }
         {
             auto again = openStore();
@@ -60,7 +60,7 @@ private slots:
         QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
         QCOMPARE(q.value(0).toString(), u"wal"_s);
         QVERIFY(q.exec(u"PRAGMA user_version"_s) && q.next());
-        QCOMPARE(q.value(0).toInt(), 8);
+        QCOMPARE(q.value(0).toInt(), SqliteStore::schemaVersion());
         q = QSqlQuery();
         db.close();
         db = QSqlDatabase();

@@ -66,6 +66,7 @@ private slots:
         QVERIFY(store);
         const qint64 alice = StoreFixture::makeUser(*store, u"alice"_s);
         const qint64 bob = StoreFixture::makeUser(*store, u"bob"_s);
+        const qint64 carol = StoreFixture::makeUser(*store, u"carol"_s);
         QCOMPARE(store->createRoom(u"ops"_s, false, alice), StoreStatus::Ok);
         auto event = [](qint64 sender, const QString &clientId, EventKind kind, QJsonObject fields,
                         const QString &body = {}, const QString &room = u"general"_s) {
@@ -118,7 +119,7 @@ private slots:
                 event(bob, u"m4"_s, EventKind::Message, {}, u"and after"_s),
                 event(bob, u"r4"_s, EventKind::Reaction, reaction(m1.message.id, u"\U0001F44D"_s, u"remove"_s)),
                 event(alice, u"t1"_s, EventKind::Topic, {{"topic"_L1, u"launch week"_s}}),
-                event(alice, u"u2"_s, EventKind::Member, {{"user"_L1, u"Bob"_s}, {"change"_L1, u"invite"_s}}),
+                event(carol, u"u2"_s, EventKind::Member, {{"user"_L1, u"Carol"_s}, {"change"_L1, u"leave"_s}}),
         });
         for (qsizetype i = 0; i < mixed.size(); ++i) {
             QCOMPARE(mixed[i].status, StoreStatus::Ok);
@@ -161,7 +162,7 @@ private slots:
         QCOMPARE(asAlice[3].kind, EventKind::Reaction);
         QCOMPARE(asAlice[3].fields.value("key"_L1).toString(), u"\U0001F44D"_s);
         QCOMPARE(asAlice[9].fields.value("topic"_L1).toString(), u"launch week"_s);
-        QCOMPARE(asAlice[10].fields.value("user"_L1).toString(), u"Bob"_s);
+        QCOMPARE(asAlice[10].fields.value("user"_L1).toString(), u"carol"_s); // as registered
         QCOMPARE(asAlice[11].kind, EventKind::Delete);
         const QList<ChatMessage> asBob = newest(bob);
         QCOMPARE(asBob[0].reactions,

@@ -8,6 +8,7 @@
 #include "ws/hub.h"
 
 #include <QPointer>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -43,13 +44,13 @@ void RoomService::listRooms(const AuthUser &user, RoomListQuery query, QObject *
 }
 
 void RoomService::createRoom(const AuthUser &user, const QString &name, bool isPrivate,
-                             QObject *context, std::function<void(Refusal)> done)
+                             const QString &topic, QObject *context, std::function<void(Refusal)> done)
 {
     QPointer<RoomService> self(this);
     m_store->run<StoreStatus>(
             context,
-            [name, isPrivate, id = user.id](ChatStore &store) {
-                return store.createRoom(name, isPrivate, id);
+            [name, isPrivate, topic, id = user.id](ChatStore &store) {
+                return store.createRoom(name, isPrivate, id, topic);
             },
             [self, user, name, isPrivate, done = std::move(done)](StoreStatus status) {
                 if (status == StoreStatus::Ok && self) {
@@ -61,33 +62,146 @@ void RoomService::createRoom(const AuthUser &user, const QString &name, bool isP
             });
 }
 
-void RoomService::join(const AuthUser &user, const QString &room, QObject *context,
-                       std::function<void(Refusal)> done)
+void RoomService::roomInfo(const AuthUser &user, const QString &room, QObject *context,
+                           std::function<void(Refusal, const RoomInfo &)> done)
 {
-    m_store->run<StoreStatus>(
-            context, [room, id = user.id](ChatStore &store) { return store.joinRoom(room, id); },
-            [room, done = std::move(done)](StoreStatus status) {
-                if (status == StoreStatus::Forbidden) {
-                    done(WireError{ErrorCode::Forbidden,
-                                   u"room '%1' is private; ask a member to invite you"_s.arg(room)});
-                    return;
-                }
-                done(refusal(status, room));
+    m_store->run<Lookup<RoomInfo>>(
+            context, [room, id = user.id](ChatStore &store) { return store.roomInfo(room, id); },
+            [room, done = std::move(done)](const Lookup<RoomInfo> &info) {
+                done(refusal(info.status, room), *info);
             });
 }
 
-void RoomService::invite(const AuthUser &user, const QString &room, const QString &invitee,
-                         QObject *context, std::function<void(Refusal)> done)
+namespace {
+// A refused membership change in words that say why, for the change asked.
+WireError memberRefusal(StoreStatus status, const QString &room, const QString &change,
+                        const QString &target)
+{
+    switch (status) {
+    case StoreStatus::Forbidden:
+        if (change == "join"_L1)
+            return {ErrorCode::Forbidden, u"room '%1' is private; ask a member to invite you"_s.arg(room)};
+        break;
+    case StoreStatus::NotPermitted:
+        if (change == "leave"_L1)
+            return {ErrorCode::Forbidden, u"a direct conversation cannot be left; mute it instead"_s};
+        if (change == "invite"_L1)
+            return {ErrorCode::Forbidden, u"nobody can be added to a direct conversation"_s};
+        if (change == "kick"_L1)
+            return {ErrorCode::Forbidden,
+                    u"only the room's owner or an admin can remove members, and nobody its owner"_s};
+        if (change == "role"_L1)
+            return {ErrorCode::Forbidden, u"only the room's owner can name admins"_s};
+        break;
+    case StoreStatus::NotMember:
+        return {ErrorCode::UserNotFound, u"%1 is not a member of room '%2'"_s.arg(target, room)};
+    case StoreStatus::UserNotFound:
+        return {ErrorCode::UserNotFound, u"there is no user named '%1'"_s.arg(target)};
+    default:
+        break;
+    }
+    return storeError(status, room);
+}
+} // namespace
+
+void RoomService::changeMember(const AuthUser &user, const QString &room, const QString &change,
+                               const QString &target, const QString &role, QObject *context,
+                               std::function<void(Refusal)> done)
+{
+    const bool own = change == "join"_L1 || change == "leave"_L1;
+    const QString who = own ? user.name : target;
+    m_store->append(memberRequest(user.id, room, who, change, role), context,
+                    [room, change, who, by = user.name, done = std::move(done)](const AppendResult &result) {
+                        if (result.status == StoreStatus::Ok || result.status == StoreStatus::NoChange) {
+                            if (result.status == StoreStatus::Ok)
+                                qCInfo(lcServer).noquote() << "room" << room << ":" << change << who
+                                                           << "by" << by;
+                            done(std::nullopt);
+                            return;
+                        }
+                        done(memberRefusal(result.status, room, change, who));
+                    });
+}
+
+void RoomService::setTopic(const AuthUser &user, const QString &room, const QString &topic,
+                           QObject *context, std::function<void(Refusal, const AppendResult &)> done)
+{
+    EventSubmission event;
+    event.kind = EventKind::Topic;
+    event.clientId = u"topic-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    event.fields = {{"topic"_L1, topic}};
+    post(user, room, event, context, std::move(done));
+}
+
+void RoomService::directRoom(const AuthUser &user, const QString &peer, QObject *context,
+                             std::function<void(Refusal, const DirectRoom &)> done)
 {
     QPointer<RoomService> self(this);
+    m_store->run<Lookup<DirectRoom>>(
+            context, [peer, id = user.id](ChatStore &store) { return store.directRoom(id, peer); },
+            [self, user, peer, done = std::move(done)](const Lookup<DirectRoom> &dm) {
+                if (dm.status == StoreStatus::Forbidden) {
+                    done(WireError{ErrorCode::Forbidden,
+                                   u"%1's account is deactivated"_s.arg(peer)}, {});
+                    return;
+                }
+                if (dm.status == StoreStatus::NotPermitted) {
+                    done(WireError{ErrorCode::InvalidRequest,
+                                   u"a direct conversation needs another user"_s}, {});
+                    return;
+                }
+                if (dm.status == StoreStatus::UserNotFound) {
+                    done(WireError{ErrorCode::UserNotFound, u"there is no user named '%1'"_s.arg(peer)}, {});
+                    return;
+                }
+                if (dm && dm->created && self) {
+                    qCInfo(lcServer).noquote() << "direct conversation" << dm->room.name << "of"
+                                               << user.name << "and" << dm->room.peer;
+                    self->m_hub->roomCreated(dm->room.name, true, user.id, user.name);
+                    self->m_hub->userInvited(dm->room.name, dm->room.peer, user.name);
+                }
+                done(refusal(dm.status, {}), *dm);
+            });
+}
+
+void RoomService::members(const AuthUser &user, const QString &room, QObject *context,
+                          std::function<void(Refusal, const QList<MemberInfo> &)> done)
+{
+    QPointer<RoomService> self(this);
+    m_store->run<Lookup<QList<MemberInfo>>>(
+            context, [room, id = user.id](ChatStore &store) { return store.members(room, id); },
+            [self, room, done = std::move(done)](Lookup<QList<MemberInfo>> list) {
+                if (list && self) {
+                    for (MemberInfo &m : list.value)
+                        m.online = self->m_hub->isOnline(m.name);
+                }
+                done(refusal(list.status, room), list.value);
+            });
+}
+
+void RoomService::markRead(const AuthUser &user, const QString &room, qint64 seq,
+                           Subscriber *origin, QObject *context,
+                           std::function<void(Refusal, qint64)> done)
+{
+    QPointer<RoomService> self(this);
+    m_store->run<Lookup<qint64>>(
+            context,
+            [room, seq, id = user.id](ChatStore &store) { return store.markRead(room, id, seq); },
+            [self, user, room, origin, done = std::move(done)](const Lookup<qint64> &marker) {
+                // (origin is alive: this runs only while context, the session, is.)
+                if (marker && self)
+                    self->m_hub->readMarkerMoved(user.id, room, *marker, origin);
+                done(refusal(marker.status, room), *marker);
+            });
+}
+
+void RoomService::setNotify(const AuthUser &user, const QString &room, const QString &level,
+                            QObject *context, std::function<void(Refusal)> done)
+{
     m_store->run<StoreStatus>(
             context,
-            [room, invitee, id = user.id](ChatStore &store) { return store.invite(room, id, invitee); },
-            [self, room, invitee, by = user.name, done = std::move(done)](StoreStatus status) {
-                if (status == StoreStatus::Ok && self)
-                    self->m_hub->userInvited(room, invitee, by);
-                done(refusal(status, room));
-            });
+            [room, level, id = user.id](ChatStore &store) { return store.setNotify(room, id, level); },
+            [room, done = std::move(done)](StoreStatus status) { done(refusal(status, room)); });
 }
 
 void RoomService::history(const AuthUser &user, HistoryQuery query, QObject *context,

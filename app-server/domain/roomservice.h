@@ -16,6 +16,7 @@
 class CatchUpQueue;
 class Hub;
 class StoreService;
+class Subscriber;
 struct AuthUser;
 
 // What users can do with rooms, between the transports (HttpApi, WsSession) and the store: list,
@@ -38,12 +39,33 @@ public:
     // query.userId is the user's.
     void listRooms(const AuthUser &user, RoomListQuery query, QObject *context,
                    std::function<void(Refusal, const RoomList &)> done);
-    void createRoom(const AuthUser &user, const QString &name, bool isPrivate, QObject *context,
-                    std::function<void(Refusal)> done);
-    void join(const AuthUser &user, const QString &room, QObject *context,
-              std::function<void(Refusal)> done);
-    void invite(const AuthUser &user, const QString &room, const QString &invitee,
-                QObject *context, std::function<void(Refusal)> done);
+    void createRoom(const AuthUser &user, const QString &name, bool isPrivate,
+                    const QString &topic, QObject *context, std::function<void(Refusal)> done);
+    // The room as the user sees it (its existence is not told to a non-member of a private one).
+    void roomInfo(const AuthUser &user, const QString &room, QObject *context,
+                  std::function<void(Refusal, const RoomInfo &)> done);
+    // Membership changes, each a member event of the room's timeline, answered after it
+    // committed. change: "join" (of user), "leave" (of user), "invite", "kick" (of target),
+    // "role" (target made role). A change that would change nothing (joining a room one is a
+    // member of, inviting a member) is done: no event.
+    void changeMember(const AuthUser &user, const QString &room, const QString &change,
+                      const QString &target, const QString &role, QObject *context,
+                      std::function<void(Refusal)> done);
+    void setTopic(const AuthUser &user, const QString &room, const QString &topic,
+                  QObject *context, std::function<void(Refusal, const AppendResult &)> done);
+    // The user's direct conversation with peer, created when there is none (created = true).
+    void directRoom(const AuthUser &user, const QString &peer, QObject *context,
+                    std::function<void(Refusal, const DirectRoom &)> done);
+    // Members of a room the user is a member of, with whether each is online now.
+    void members(const AuthUser &user, const QString &room, QObject *context,
+                 std::function<void(Refusal, const QList<MemberInfo> &)> done);
+    // The user's read marker moved forward to seq (the marker after it); their other sessions
+    // are told.
+    // origin: the session that sent it (told nothing), or null (HTTP: every session is told).
+    void markRead(const AuthUser &user, const QString &room, qint64 seq, Subscriber *origin,
+                  QObject *context, std::function<void(Refusal, qint64 marker)> done);
+    void setNotify(const AuthUser &user, const QString &room, const QString &level,
+                   QObject *context, std::function<void(Refusal)> done);
     // query.userId is the user's; the result's status is Ok when refusal is nullopt.
     void history(const AuthUser &user, HistoryQuery query, QObject *context,
                  std::function<void(Refusal, const HistoryResult &)> done);

@@ -50,6 +50,9 @@ void HttpApi::roomsChanged(const QList<ChatMessage> &events)
             m_pages.messagesChanged(m.room);
         else
             m_pages.roomChanged(m.room);
+        if (m.kind == EventKind::Member
+            && (m.fields.value("change"_L1) == "leave"_L1 || m.fields.value("change"_L1) == "kick"_L1))
+            m_pages.membersLeft(m.room);
     }
 }
 
@@ -88,8 +91,18 @@ void HttpApi::registerRoutes(QHttpServer &server)
                  });
     server.route(u"/api/v2/rooms"_s, Method::Get, bind(&HttpApi::listRooms));
     server.route(u"/api/v2/rooms"_s, Method::Post, bind(&HttpApi::createRoom));
+    // Membership, direct conversations, members, read markers: httprooms.cpp.
+    server.route(u"/api/v2/rooms/<arg>"_s, Method::Get, bindRoom(&HttpApi::roomInfo));
     server.route(u"/api/v2/rooms/<arg>/join"_s, Method::Post, bindRoom(&HttpApi::joinRoom));
+    server.route(u"/api/v2/rooms/<arg>/leave"_s, Method::Post, bindRoom(&HttpApi::leaveRoom));
     server.route(u"/api/v2/rooms/<arg>/invite"_s, Method::Post, bindRoom(&HttpApi::invite));
+    server.route(u"/api/v2/rooms/<arg>/kick"_s, Method::Post, bindRoom(&HttpApi::kick));
+    server.route(u"/api/v2/rooms/<arg>/role"_s, Method::Post, bindRoom(&HttpApi::setRole));
+    server.route(u"/api/v2/rooms/<arg>/topic"_s, Method::Post, bindRoom(&HttpApi::setTopic));
+    server.route(u"/api/v2/rooms/<arg>/notifications"_s, Method::Post, bindRoom(&HttpApi::setNotify));
+    server.route(u"/api/v2/rooms/<arg>/read"_s, Method::Post, bindRoom(&HttpApi::markRead));
+    server.route(u"/api/v2/rooms/<arg>/members"_s, Method::Get, bindRoom(&HttpApi::members));
+    server.route(u"/api/v2/dms"_s, Method::Post, bind(&HttpApi::directRoom));
     server.route(u"/api/v2/rooms/<arg>/events"_s, Method::Get, bindRoom(&HttpApi::history));
     server.route(u"/api/v2/rooms/<arg>/messages"_s, Method::Post,
                  bindRoom(&HttpApi::postEvent));
@@ -174,62 +187,6 @@ void HttpApi::listRooms(const QHttpServerRequest &request, const HttpReplyPtr &r
                 list.append(r.toJson());
             reply->json(Status::Ok, {{"rooms"_L1, list}, {"hasMore"_L1, page.hasMore}});
         });
-    });
-}
-
-void HttpApi::createRoom(const QHttpServerRequest &request, const HttpReplyPtr &reply)
-{
-    withUser(request, reply, [this, reply, parsed = RequestParsing::parseBody<CreateRoomRequest>(request.body())](
-                                     const AuthUser &user) {
-        const CreateRoomRequest *body = parsedOrReply(parsed, *reply);
-        if (!body)
-            return;
-        const CreateRoomRequest create = *body;
-        qint64 retryAfterMs = 0;
-        if (!m_services.roomCreations->allow(user.id, &retryAfterMs)) {
-            reply->rateLimited(u"you created many rooms lately; try again later"_s, retryAfterMs);
-            return;
-        }
-        m_services.rooms->createRoom(user, create.name, create.isPrivate, this,
-                                     [reply, create, owner = user.name](const RoomService::Refusal &refusal) {
-                                         if (refusal) {
-                                             reply->error(*refusal);
-                                             return;
-                                         }
-                                         reply->json(Status::Created,
-                                                     RoomInfo{create.name, 0, create.isPrivate, true, false, owner}.toJson());
-                                     });
-    });
-}
-
-void HttpApi::joinRoom(const QString &room, const QHttpServerRequest &request,
-                       const HttpReplyPtr &reply)
-{
-    withUser(request, reply, [this, room, reply](const AuthUser &user) {
-        m_services.rooms->join(user, room, this, [reply](const RoomService::Refusal &refusal) {
-            if (refusal)
-                reply->error(*refusal);
-            else
-                reply->noContent();
-        });
-    });
-}
-
-void HttpApi::invite(const QString &room, const QHttpServerRequest &request,
-                     const HttpReplyPtr &reply)
-{
-    withUser(request, reply, [this, room, reply, parsed = RequestParsing::parseBody<InviteRequest>(request.body())](
-                                     const AuthUser &user) {
-        const InviteRequest *invite = parsedOrReply(parsed, *reply);
-        if (!invite)
-            return;
-        m_services.rooms->invite(user, room, invite->user, this,
-                                 [reply](const RoomService::Refusal &refusal) {
-                                     if (refusal)
-                                         reply->error(*refusal);
-                                     else
-                                         reply->noContent();
-                                 });
     });
 }
 

@@ -44,9 +44,21 @@ private:
     static constexpr int kSessionIdBytes = 16; // of the token's SHA-256 digest
     void listRooms(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void createRoom(const QHttpServerRequest &request, const HttpReplyPtr &reply);
-    void joinRoom(const QString &room, const QHttpServerRequest &request,
-                  const HttpReplyPtr &reply);
+    // httprooms.cpp
+    void roomInfo(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void joinRoom(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void leaveRoom(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void invite(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void kick(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void setRole(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void setTopic(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void setNotify(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void markRead(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void members(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void directRoom(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    // A membership change of the caller (join, leave: target empty) or of target, answered 204.
+    void changeMember(const QString &room, const QString &change, const QString &target,
+                      const QString &role, const AuthUser &user, const HttpReplyPtr &reply);
     void history(const QString &room, const QHttpServerRequest &request,
                  const HttpReplyPtr &reply);
     void postEvent(const QString &room, const QHttpServerRequest &request,

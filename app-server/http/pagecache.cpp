@@ -86,6 +86,11 @@ void PageCache::messagesChanged(const QString &room)
     }
 }
 
+void PageCache::membersLeft(const QString &room)
+{
+    m_readers.removeIf([&room](const std::pair<QString, qint64> &reader) { return reader.first == room; });
+}
+
 void PageCache::rememberNewest(const QString &room, int limit, qint64 userId,
                                const QByteArray &body)
 {

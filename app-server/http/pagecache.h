@@ -18,8 +18,8 @@
 // The newest page of a room is also kept by (room, limit) for the members who read it, until
 // the room's next commit (roomChanged): those requests are answered without a store round trip.
 // Commits and store answers reach the main thread in store order, so a page remembered from an
-// answer is never older than the last roomChanged. Membership is remembered only as a yes, and
-// members never leave, so a remembered yes stays true. Main thread only.
+// answer is never older than the last roomChanged. Membership is remembered only as a yes, until
+// someone leaves the room or is removed from it (membersLeft). Main thread only.
 class PageCache
 {
 public:
@@ -45,6 +45,7 @@ public:
     std::optional<QByteArray> newest(const QString &room, int limit, qint64 userId) const;
     void roomChanged(const QString &room);     // a new event: its newest pages are out of date
     void messagesChanged(const QString &room); // an edit, delete or reaction: every page is
+    void membersLeft(const QString &room);     // someone left or was removed: ask the store again
     qint64 bytes() const { return m_bytes; }
 
 private:

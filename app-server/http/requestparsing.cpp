@@ -74,9 +74,20 @@ std::variant<RoomListQuery, ApiError> parseRoomListQuery(const QUrlQuery &params
         query.after = params.queryItemValue(u"after"_s, QUrl::FullyDecoded);
         bad = bad || !Validation::isValidRoomName(query.after);
     }
+    if (params.hasQueryItem(u"directory"_s)) {
+        const QString directory = params.queryItemValue(u"directory"_s);
+        query.directory = directory == "1"_L1 || directory == "true"_L1;
+        bad = bad || !(query.directory || directory == "0"_L1 || directory == "false"_L1);
+    }
+    if (params.hasQueryItem(u"q"_s)) {
+        // Room names are [a-z0-9_-]: anything else in the filter simply matches nothing.
+        query.filter = params.queryItemValue(u"q"_s, QUrl::FullyDecoded);
+        bad = bad || !query.directory || query.filter.size() > 64;
+    }
     if (bad)
         return ApiError{ErrorCode::InvalidRequest,
-                        u"after=ROOM (a room name) and limit=1..%1 only"_s.arg(kMaxRoomListPage)};
+                        u"after=ROOM (a room name), limit=1..%1, directory=1 and with it q=TEXT "
+                        "(at most 64 characters) only"_s.arg(kMaxRoomListPage)};
     return query;
 }
 

@@ -20,6 +20,8 @@ enum class StoreStatus {
     UserNotFound,
     EventNotFound,
     Forbidden, // not a member of the room
+    NotMember,    // the user a membership change names is not a member
+    NotPermitted, // a member, but their role (or the room's kind: a dm) does not allow it
     NotAuthor, // an edit or delete of another sender's message
     NoChange,  // a reaction already there added, or one not there removed
     Conflict,
@@ -49,6 +51,15 @@ struct RoomListQuery
     qint64 userId = 0;
     QString after;   // names above this one; empty = from the start
     int limit = 500; // at least 1
+    bool directory = false; // the public rooms (not direct conversations), member or not
+    QString filter;         // directory: only names containing this
+};
+
+// POST /api/v2/dms: the pair's direct conversation, and whether this call created it.
+struct DirectRoom
+{
+    RoomInfo room;
+    bool created = false;
 };
 
 struct RoomList
@@ -113,6 +124,11 @@ struct AppendRequest
     EventKind kind = EventKind::Message;
     QJsonObject fields;
 };
+
+// A membership change (member event) asked by byId: change "join" (user: byId's own name),
+// "invite", "leave" (own), "kick", "role" (with role "admin" | "member").
+AppendRequest memberRequest(qint64 byId, const QString &room, const QString &user,
+                            const QString &change, const QString &role = {});
 
 struct AppendResult
 {
@@ -186,9 +202,26 @@ public:
     virtual StoreStatus disableUser(qint64 userId, QList<QByteArray> *revoked) = 0;
 
     virtual Lookup<RoomList> listRooms(const RoomListQuery &query) = 0;
-    virtual StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) = 0;
+    // One room as listRooms shows it to userId (RoomNotFound also for a private room they are
+    // not a member of: its existence is not told).
+    virtual Lookup<RoomInfo> roomInfo(const QString &room, qint64 userId) = 0;
+    virtual StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId,
+                                   const QString &topic = {}) = 0;
+    // Membership changes are member events (appendBatch with memberRequest); these two are
+    // the same for callers that want only the outcome (NoChange is Ok: a member already).
     virtual StoreStatus joinRoom(const QString &room, qint64 userId) = 0;
     virtual StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) = 0;
+    // The direct conversation of userId and peer, created (with both as members) when there is
+    // none: one room per pair whoever asks first, also when both ask at once. UserNotFound: no
+    // such peer; Forbidden: the peer's account is deactivated and they had none; NotPermitted:
+    // peer is userId.
+    virtual Lookup<DirectRoom> directRoom(qint64 userId, const QString &peer) = 0;
+    // The room's members, by name (RoomNotFound; Forbidden for a non-member). online is false.
+    virtual Lookup<QList<MemberInfo>> members(const QString &room, qint64 userId) = 0;
+    // The user's read marker moved to seq (never back, never past the room's newest): the
+    // marker now. Forbidden for a non-member.
+    virtual Lookup<qint64> markRead(const QString &room, qint64 userId, qint64 seq) = 0;
+    virtual StoreStatus setNotify(const QString &room, qint64 userId, const QString &level) = 0;
 
     virtual HistoryResult history(const HistoryQuery &query) = 0;
     // For the server itself, never for a user's request (no membership check): the events of a

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "eventwriter.h"
 
+#include "roominfo.h"
+
 #include <QJsonDocument>
 #include <QVariant>
 
@@ -56,6 +58,8 @@ bool EventWriter::write(QList<NewEvent> &events, QList<AppendResult> &results,
         return false;
     if (!archived.isEmpty() && !refuseArchived(events, archived, results))
         return false;
+    if (!refuseNonMembers(events, results))
+        return false;
     QHash<qint64, qint64> counters = before;
     QList<NewEvent *> run; // consecutive messages, stored together
     for (qsizetype i = 0; i <= events.size(); ++i) {
@@ -100,8 +104,12 @@ bool EventWriter::lockCounters(const QList<qint64> &roomIds, QHash<qint64, qint6
 bool EventWriter::refuseArchived(QList<NewEvent> &events, const QSet<qint64> &archived,
                                  QList<AppendResult> &results)
 {
+    // Membership still changes in an archive: it is there to be joined and read.
+    const auto refused = [&archived](const NewEvent &e) {
+        return archived.contains(e.roomId) && e.message.kind != EventKind::Member;
+    };
     for (const NewEvent &event : std::as_const(events)) {
-        if (!archived.contains(event.roomId))
+        if (!refused(event))
             continue;
         // A retry of what was stored before the archive still gets its ack.
         const auto original = findByClientId(event.senderId, event.message.clientId);
@@ -110,7 +118,12 @@ bool EventWriter::refuseArchived(QList<NewEvent> &events, const QSet<qint64> &ar
         results[event.index] = original ? AppendResult{StoreStatus::Ok, *original, true}
                                         : AppendResult{StoreStatus::RoomArchived, {}, false};
     }
-    events.removeIf([&archived](const NewEvent &e) { return archived.contains(e.roomId); });
+    events.removeIf(refused);
+    return true;
+}
+
+bool EventWriter::refuseNonMembers(QList<NewEvent> &, QList<AppendResult> &)
+{
     return true;
 }
 
@@ -213,13 +226,11 @@ bool EventWriter::storeChange(NewEvent &event, QHash<qint64, qint64> &counters,
             }
         }
     } else if (m.kind == EventKind::Member) {
-        QSqlQuery q(m_sql.db());
-        q.prepare(u"SELECT 1 FROM users WHERE lower(name) = lower(?)"_s);
-        q.addBindValue(m.fields.value("user"_L1).toString());
-        if (!m_sql.exec(q))
+        const auto allowed = checkMember(event);
+        if (!allowed)
             return false;
-        if (!q.next()) {
-            result.status = StoreStatus::UserNotFound;
+        if (*allowed != StoreStatus::Ok) {
+            result.status = *allowed;
             return true;
         }
     }
@@ -289,7 +300,8 @@ bool EventWriter::applyChange(const NewEvent &event)
         q.addBindValue(m.fields.value("topic"_L1).toString());
         q.addBindValue(event.roomId);
         return m_sql.exec(q);
-    case EventKind::Member: // recorded; membership itself changes through join and invite
+    case EventKind::Member:
+        return applyMember(event);
     case EventKind::Message:
     case EventKind::Unknown:
         break;
@@ -311,4 +323,115 @@ std::optional<ChatMessage> EventWriter::findByClientId(qint64 senderId, const QS
         found = eventFromRow(q, q.value(kColumnCount).toString());
     q.finish();
     return found;
+}
+
+std::optional<QString> EventWriter::roleOf(qint64 roomId, qint64 ownerId, qint64 userId)
+{
+    QSqlQuery &q = m_sql.prepared(m_role, u"SELECT role FROM members WHERE room_id = ? AND user_id = ?"_s);
+    q.bindValue(0, roomId);
+    q.bindValue(1, userId);
+    if (!m_sql.exec(q))
+        return std::nullopt;
+    QString role;
+    if (q.next())
+        role = userId == ownerId ? QString(RoomRoles::kOwner) : q.value(0).toString();
+    q.finish();
+    return role;
+}
+
+std::optional<StoreStatus> EventWriter::checkMember(NewEvent &event)
+{
+    // Under the room's counter lock: no other change of this room's members can come between
+    // these reads and the write.
+    ChatMessage &m = event.message;
+    const QString change = m.fields.value("change"_L1).toString();
+    QSqlQuery q(m_sql.db());
+    q.prepare(u"SELECT private, dm_key IS NOT NULL, COALESCE(owner_id, 0) FROM rooms WHERE id = ?"_s);
+    q.addBindValue(event.roomId);
+    if (!m_sql.exec(q) || !q.next())
+        return std::nullopt;
+    const bool isPrivate = q.value(0).toInt() != 0;
+    const bool dm = q.value(1).toBool();
+    const qint64 ownerId = q.value(2).toLongLong();
+    q.prepare(u"SELECT id, name, disabled_at IS NOT NULL FROM users WHERE lower(name) = lower(?)"_s);
+    q.addBindValue(m.fields.value("user"_L1).toString());
+    if (!m_sql.exec(q))
+        return std::nullopt;
+    if (!q.next())
+        return StoreStatus::UserNotFound;
+    event.targetId = q.value(0).toLongLong();
+    m.fields.insert("user"_L1, q.value(1).toString()); // as registered
+    const bool targetDisabled = q.value(2).toBool();
+    const auto senderRole = roleOf(event.roomId, ownerId, event.senderId);
+    const auto targetRole = roleOf(event.roomId, ownerId, event.targetId);
+    if (!senderRole || !targetRole)
+        return std::nullopt;
+    const bool self = event.targetId == event.senderId;
+    if (change == "join"_L1) {
+        if (!self)
+            return StoreStatus::NotPermitted;
+        if (!targetRole->isEmpty())
+            return StoreStatus::NoChange;
+        return dm || isPrivate ? StoreStatus::Forbidden : StoreStatus::Ok;
+    }
+    if (senderRole->isEmpty())
+        return StoreStatus::Forbidden; // every other change is a member's
+    if (dm)
+        return StoreStatus::NotPermitted; // its two members are fixed
+    if (change == "invite"_L1) {
+        if (targetDisabled)
+            return StoreStatus::UserNotFound;
+        return targetRole->isEmpty() ? StoreStatus::Ok : StoreStatus::NoChange;
+    }
+    if (change == "leave"_L1)
+        return self ? StoreStatus::Ok : StoreStatus::NotPermitted;
+    if (targetRole->isEmpty())
+        return StoreStatus::NotMember;
+    if (change == "kick"_L1) {
+        // The owner removes anyone; an admin removes members; nobody removes the owner.
+        if (self || *targetRole == RoomRoles::kOwner)
+            return StoreStatus::NotPermitted;
+        if (*senderRole == RoomRoles::kOwner)
+            return StoreStatus::Ok;
+        return *senderRole == RoomRoles::kAdmin && *targetRole == RoomRoles::kMember
+                ? StoreStatus::Ok
+                : StoreStatus::NotPermitted;
+    }
+    if (change == "role"_L1) {
+        if (*senderRole != RoomRoles::kOwner || self)
+            return StoreStatus::NotPermitted;
+        return *targetRole == m.fields.value("role"_L1).toString() ? StoreStatus::NoChange
+                                                                   : StoreStatus::Ok;
+    }
+    return StoreStatus::NotPermitted;
+}
+
+bool EventWriter::applyMember(const NewEvent &event)
+{
+    const QString change = event.message.fields.value("change"_L1).toString();
+    QSqlQuery q(m_sql.db());
+    if (change == "join"_L1 || change == "invite"_L1) {
+        q.prepare(u"INSERT INTO members (room_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING"_s);
+        q.addBindValue(event.roomId);
+        q.addBindValue(event.targetId);
+        return m_sql.exec(q);
+    }
+    if (change == "role"_L1) {
+        q.prepare(u"UPDATE members SET role = ? WHERE room_id = ? AND user_id = ?"_s);
+        q.addBindValue(event.message.fields.value("role"_L1).toString());
+        q.addBindValue(event.roomId);
+        q.addBindValue(event.targetId);
+        return m_sql.exec(q);
+    }
+    // leave, kick: gone, with their role, read marker and level; an owner who leaves leaves the
+    // room without one (an operator can name one: chat-admin rooms set-owner).
+    q.prepare(u"DELETE FROM members WHERE room_id = ? AND user_id = ?"_s);
+    q.addBindValue(event.roomId);
+    q.addBindValue(event.targetId);
+    if (!m_sql.exec(q))
+        return false;
+    q.prepare(u"UPDATE rooms SET owner_id = NULL WHERE id = ? AND owner_id = ?"_s);
+    q.addBindValue(event.roomId);
+    q.addBindValue(event.targetId);
+    return m_sql.exec(q);
 }

@@ -15,6 +15,7 @@ struct NewEvent
     qint64 roomId = 0;
     qint64 senderId = 0;
     ChatMessage message; // id, room, sender, body, clientId, ts, kind and fields filled in
+    qint64 targetId = 0; // a member event: the user it changes (found by the writer)
 };
 
 // The write half of the store: numbers and stores a batch's events inside its transaction.
@@ -53,6 +54,12 @@ protected:
                                QList<AppendResult> &results);
     virtual bool storeCounters(const QHash<qint64, qint64> &counters,
                                const QHash<qint64, qint64> &before);
+    // Under the counter locks: events whose sender is not a member of the room (but member
+    // events, which check themselves) answered Forbidden and taken out. Nothing to do here:
+    // SQLite's only writer checked them against members it knows exactly (SqlStore); several
+    // servers of one database (PostgreSQL) must read them under the lock, where a leave that
+    // committed first is seen and one that commits later waits.
+    virtual bool refuseNonMembers(QList<NewEvent> &events, QList<AppendResult> &results);
 
     std::optional<ChatMessage> findByClientId(qint64 senderId, const QString &clientId);
     SqlSession &m_sql;
@@ -64,6 +71,13 @@ private:
     bool refuseArchived(QList<NewEvent> &events, const QSet<qint64> &archived,
                         QList<AppendResult> &results);
     bool applyChange(const NewEvent &event);
+    // A member event checked against the room and the roles of those it involves (see
+    // docs/protocol.md, "Membership"), its user's canonical name and id filled in; nullopt when
+    // a statement failed.
+    std::optional<StoreStatus> checkMember(NewEvent &event);
+    bool applyMember(const NewEvent &event);
+    // The user's role in the room: "owner", "admin", "member", or "" for none; nullopt on failure.
+    std::optional<QString> roleOf(qint64 roomId, qint64 ownerId, qint64 userId);
 
     std::optional<QSqlQuery> m_insertMessage; // prepared once per connection
     std::optional<QSqlQuery> m_insertEvent;
@@ -71,4 +85,5 @@ private:
     std::optional<QSqlQuery> m_target;
     std::optional<QSqlQuery> m_lockSeq;
     std::optional<QSqlQuery> m_storeSeq;
+    std::optional<QSqlQuery> m_role;
 };

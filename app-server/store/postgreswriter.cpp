@@ -210,3 +210,40 @@ bool PostgresEventWriter::storeCounters(const QHash<qint64, qint64> &counters,
     return m_sql.exec(update);
 }
 
+
+bool PostgresEventWriter::refuseNonMembers(QList<NewEvent> &events, QList<AppendResult> &results)
+{
+    // One statement for the batch: which of its (room, sender) pairs are members now.
+    QList<qint64> rooms, senders;
+    QSet<std::pair<qint64, qint64>> asked;
+    for (const NewEvent &e : std::as_const(events)) {
+        if (e.message.kind == EventKind::Member || asked.contains({e.roomId, e.senderId}))
+            continue;
+        asked.insert({e.roomId, e.senderId});
+        rooms.append(e.roomId);
+        senders.append(e.senderId);
+    }
+    if (asked.isEmpty())
+        return true;
+    QSqlQuery &q = m_sql.prepared(
+            m_members,
+            u"SELECT m.room_id, m.user_id FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) "
+            "AS k(room_id, user_id) JOIN members m ON m.room_id = k.room_id AND m.user_id = k.user_id"_s);
+    q.bindValue(0, intArray(rooms));
+    q.bindValue(1, intArray(senders));
+    if (!m_sql.exec(q))
+        return false;
+    QSet<std::pair<qint64, qint64>> members;
+    while (q.next())
+        members.insert({q.value(0).toLongLong(), q.value(1).toLongLong()});
+    q.finish();
+    const auto outsider = [&members](const NewEvent &e) {
+        return e.message.kind != EventKind::Member && !members.contains({e.roomId, e.senderId});
+    };
+    for (const NewEvent &e : std::as_const(events)) {
+        if (outsider(e))
+            results[e.index] = AppendResult{StoreStatus::Forbidden, {}, false};
+    }
+    events.removeIf(outsider);
+    return true;
+}

@@ -22,6 +22,7 @@ protected:
                        QList<AppendResult> &results) override;
     bool storeCounters(const QHash<qint64, qint64> &counters,
                        const QHash<qint64, qint64> &before) override;
+    bool refuseNonMembers(QList<NewEvent> &events, QList<AppendResult> &results) override;
 
 private:
     bool insertEvents(const QList<NewEvent *> &events, QSet<std::pair<qint64, QString>> *inserted);
@@ -32,4 +33,5 @@ private:
     std::optional<QSqlQuery> m_lockCounters;
     std::optional<QSqlQuery> m_insertEvents;
     std::optional<QSqlQuery> m_storeCounters;
+    std::optional<QSqlQuery> m_members;
 };

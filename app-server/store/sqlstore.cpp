@@ -76,116 +76,6 @@ void SqlStore::setWriter(std::unique_ptr<EventWriter> writer)
     m_writer = std::move(writer);
 }
 
-Lookup<RoomList> SqlStore::listRooms(const RoomListQuery &query)
-{
-    if (!m_sql.ensureConnected())
-        return {};
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"SELECT r.name, r.private, r.last_seq, "
-              "EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?), "
-              "r.archived_at IS NOT NULL, o.name "
-              "FROM rooms r LEFT JOIN users o ON o.id = r.owner_id "
-              "WHERE (r.private = 0 "
-              "       OR EXISTS (SELECT 1 FROM members b WHERE b.room_id = r.id AND b.user_id = ?)) "
-              "  AND r.name > ? "
-              "ORDER BY r.name LIMIT ?"_s);
-    q.addBindValue(query.userId);
-    q.addBindValue(query.userId);
-    // '' sorts before every name; a null QString would bind NULL, and nothing is > NULL.
-    q.addBindValue(query.after.isEmpty() ? u""_s : query.after);
-    q.addBindValue(std::max(1, query.limit) + 1); // one more tells whether there is more
-    if (!m_sql.exec(q))
-        return {};
-    RoomList list;
-    while (q.next()) {
-        list.rooms.append({q.value(0).toString(), q.value(2).toLongLong(), q.value(1).toBool(),
-                           q.value(3).toBool(), q.value(4).toBool(), q.value(5).toString()});
-    }
-    if (list.rooms.size() > std::max(1, query.limit)) {
-        list.rooms.removeLast();
-        list.hasMore = true;
-    }
-    return Lookup<RoomList>::found(std::move(list));
-}
-
-StoreStatus SqlStore::createRoom(const QString &name, bool isPrivate, qint64 creatorId)
-{
-    if (!m_sql.ensureConnected())
-        return StoreStatus::Error;
-    if (findRoom(name))
-        return StoreStatus::Conflict;
-    if (m_sql.broken() || !m_sql.begin())
-        return StoreStatus::Error;
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"INSERT INTO rooms (name, private, created_at, owner_id) VALUES (?, ?, ?, ?) "
-              "ON CONFLICT DO NOTHING RETURNING id"_s);
-    q.addBindValue(name);
-    q.addBindValue(isPrivate ? 1 : 0);
-    q.addBindValue(nowMs());
-    q.addBindValue(creatorId);
-    if (!m_sql.exec(q)) {
-        m_sql.rollback();
-        return StoreStatus::Error;
-    }
-    if (!q.next()) { // created a moment ago by another server of the same database
-        m_sql.rollback();
-        return StoreStatus::Conflict;
-    }
-    const qint64 roomId = q.value(0).toLongLong();
-    q.finish();
-    const QString creator = userName(creatorId);
-    if (!addMember(roomId, creatorId)
-        || !announceRoomChange({RoomChange::Kind::Created, name, isPrivate, creatorId, creator, creator})
-        || !m_sql.commit()) {
-        m_sql.rollback();
-        return StoreStatus::Error;
-    }
-    m_rooms.insert(name, {roomId, isPrivate});
-    return StoreStatus::Ok;
-}
-
-StoreStatus SqlStore::joinRoom(const QString &name, qint64 userId)
-{
-    if (!m_sql.ensureConnected())
-        return StoreStatus::Error;
-    const auto room = findRoom(name);
-    if (!room)
-        return m_sql.broken() ? StoreStatus::Error : StoreStatus::RoomNotFound;
-    if (isMember(room->id, userId))
-        return StoreStatus::Ok;
-    if (m_sql.broken())
-        return StoreStatus::Error;
-    if (room->isPrivate)
-        return StoreStatus::Forbidden;
-    return addMember(room->id, userId) ? StoreStatus::Ok : StoreStatus::Error;
-}
-
-StoreStatus SqlStore::invite(const QString &name, qint64 inviterId, const QString &userName)
-{
-    if (!m_sql.ensureConnected())
-        return StoreStatus::Error;
-    const auto room = findRoom(name);
-    if (!room)
-        return m_sql.broken() ? StoreStatus::Error : StoreStatus::RoomNotFound;
-    if (!isMember(room->id, inviterId))
-        return m_sql.broken() ? StoreStatus::Error : StoreStatus::Forbidden;
-    const auto user = findUser(userName);
-    if (!user)
-        return user.status;
-    if (isMember(room->id, user->id))
-        return StoreStatus::Ok;
-    if (m_sql.broken() || !m_sql.begin())
-        return StoreStatus::Error;
-    if (!addMember(room->id, user->id)
-        || !announceRoomChange({RoomChange::Kind::Invited, name, room->isPrivate, user->id, user->name,
-                                this->userName(inviterId)})
-        || !m_sql.commit()) {
-        m_sql.rollback();
-        return StoreStatus::Error;
-    }
-    return StoreStatus::Ok;
-}
-
 HistoryResult SqlStore::history(const HistoryQuery &query)
 {
     // A read may be asked again: the first one after the database restarted is what finds the
@@ -324,8 +214,11 @@ QList<AppendResult> SqlStore::appendBatch(const QList<AppendRequest> &batch)
     QList<AppendResult> results(batch.size());
     if (!m_sql.ensureConnected() || !m_sql.begin())
         return results; // all Error
-    // Membership and sender names come from caches that only grow (members never leave, users
-    // are never renamed): checking a request costs no SQL in the steady state.
+    // With one writer, membership comes from a cache this process keeps exact (every change of
+    // members is a member event it writes) and sender names from one that only grows (users are
+    // never renamed): checking a request costs no SQL in the steady state. Several servers of
+    // one database check membership in the writer, under the rooms' counter locks. Member events
+    // check themselves there (a join comes from someone not yet a member).
     QList<NewEvent> events;
     events.reserve(batch.size());
     bool failed = false;
@@ -334,7 +227,7 @@ QList<AppendResult> SqlStore::appendBatch(const QList<AppendRequest> &batch)
         const auto room = findRoom(req.room);
         if (!room)
             results[i].status = StoreStatus::RoomNotFound;
-        else if (!isMember(room->id, req.senderId))
+        else if (m_soleWriter && req.kind != EventKind::Member && !isMember(room->id, req.senderId))
             results[i].status = StoreStatus::Forbidden;
         const QString sender = room && results[i].status != StoreStatus::Forbidden
                 ? userName(req.senderId)
@@ -386,6 +279,8 @@ QList<AppendResult> SqlStore::appendBatch(const QList<AppendRequest> &batch)
             continue;
         if (r.message.kind == EventKind::Reaction)
             m_reactionRooms.insert(event.roomId);
+        if (r.message.kind == EventKind::Member)
+            memberChanged(event.roomId, event.targetId, r.message.fields.value("change"_L1).toString());
         if (EventKinds::relatesToMessage(r.message.kind))
             m_recent.forget(event.roomId); // a message it holds changed: read the room again
         else
@@ -457,16 +352,24 @@ std::optional<SqlStore::Room> SqlStore::findRoom(const QString &name)
 
 bool SqlStore::isMember(qint64 roomId, qint64 userId)
 {
-    if (m_members.contains({roomId, userId}))
+    // Only the database's only writer can trust a remembered yes: it writes every leave.
+    if (m_soleWriter && m_members.contains({roomId, userId}))
         return true;
     QSqlQuery &q = m_sql.prepared(m_isMember, u"SELECT 1 FROM members WHERE room_id = ? AND user_id = ?"_s);
     q.bindValue(0, roomId);
     q.bindValue(1, userId);
     const bool member = m_sql.exec(q) && q.next();
     q.finish();
-    if (member)
+    if (member && m_soleWriter)
         m_members.insert({roomId, userId}); // only yes is cached: a join may follow a no
     return member;
+}
+
+void SqlStore::memberChanged(qint64 roomId, qint64 userId, const QString &change)
+{
+    if (change == "leave"_L1 || change == "kick"_L1)
+        m_members.remove({roomId, userId});
+    // A join or invite is learnt at the next check; a role change is read where it matters.
 }
 
 QString SqlStore::userName(qint64 userId)
@@ -489,56 +392,6 @@ bool SqlStore::addMember(qint64 roomId, qint64 userId)
     q.addBindValue(roomId);
     q.addBindValue(userId);
     return m_sql.exec(q);
-}
-
-StoreStatus SqlStore::setRoomArchived(const QString &name, bool archived)
-{
-    if (!m_sql.ensureConnected())
-        return StoreStatus::Error;
-    const auto room = findRoom(name);
-    if (!room)
-        return m_sql.broken() ? StoreStatus::Error : StoreStatus::RoomNotFound;
-    if (!m_sql.begin())
-        return StoreStatus::Error;
-    QSqlQuery q(m_sql.db());
-    q.prepare(archived ? u"UPDATE rooms SET archived_at = ? WHERE id = ? AND archived_at IS NULL"_s
-                       : u"UPDATE rooms SET archived_at = NULL WHERE id = ? AND archived_at IS NOT NULL"_s);
-    if (archived)
-        q.addBindValue(nowMs());
-    q.addBindValue(room->id);
-    if (!m_sql.exec(q)) {
-        m_sql.rollback();
-        return StoreStatus::Error;
-    }
-    if (q.numRowsAffected() == 0) {
-        m_sql.rollback();
-        return StoreStatus::NoChange;
-    }
-    q.finish();
-    const RoomChange change{archived ? RoomChange::Kind::Archived : RoomChange::Kind::Unarchived,
-                            name, room->isPrivate, 0, {}, {}};
-    if (!announceRoomChange(change) || !m_sql.commit()) {
-        m_sql.rollback();
-        return StoreStatus::Error;
-    }
-    return StoreStatus::Ok;
-}
-
-StoreStatus SqlStore::setRoomOwner(const QString &name, const QString &userName)
-{
-    if (!m_sql.ensureConnected())
-        return StoreStatus::Error;
-    const auto room = findRoom(name);
-    if (!room)
-        return m_sql.broken() ? StoreStatus::Error : StoreStatus::RoomNotFound;
-    const auto user = findUser(userName);
-    if (!user)
-        return user.status;
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"UPDATE rooms SET owner_id = ? WHERE id = ?"_s);
-    q.addBindValue(user->id);
-    q.addBindValue(room->id);
-    return m_sql.exec(q) ? StoreStatus::Ok : StoreStatus::Error;
 }
 
 std::optional<qint64> SqlStore::lastSeq(qint64 roomId)

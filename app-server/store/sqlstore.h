@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QSet>
 #include <QSqlQuery>
+#include <QVariantList>
 
 #include <memory>
 
@@ -43,9 +44,15 @@ public:
     StoreStatus disableUser(qint64 userId, QList<QByteArray> *revoked) override;
 
     Lookup<RoomList> listRooms(const RoomListQuery &query) override;
-    StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId) override;
+    Lookup<RoomInfo> roomInfo(const QString &room, qint64 userId) override;
+    StoreStatus createRoom(const QString &name, bool isPrivate, qint64 creatorId,
+                           const QString &topic = {}) override;
     StoreStatus joinRoom(const QString &room, qint64 userId) override;
     StoreStatus invite(const QString &room, qint64 inviterId, const QString &userName) override;
+    Lookup<DirectRoom> directRoom(qint64 userId, const QString &peer) override;
+    Lookup<QList<MemberInfo>> members(const QString &room, qint64 userId) override;
+    Lookup<qint64> markRead(const QString &room, qint64 userId, qint64 seq) override;
+    StoreStatus setNotify(const QString &room, qint64 userId, const QString &level) override;
 
     HistoryResult history(const HistoryQuery &query) override;
     HistoryResult eventsAfter(const QString &room, qint64 after, int limit) override;
@@ -97,6 +104,16 @@ private:
     bool isMember(qint64 roomId, qint64 userId);
     QString userName(qint64 userId);
     bool addMember(qint64 roomId, qint64 userId);
+    void memberChanged(qint64 roomId, qint64 userId, const QString &change); // committed
+    // Rooms as the user sees them, those matching `where` (SQL over r = rooms, m = the user's
+    // members row, both bound to userId first; then `binds`), by name, at most limit + 1.
+    Lookup<QList<RoomInfo>> roomsWhere(qint64 userId, const QString &where,
+                                       const QVariantList &binds, int limit);
+    // A member's unread messages and mentions after their read marker, into info.
+    bool countUnread(qint64 roomId, qint64 userId, const QString &userName, RoomInfo &info);
+    // A membership change by byId, as a member event of the room written now.
+    AppendResult changeMember(const QString &room, qint64 byId, const QString &user,
+                              const QString &change, const QString &role = {});
     std::optional<qint64> lastSeq(qint64 roomId);
     bool addReactions(qint64 roomId, qint64 userId, QList<ChatMessage> &events);
     // In one transaction: column (a fixed name, never input) of a user not deactivated set to
@@ -112,7 +129,7 @@ private:
     QString m_epoch;
     QHash<QString, Room> m_rooms;              // rooms are never renamed or deleted
     QHash<qint64, qint64> m_lastSeq;           // room id -> newest seq committed by this process
-    QSet<std::pair<qint64, qint64>> m_members; // (room, user) known to be members; nobody leaves
+    QSet<std::pair<qint64, qint64>> m_members; // (room, user) known to be members (sole writer)
     QHash<qint64, QString> m_userNames;        // users are never renamed or deleted
     RecentMessages m_recent;                   // newest events of rooms read lately
     QSet<qint64> m_reactionRooms;              // rooms with reactions (sole writer only)

@@ -11,7 +11,13 @@
 using namespace Qt::StringLiterals;
 
 Hub::Hub(int pingIntervalSecs, int corkMs, QObject *parent)
-    : QObject(parent), m_corkMs(corkMs), m_pingIntervalMs(qint64(pingIntervalSecs) * 1000)
+    : QObject(parent),
+      m_corkMs(corkMs),
+      m_pingIntervalMs(qint64(pingIntervalSecs) * 1000),
+      m_typing([this](const QString &room, const QString &user, bool typing) {
+          tellTyping(room, user, typing);
+          emit typingTold(room, user, typing);
+      })
 {
     m_cork.setSingleShot(true);
     m_cork.setTimerType(Qt::PreciseTimer);
@@ -40,12 +46,28 @@ void Hub::addSession(Subscriber *session)
     emit sessionCountChanged(m_sessions.size());
 }
 
+void Hub::sessionAuthenticated(Subscriber *session)
+{
+    const AuthUser *user = session->user();
+    if (!user || !m_sessions.contains(session))
+        return;
+    m_byUser[user->id].append(session);
+    m_userIds.insert(user->name.toLower(), user->id);
+}
+
 void Hub::removeSession(Subscriber *session)
 {
     if (!m_unflushed.isEmpty())
         m_unflushed.removeAll(session); // destroyed between a broadcast and the flush
     if (!m_sessions.remove(session))
         return;
+    if (const AuthUser *user = session->user()) {
+        const auto it = m_byUser.find(user->id);
+        if (it != m_byUser.end() && it->removeAll(session) && it->isEmpty()) {
+            m_byUser.erase(it);
+            m_userIds.remove(user->name.toLower());
+        }
+    }
     for (auto it = m_rooms.begin(); it != m_rooms.end();) {
         it->remove(session);
         it = it->isEmpty() ? m_rooms.erase(it) : std::next(it);
@@ -119,8 +141,11 @@ void Hub::deliver(const QList<ChatMessage> &messages)
 {
     for (const ChatMessage &m : messages) {
         const auto it = m_rooms.constFind(m.room);
-        if (it == m_rooms.cend())
+        if (it == m_rooms.cend()) {
+            if (m.kind == EventKind::Member)
+                memberChanged(m);
             continue;
+        }
         const QString frame = QString::fromUtf8(ServerFrame::eventFrame(m).toJson());
         m_handedOut += quint64(it->size());
         // deliver() never closes synchronously, so the set cannot change under this loop.
@@ -128,6 +153,77 @@ void Hub::deliver(const QList<ChatMessage> &messages)
             if (s->deliver(m.room, m.seq, frame))
                 m_unflushed.append(s);
         }
+        if (m.kind == EventKind::Member)
+            memberChanged(m);
+        else if (m.kind == EventKind::Message)
+            m_typing.messageFrom(m.room, m.sender);
+    }
+}
+
+void Hub::typing(const QString &room, const AuthUser &user, bool typing)
+{
+    m_typing.set(room, user.name, typing);
+}
+
+void Hub::typingElsewhere(const QString &room, const QString &user, bool typing)
+{
+    tellTyping(room, user, typing);
+}
+
+void Hub::tellTyping(const QString &room, const QString &user, bool typing)
+{
+    const auto it = m_rooms.constFind(room);
+    if (it == m_rooms.cend())
+        return;
+    const QString frame = QString::fromUtf8(ServerFrame::typingOf(room, user, typing).toJson());
+    for (Subscriber *s : *it) {
+        if (const AuthUser *u = s->user(); u && u->name.compare(user, Qt::CaseInsensitive) != 0)
+            s->push(frame);
+    }
+}
+
+void Hub::memberChanged(const ChatMessage &event)
+{
+    const QString change = event.fields.value("change"_L1).toString();
+    const QString user = event.fields.value("user"_L1).toString();
+    const bool gone = change == "leave"_L1 || change == "kick"_L1;
+    if (!gone && change != "join"_L1 && change != "invite"_L1)
+        return; // a role: the event says it all
+    // "left", "kicked", "joined", "invited": the user's sessions reload their room list.
+    const QString pushed = change == "leave"_L1 ? u"left"_s
+            : change == "kick"_L1              ? u"kicked"_s
+            : change == "join"_L1              ? u"joined"_s
+                                               : u"invited"_s;
+    const QString frame = QString::fromUtf8(
+            ServerFrame::roomChanged(event.room, pushed, false, event.sender).toJson());
+    if (gone)
+        m_typing.left(event.room, user);
+    for (Subscriber *s : sessionsOf(user)) {
+        if (gone) {
+            unsubscribe(event.room, s);
+            s->leftRoom(event.room);
+        }
+        s->push(frame);
+    }
+}
+
+QList<Subscriber *> Hub::sessionsOf(qint64 userId) const
+{
+    return m_byUser.value(userId);
+}
+
+QList<Subscriber *> Hub::sessionsOf(const QString &user) const
+{
+    const auto id = m_userIds.constFind(user.toLower());
+    return id == m_userIds.cend() ? QList<Subscriber *>{} : m_byUser.value(*id);
+}
+
+void Hub::readMarkerMoved(qint64 userId, const QString &room, qint64 seq, Subscriber *except)
+{
+    const QString frame = QString::fromUtf8(ServerFrame::readMarker(room, seq).toJson());
+    for (Subscriber *s : sessionsOf(userId)) {
+        if (s != except)
+            s->push(frame);
     }
 }
 
@@ -144,7 +240,8 @@ void Hub::userInvited(const QString &room, const QString &user, const QString &b
 {
     const QString frame =
             QString::fromUtf8(ServerFrame::roomChanged(room, u"invited"_s, true, by).toJson());
-    push(frame, [user](const AuthUser &u) { return u.name.compare(user, Qt::CaseInsensitive) == 0; });
+    for (Subscriber *s : sessionsOf(user))
+        s->push(frame);
 }
 
 void Hub::roomArchived(const QString &room, bool isPrivate, bool archived)

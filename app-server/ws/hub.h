@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "typingtracker.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -26,6 +27,8 @@ public:
     ~Hub() override;
 
     void addSession(Subscriber *session);
+    // The session's user is known now (it authenticated): it is found by user from here on.
+    void sessionAuthenticated(Subscriber *session);
     void removeSession(Subscriber *session);
     void subscribe(const QString &room, Subscriber *session);
     void unsubscribe(const QString &room, Subscriber *session);
@@ -39,6 +42,18 @@ public:
     // sessions subscribed to it for a private one (its other members see it at their next
     // room-list reload).
     void roomArchived(const QString &room, bool isPrivate, bool archived);
+    // The user's read marker in room moved: to all their sessions ({"type":"read"}).
+    void readMarkerMoved(qint64 userId, const QString &room, qint64 seq, Subscriber *except = nullptr);
+    // Sessions of a user (by id, or by name ignoring case) authenticated here.
+    QList<Subscriber *> sessionsOf(qint64 userId) const;
+    QList<Subscriber *> sessionsOf(const QString &user) const;
+    bool isOnline(const QString &user) const { return !sessionsOf(user).isEmpty(); }
+    // Subscribers of a room here.
+    QList<Subscriber *> subscribersOf(const QString &room) const { return m_rooms.value(room).values(); }
+    // A typing frame of user's session subscribed to room (TypingTracker).
+    void typing(const QString &room, const AuthUser &user, bool typing);
+    // Another server's typist: told to the room's subscribers here (that server tracks it).
+    void typingElsewhere(const QString &room, const QString &user, bool typing);
     void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
     // Drops the connection with the most bytes queued, of userId's (or, with 0, of everyone's):
     // a cap on queued output was passed.
@@ -50,15 +65,22 @@ public:
 
 signals:
     void sessionCountChanged(qsizetype count);
+    // What this server's typists do, for the other servers of the database.
+    void typingTold(const QString &room, const QString &user, bool typing);
 
 private:
     void sweep();
     void flushPending();
     void deliver(const QList<ChatMessage> &messages);
+    // A member event's effect on the sessions here, after its frame went out: whoever left or
+    // was removed is taken off the room at once, and the user it names hears of it.
+    void memberChanged(const ChatMessage &event);
     void flushUnflushed();
     void push(const QString &frame, const std::function<bool(const AuthUser &)> &to);
 
     QSet<Subscriber *> m_sessions;
+    QHash<qint64, QList<Subscriber *>> m_byUser; // authenticated sessions by user id
+    QHash<QString, qint64> m_userIds;            // lower-case name -> id, of users with sessions
     QHash<QString, QSet<Subscriber *>> m_rooms;
     QList<ChatMessage> m_pending; // committed, waiting for the cork timer
     QList<Subscriber *> m_unflushed; // written to since the event loop last waited
@@ -67,5 +89,7 @@ private:
     int m_corkMs;
     quint64 m_handedOut = 0;
     QTimer m_keepAlive;
+    TypingTracker m_typing;
+    void tellTyping(const QString &room, const QString &user, bool typing);
     qint64 m_pingIntervalMs;
 };

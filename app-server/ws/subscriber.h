@@ -19,6 +19,9 @@ public:
     virtual bool deliver(const QString &room, qint64 seq, const QString &frame) = 0;
     virtual void flush() = 0;
     virtual void push(const QString &frame) = 0;     // not a room's message; dropped before auth
+    // Its user is no longer a member of room: nothing more of it, not even a catch-up in flight
+    // (the Hub has taken it off the room's subscribers).
+    virtual void leftRoom(const QString &room) = 0;
     virtual const AuthUser *user() const = 0;       // null until authenticated
     virtual void keepAlive(qint64 nowMs, qint64 intervalMs) = 0;
     virtual void close(QWebSocketProtocol::CloseCode code, const QString &reason) = 0;

@@ -113,6 +113,7 @@ void WsSession::onAuthenticated(const Lookup<AuthUser> &user)
         return;
     }
     m_user = *user;
+    m_services.hub->sessionAuthenticated(this);
     m_userQueued = m_services.output->account(user->id);
     *m_userQueued += m_queued;
     qCInfo(lcWs).noquote() << "connection of" << user->name << "from"
@@ -191,6 +192,12 @@ void WsSession::handle(const ClientFrame &frame)
         break;
     case ClientFrame::Type::Ping:
         sendFrame(ServerFrame{});
+        break;
+    case ClientFrame::Type::Read:
+        markRead(frame.room, frame.seq);
+        break;
+    case ClientFrame::Type::Typing:
+        typing(frame.room, frame.typing);
         break;
     }
 }
@@ -346,6 +353,34 @@ void WsSession::push(const QString &frame)
     if (!m_user || m_closing)
         return;
     sendText(frame);
+}
+
+void WsSession::markRead(const QString &room, qint64 seq)
+{
+    // Nothing to answer: the user's other sessions hear of the new marker.
+    m_services.rooms->markRead(*m_user, room, seq, this, this,
+                               [this](const RoomService::Refusal &refusal, qint64) {
+                                   if (refusal && !m_closing)
+                                       sendError(*refusal, {}, refusal->code == ErrorCode::Internal
+                                                                       ? Strike::No
+                                                                       : Strike::Yes);
+                               });
+}
+
+void WsSession::typing(const QString &room, bool typing)
+{
+    // Only to a room this session follows: subscribing checked the membership, and leaving
+    // ends the subscription.
+    if (!m_subs.contains(room)) {
+        sendError(ErrorCode::NotSubscribed, u"subscribe to room '%1' before typing in it"_s.arg(room));
+        return;
+    }
+    m_services.hub->typing(room, *m_user, typing);
+}
+
+void WsSession::leftRoom(const QString &room)
+{
+    m_subs.remove(room); // a catch-up that answers later finds no subscription and is dropped
 }
 
 void WsSession::sendFrame(const ServerFrame &frame)

@@ -45,6 +45,7 @@ public:
     // A frame that is not a room's message (e.g. a room-list change) for this session's user;
     // dropped before authentication.
     void push(const QString &frame) override;
+    void leftRoom(const QString &room) override;
     const AuthUser *user() const override { return m_user ? &*m_user : nullptr; }
     void keepAlive(qint64 nowMs, qint64 intervalMs) override;
     void close(QWebSocketProtocol::CloseCode code, const QString &reason) override;
@@ -74,6 +75,8 @@ private:
                    bool liveOnly);
     void unsubscribe(const QString &room);
     void send(const ClientFrame &frame);
+    void markRead(const QString &room, qint64 seq);
+    void typing(const QString &room, bool typing);
     void sendFrame(const ServerFrame &frame);
     void sendText(const QString &text);
     enum class Strike { Yes, No }; // does the error count towards closing the connection?

@@ -191,7 +191,8 @@ void RoomService::markRead(const AuthUser &user, const QString &room, qint64 seq
                 // (origin is alive: this runs only while context, the session, is.)
                 if (marker && self)
                     self->m_hub->readMarkerMoved(user.id, room, *marker, origin);
-                done(refusal(marker.status, room), *marker);
+                done(marker.status == StoreStatus::NoChange ? std::nullopt : refusal(marker.status, room),
+                     marker.value);
             });
 }
 

@@ -219,7 +219,7 @@ public:
     // The room's members, by name (RoomNotFound; Forbidden for a non-member). online is false.
     virtual Lookup<QList<MemberInfo>> members(const QString &room, qint64 userId) = 0;
     // The user's read marker moved to seq (never back, never past the room's newest): the
-    // marker now. Forbidden for a non-member.
+    // marker now (NoChange with it when it did not move). Forbidden for a non-member.
     virtual Lookup<qint64> markRead(const QString &room, qint64 userId, qint64 seq) = 0;
     virtual StoreStatus setNotify(const QString &room, qint64 userId, const QString &level) = 0;
 

@@ -335,6 +335,7 @@ Lookup<qint64> SqlStore::markRead(const QString &name, qint64 userId, qint64 seq
     q.addBindValue(marker);
     if (!m_sql.exec(q))
         return {};
+    const bool moved = q.numRowsAffected() > 0;
     q.prepare(u"SELECT last_read FROM members WHERE room_id = ? AND user_id = ?"_s);
     q.addBindValue(room->id);
     q.addBindValue(userId);
@@ -342,7 +343,7 @@ Lookup<qint64> SqlStore::markRead(const QString &name, qint64 userId, qint64 seq
         return {};
     if (!q.next())
         return {StoreStatus::Forbidden, 0};
-    return Lookup<qint64>::found(q.value(0).toLongLong());
+    return {moved ? StoreStatus::Ok : StoreStatus::NoChange, q.value(0).toLongLong()};
 }
 
 StoreStatus SqlStore::setNotify(const QString &name, qint64 userId, const QString &level)

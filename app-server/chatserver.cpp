@@ -64,8 +64,12 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     m_catchUp = new CatchUpQueue(m_reader.get(), kCatchUpBatches, kCatchUpBatchEvents, this);
     m_limiter = std::make_unique<RateLimiter>(m_config.sendRate, m_config.sendBurst);
     m_auth = new AuthService(m_store.get(), m_config.tokenTtlDays, this);
-    m_hub = new Hub(m_config.pingIntervalSecs, m_config.wsCorkMs, this);
+    m_hub = new Hub(m_config.pingIntervalSecs, m_config.wsCorkMs, m_config.presenceGraceSecs * 1000, this);
     m_rooms = new RoomService(m_store.get(), m_catchUp, m_limiter.get(), m_hub, this);
+    connect(&m_hub->presence(), &PresenceTracker::changed, m_rooms,
+            [this](qint64 id, const QString &name, bool online, const QDateTime &lastSeen) {
+                m_rooms->tellPresence(id, name, online, lastSeen, m_config.presenceRoomLimit);
+            });
     m_frameLimiter = std::make_unique<RateLimiter>(m_config.sendRate * 2 + 50,
                                                    m_config.sendBurst * 2 + 100);
     m_output = std::make_unique<OutputLedger>(OutputLedger::Caps{
@@ -150,6 +154,39 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
             if (m_sendsCharged)
                 *m_sendsCharged += quint64(count);
         });
+        // Typing, read markers and presence reach the sessions of every server.
+        using Ephemeral = BusPayload::Ephemeral;
+        connect(m_hub, &Hub::typingTold, m_pgBus, [this](const QString &room, const QString &user, bool on) {
+            m_pgBus->publishEphemeral({Ephemeral::Kind::Typing, room, 0, user, on, 0});
+        });
+        connect(m_hub, &Hub::readMarkerTold, m_pgBus, [this](qint64 userId, const QString &room, qint64 seq) {
+            m_pgBus->publishEphemeral({Ephemeral::Kind::Read, room, userId, {}, false, seq});
+        });
+        connect(&m_hub->presence(), &PresenceTracker::localChanged, m_pgBus,
+                [this](qint64 userId, const QString &name, bool online) {
+                    m_pgBus->publishEphemeral({Ephemeral::Kind::Presence, {}, userId, name, online, 0});
+                });
+        connect(m_pgBus, &PostgresBus::ephemeralElsewhere, m_hub, [this](const QString &node, const Ephemeral &e) {
+            switch (e.kind) {
+            case Ephemeral::Kind::Typing:
+                m_hub->typingElsewhere(e.room, e.user, e.on);
+                break;
+            case Ephemeral::Kind::Read:
+                m_hub->readMarkerElsewhere(e.userId, e.room, e.seq);
+                break;
+            case Ephemeral::Kind::Presence:
+                m_hub->presence().remoteChanged(node, e.userId, e.user, e.on);
+                break;
+            }
+        });
+        connect(m_pgBus, &PostgresBus::onlineElsewhere, m_hub,
+                [this](const QString &node, const QList<std::pair<qint64, QString>> &online) {
+                    m_hub->presence().remoteOnline(node, online);
+                });
+        auto *onlineReport = new QTimer(this);
+        connect(onlineReport, &QTimer::timeout, this,
+                [this] { m_pgBus->publishOnline(m_hub->presence().localOnline()); });
+        onlineReport->start(PresenceTracker::kRefreshMs);
         connect(m_pgBus, &PostgresBus::listeningChanged, this, [this](bool listening) {
             // What was committed while nobody listened is read again: every room passed on
             // before, and every room with a subscriber here.

@@ -33,6 +33,8 @@ struct ServerConfig
     int sendBurst = 50;             // token bucket size
     int pingIntervalSecs = 30;      // idle WebSocket ping; dropped after 2 intervals of silence
     int wsCorkMs = 0;               // at most one broadcast pass per this many ms (0 = at once)
+    int presenceRoomLimit = 100;    // presence goes to those sharing a dm or a room this small
+    int presenceGraceSecs = 5;      // a reconnect within this is no offline/online flap
     int httpIdleTimeoutSecs = 60;   // keep-alive connection with no request in flight
     int httpRequestTimeoutSecs = 15; // a request must arrive whole within this time
     int tokenTtlDays = 30;

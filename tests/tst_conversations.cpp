@@ -16,6 +16,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -99,6 +100,9 @@ private slots:
         ServerConfig config;
         config.sendRate = 100000;
         config.sendBurst = 100000;
+        config.presenceGraceSecs = 1;
+        config.presenceRoomLimit = 5; // general, with every user of the suite, is a big room
+        config.pingIntervalSecs = 1;  // a silent peer is dropped within 2.5 s
         m_server = std::make_unique<InProcessServer>(config);
         QVERIFY(m_server->start());
         m_http = std::make_unique<HttpClient>(m_server->http());
@@ -435,6 +439,130 @@ private slots:
         QCOMPARE(after->unread, 1);
         QCOMPARE(after->mentions, 1);
         QCOMPARE(after->notify, u"mentions"_s);
+    }
+
+    void presenceFollowsSessionsWithoutFlapping()
+    {
+        const QString alice = user(u"alice"_s), bob = user(u"bob"_s), eve = user(u"eve"_s),
+                      carol = user(u"carol"_s);
+        const QString room = fresh(u"pals"_s);
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, room}, {"private"_L1, true}}, token(bob)).status, 201);
+        for (const QString &invited : {alice, carol})
+            QCOMPARE(m_http->post(u"/api/v2/rooms/%1/invite"_s.arg(room), {{"user"_L1, invited}}, token(bob)).status, 204);
+        for (int i = 0; i < 6; ++i)
+            user(u"crowd"_s); // general is bigger than presence_room_limit (5)
+        auto b = connected(bob), e = connected(eve);
+        const auto presenceOf = [&](bool online) {
+            return [&, online](const ServerFrame &f) {
+                return f.type == ServerFrame::Type::Presence && f.user == alice && f.online == online;
+            };
+        };
+        const auto onlineInMembers = [&]() {
+            for (const QJsonValue &v : m_http->get(u"/api/v2/rooms/%1/members"_s.arg(room), token(bob))
+                                               .json.value("members"_L1).toArray()) {
+                if (v["name"_L1].toString() == alice)
+                    return v["online"_L1].toBool();
+            }
+            return false;
+        };
+        QVERIFY(!onlineInMembers());
+
+        // Connect: online at once, to those sharing a small room.
+        auto a = connected(alice);
+        QVERIFY(b->waitFor(presenceOf(true)));
+        QVERIFY(onlineInMembers());
+        // A reconnect within the grace is no flap; a clean close is offline after it.
+        a.reset();
+        a = connected(alice);
+        // Carol comes and goes after that: once her offline is told, an offline of Alice's
+        // (whose last session ended before Carol's) would have been told too.
+        auto c = connected(carol);
+        QVERIFY(b->waitFor([&](const ServerFrame &f) {
+            return f.type == ServerFrame::Type::Presence && f.user == carol && f.online;
+        }));
+        c.reset();
+        QVERIFY(b->waitFor([&](const ServerFrame &f) {
+            return f.type == ServerFrame::Type::Presence && f.user == carol && !f.online;
+        }, 10000));
+        int told = 0;
+        for (const ServerFrame &f : b->frames())
+            told += f.type == ServerFrame::Type::Presence && f.user == alice ? 1 : 0;
+        QCOMPARE(told, 1);
+        a->socket().close();
+        QVERIFY(b->waitFor(presenceOf(false), 10000));
+        const auto offline = b->waitFor(presenceOf(false));
+        QVERIFY(offline->lastSeen.isValid());
+        QVERIFY(!onlineInMembers());
+
+        // A client killed hard (the socket reset) and one that goes silent (no close, no pong):
+        // offline within the keep-alive bound and the grace.
+        a = connected(alice);
+        qsizetype mark = b->frames().size();
+        QVERIFY(b->waitFor(presenceOf(true), 15000, mark));
+        a->socket().abort();
+        QVERIFY(b->waitFor(presenceOf(false), 10000, mark));
+        mark = b->frames().size();
+        QTcpSocket silent;
+        silent.connectToHost(QHostAddress::LocalHost, m_server->ws().port());
+        QVERIFY(silent.waitForConnected(5000));
+        silent.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                     "Sec-WebSocket-Protocol: chat.v2\r\nAuthorization: Bearer " + token(alice).toUtf8() + "\r\n\r\n");
+        QVERIFY(b->waitFor(presenceOf(true), 15000, mark));
+        QVERIFY(b->waitFor(presenceOf(false), 15000, mark));
+
+        // Eve shares only a big room with Alice: she hears nothing of her.
+        for (const QString &raw : e->rawFrames())
+            QVERIFY2(!raw.contains(u"\"presence\""_s) || !raw.contains(alice), qPrintable(raw));
+    }
+
+    void presenceAndTypingCrossServers()
+    {
+        if (!TestDatabase::isPostgreSql())
+            QSKIP("several servers need PostgreSQL: the _postgresql variant runs this");
+        const QString db = QDir(QDir::tempPath()).filePath(u"conversations-nodes.db"_s);
+        ServerProcess a(db), b(db);
+        for (ServerProcess *node : {&a, &b}) {
+            node->setEnv(u"CHAT_PRESENCE_GRACE"_s, u"1"_s);
+            QVERIFY(node->start());
+        }
+        HttpClient onA(a.http()), onB(b.http());
+        const QString alice = fresh(u"alice"_s), bob = fresh(u"bob"_s), room = fresh(u"across"_s);
+        const QString ta = onA.tokenFor(alice), tb = onB.tokenFor(bob);
+        QCOMPARE(onA.post(u"/api/v2/rooms"_s, {{"name"_L1, room}, {"private"_L1, true}}, ta).status, 201);
+        QCOMPARE(onA.post(u"/api/v2/rooms/%1/invite"_s.arg(room), {{"user"_L1, bob}}, ta).status, 204);
+        auto bobOnB = WsClient::connected(b.ws(), tb);
+        bobOnB->subscribe(room);
+        QVERIFY(bobOnB->waitForSubscribed(room));
+        auto aliceOnA = WsClient::connected(a.ws(), ta);
+        QVERIFY(bobOnB->waitFor([&](const ServerFrame &f) {
+            return f.type == ServerFrame::Type::Presence && f.user == alice && f.online;
+        }));
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            for (const QJsonValue &v : onB.get(u"/api/v2/rooms/%1/members"_s.arg(room), tb).json.value("members"_L1).toArray()) {
+                if (v["name"_L1].toString() == alice)
+                    return v["online"_L1].toBool();
+            }
+            return false;
+        }(), 5000);
+        aliceOnA->subscribe(room);
+        QVERIFY(aliceOnA->waitForSubscribed(room));
+        aliceOnA->send(ClientFrame::typingIn(room, true));
+        QVERIFY(bobOnB->waitFor([&](const ServerFrame &f) {
+            return f.type == ServerFrame::Type::Typing && f.user == alice && f.typing;
+        }));
+        // Her read marker, moved on A, reaches her session on B.
+        auto aliceOnB = WsClient::connected(b.ws(), ta);
+        QCOMPARE(onA.post(u"/api/v2/rooms/%1/messages"_s.arg(room), {{"clientId"_L1, u"x-1"_s}, {"body"_L1, u"hi"_s}}, tb).status, 201);
+        aliceOnA->send(ClientFrame::read(room, 3));
+        QVERIFY(aliceOnB->waitFor([&](const ServerFrame &f) {
+            return f.type == ServerFrame::Type::Read && f.room == room && f.seq == 2;
+        }));
+        aliceOnA.reset();
+        aliceOnB.reset();
+        QVERIFY(bobOnB->waitFor([&](const ServerFrame &f) {
+            return f.type == ServerFrame::Type::Presence && f.user == alice && !f.online;
+        }, 15000));
     }
 
     void directMessagesCountAsMentions()

@@ -51,7 +51,8 @@ void BusListener::connectNow()
     }
     QSqlDriver *driver = db.driver();
     for (const char *channel : {BusPayload::kEventsChannel, BusPayload::kTokensChannel,
-                                BusPayload::kRoomsChannel, BusPayload::kSendsChannel}) {
+                                BusPayload::kRoomsChannel, BusPayload::kSendsChannel,
+                                BusPayload::kSignalsChannel}) {
         if (ok && !driver->subscribeToNotification(QString::fromLatin1(channel))) {
             ok = false;
             error = driver->lastError().text().trimmed();

@@ -119,6 +119,34 @@ QList<QByteArray> forSends(const QString &node, const QHash<qint64, int> &sends)
     return chunked(node, u"sends"_s, items);
 }
 
+QList<QByteArray> forEphemeral(const QString &node, const QList<Ephemeral> &items)
+{
+    // ["t", room, user, typing] | ["r", room, userId, seq] | ["p", userId, user, online]
+    QJsonArray out;
+    for (const Ephemeral &e : items) {
+        switch (e.kind) {
+        case Ephemeral::Kind::Typing:
+            out.append(QJsonArray{u"t"_s, e.room, e.user, e.on});
+            break;
+        case Ephemeral::Kind::Read:
+            out.append(QJsonArray{u"r"_s, e.room, e.userId, e.seq});
+            break;
+        case Ephemeral::Kind::Presence:
+            out.append(QJsonArray{u"p"_s, e.userId, e.user, e.on});
+            break;
+        }
+    }
+    return chunked(node, u"ephemeral"_s, out);
+}
+
+QList<QByteArray> forOnline(const QString &node, const QHash<qint64, QString> &online)
+{
+    QJsonArray items;
+    for (auto it = online.cbegin(); it != online.cend(); ++it)
+        items.append(QJsonArray{it.key(), it.value()});
+    return chunked(node, u"online"_s, items);
+}
+
 std::optional<Notice> parse(const QByteArray &payload, QString *error)
 {
     auto fail = [error](const QString &why) -> std::optional<Notice> {
@@ -162,6 +190,33 @@ std::optional<Notice> parse(const QByteArray &payload, QString *error)
         if (s.size() != 2 || user < 1 || count < 1 || count > std::numeric_limits<int>::max())
             return fail(u"a send count"_s);
         notice.sends.append({user, int(count)});
+    }
+    for (const QJsonValue &v : o.value("ephemeral"_L1).toArray()) {
+        const QJsonArray a = v.toArray();
+        const QString kind = a.at(0).toString();
+        Ephemeral e;
+        if (kind == "t"_L1 && a.size() == 4 && a.at(3).isBool()) {
+            e = {Ephemeral::Kind::Typing, a.at(1).toString(), 0, a.at(2).toString(), a.at(3).toBool(), 0};
+            if (e.room.isEmpty() || e.user.isEmpty())
+                return fail(u"a typing signal"_s);
+        } else if (kind == "r"_L1 && a.size() == 4) {
+            e = {Ephemeral::Kind::Read, a.at(1).toString(), a.at(2).toInteger(), {}, false, a.at(3).toInteger()};
+            if (e.room.isEmpty() || e.userId < 1 || e.seq < 0)
+                return fail(u"a read signal"_s);
+        } else if (kind == "p"_L1 && a.size() == 4 && a.at(3).isBool()) {
+            e = {Ephemeral::Kind::Presence, {}, a.at(1).toInteger(), a.at(2).toString(), a.at(3).toBool(), 0};
+            if (e.userId < 1 || e.user.isEmpty())
+                return fail(u"a presence signal"_s);
+        } else {
+            return fail(u"a signal"_s);
+        }
+        notice.ephemeral.append(e);
+    }
+    for (const QJsonValue &v : o.value("online"_L1).toArray()) {
+        const QJsonArray a = v.toArray();
+        if (a.size() != 2 || a.at(0).toInteger() < 1 || a.at(1).toString().isEmpty())
+            return fail(u"an online user"_s);
+        notice.online.append({a.at(0).toInteger(), a.at(1).toString()});
     }
     if (const QJsonValue v = o.value("room"_L1); v.isObject()) {
         const QJsonObject r = v.toObject();

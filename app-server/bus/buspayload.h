@@ -21,6 +21,7 @@ inline constexpr char kEventsChannel[] = "chat_events";
 inline constexpr char kTokensChannel[] = "chat_tokens";
 inline constexpr char kRoomsChannel[] = "chat_rooms";
 inline constexpr char kSendsChannel[] = "chat_sends";
+inline constexpr char kSignalsChannel[] = "chat_signals"; // typing, read markers, presence
 
 struct RoomRange
 {
@@ -33,6 +34,24 @@ struct RoomRange
     }
 };
 
+// What is never stored but must reach the sessions of every server: someone typing, a user's
+// read marker moving (for their sessions elsewhere), a user of the sender's online or offline.
+struct Ephemeral
+{
+    enum class Kind { Typing, Read, Presence };
+    Kind kind = Kind::Typing;
+    QString room;      // typing, read
+    qint64 userId = 0; // read, presence
+    QString user;      // typing, presence
+    bool on = false;   // typing: typing; presence: online
+    qint64 seq = 0;    // read
+    friend bool operator==(const Ephemeral &a, const Ephemeral &b)
+    {
+        return a.kind == b.kind && a.room == b.room && a.userId == b.userId && a.user == b.user
+                && a.on == b.on && a.seq == b.seq;
+    }
+};
+
 struct Notice
 {
     QString node;
@@ -41,6 +60,8 @@ struct Notice
     QList<QByteArray> tokens;  // token digests revoked
     std::optional<RoomChange> roomChange;
     QList<std::pair<qint64, int>> sends; // (user id, messages this node let them send lately)
+    QList<Ephemeral> ephemeral;
+    QList<std::pair<qint64, QString>> online; // users online at the node (a refresh, maybe a part)
 };
 
 // committed: one commit's events, in commit order.
@@ -48,6 +69,8 @@ QList<QByteArray> forEvents(const QString &node, const QList<ChatMessage> &commi
 QList<QByteArray> forTokens(const QString &node, const QList<QByteArray> &digests);
 QByteArray forRoomChange(const QString &node, const RoomChange &change); // names are short: fits
 QList<QByteArray> forSends(const QString &node, const QHash<qint64, int> &sends);
+QList<QByteArray> forEphemeral(const QString &node, const QList<Ephemeral> &items);
+QList<QByteArray> forOnline(const QString &node, const QHash<qint64, QString> &online);
 // nullopt for a payload that is not ours (or not well-formed): it is ignored, with a warning.
 std::optional<Notice> parse(const QByteArray &payload, QString *error = nullptr);
 

@@ -53,6 +53,22 @@ void PostgresBus::publishSends(const QHash<qint64, int> &sends)
     });
 }
 
+void PostgresBus::publishEphemeral(const BusPayload::Ephemeral &item)
+{
+    ThreadHandOff::post(m_listener, [listener = m_listener, payloads = BusPayload::forEphemeral(m_node, {item})] {
+        listener->notify(BusPayload::kSignalsChannel, payloads);
+    });
+}
+
+void PostgresBus::publishOnline(const QHash<qint64, QString> &online)
+{
+    if (online.isEmpty())
+        return;
+    ThreadHandOff::post(m_listener, [listener = m_listener, payloads = BusPayload::forOnline(m_node, online)] {
+        listener->notify(BusPayload::kSignalsChannel, payloads);
+    });
+}
+
 void PostgresBus::onNotice(const BusPayload::Notice &notice)
 {
     if (m_notifications)
@@ -72,6 +88,10 @@ void PostgresBus::onNotice(const BusPayload::Notice &notice)
         emit roomChanged(*notice.roomChange);
     for (const auto &[user, count] : notice.sends)
         emit sentElsewhere(user, count);
+    for (const BusPayload::Ephemeral &e : notice.ephemeral)
+        emit ephemeralElsewhere(notice.node, e);
+    if (!notice.online.isEmpty())
+        emit onlineElsewhere(notice.node, notice.online);
 }
 
 void PostgresBus::onListening(bool listening)

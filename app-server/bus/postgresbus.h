@@ -32,6 +32,9 @@ public:
     void publish(const QList<ChatMessage> &committed) override { emit received(committed); }
     // What this server let each user send lately, for the others' send limits (best effort).
     void publishSends(const QHash<qint64, int> &sends);
+    // Typing, read markers and presence of this server's sessions, and its online users.
+    void publishEphemeral(const BusPayload::Ephemeral &item);
+    void publishOnline(const QHash<qint64, QString> &online);
     // Metrics of what is heard: notifications, and how long after their commit began the
     // events carried in them arrived here.
     void count(quint64 *notifications, Metrics::Histogram *lagSeconds)
@@ -46,6 +49,8 @@ signals:
     void tokensRevoked(const QList<QByteArray> &digests); // by another server
     void roomChanged(const RoomChange &change);          // on another server
     void sentElsewhere(qint64 userId, int count);        // let through by another server
+    void ephemeralElsewhere(const QString &node, const BusPayload::Ephemeral &item);
+    void onlineElsewhere(const QString &node, const QList<std::pair<qint64, QString>> &online);
     void listeningChanged(bool listening);
 
 private:

@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "ratelimiter.h"
 #include "store/storeservice.h"
+#include "protocol.h"
 #include "ws/hub.h"
 
 #include <QPointer>
@@ -246,4 +247,20 @@ void RoomService::post(const AuthUser &user, const QString &room, const EventSub
                     [room, done = std::move(done)](const AppendResult &result) {
                         done(refusal(result.status, room), result);
                     });
+}
+
+void RoomService::tellPresence(qint64 userId, const QString &name, bool online,
+                               const QDateTime &lastSeen, int maxRoomSize)
+{
+    QPointer<RoomService> self(this);
+    m_store->run<Lookup<QList<qint64>>>(
+            this,
+            [userId, maxRoomSize](ChatStore &store) { return store.presenceAudience(userId, maxRoomSize); },
+            [self, name, online, lastSeen](const Lookup<QList<qint64>> &audience) {
+                if (!audience || !self)
+                    return; // (best effort: GET members still tells)
+                self->m_hub->pushToUsers(
+                        *audience,
+                        QString::fromUtf8(ServerFrame::presence(name, online, lastSeen).toJson()));
+            });
 }

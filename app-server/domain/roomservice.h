@@ -66,6 +66,10 @@ public:
                   QObject *context, std::function<void(Refusal, qint64 marker)> done);
     void setNotify(const AuthUser &user, const QString &room, const QString &level,
                    QObject *context, std::function<void(Refusal)> done);
+    // A user came online or went offline (anywhere): told to the sessions here of those who
+    // share a dm or a room of at most maxRoomSize members with them.
+    void tellPresence(qint64 userId, const QString &name, bool online, const QDateTime &lastSeen,
+                      int maxRoomSize);
     // query.userId is the user's; the result's status is Ok when refusal is nullopt.
     void history(const AuthUser &user, HistoryQuery query, QObject *context,
                  std::function<void(Refusal, const HistoryResult &)> done);

@@ -410,12 +410,8 @@ bool EventWriter::applyMember(const NewEvent &event)
 {
     const QString change = event.message.fields.value("change"_L1).toString();
     QSqlQuery q(m_sql.db());
-    if (change == "join"_L1 || change == "invite"_L1) {
-        q.prepare(u"INSERT INTO members (room_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING"_s);
-        q.addBindValue(event.roomId);
-        q.addBindValue(event.targetId);
-        return m_sql.exec(q);
-    }
+    if (change == "join"_L1 || change == "invite"_L1)
+        return addMemberRow(m_sql, event.roomId, event.targetId);
     if (change == "role"_L1) {
         q.prepare(u"UPDATE members SET role = ? WHERE room_id = ? AND user_id = ?"_s);
         q.addBindValue(event.message.fields.value("role"_L1).toString());
@@ -425,13 +421,40 @@ bool EventWriter::applyMember(const NewEvent &event)
     }
     // leave, kick: gone, with their role, read marker and level; an owner who leaves leaves the
     // room without one (an operator can name one: chat-admin rooms set-owner).
-    q.prepare(u"DELETE FROM members WHERE room_id = ? AND user_id = ?"_s);
-    q.addBindValue(event.roomId);
-    q.addBindValue(event.targetId);
-    if (!m_sql.exec(q))
+    if (!removeMemberRow(m_sql, event.roomId, event.targetId))
         return false;
     q.prepare(u"UPDATE rooms SET owner_id = NULL WHERE id = ? AND owner_id = ?"_s);
     q.addBindValue(event.roomId);
     q.addBindValue(event.targetId);
     return m_sql.exec(q);
+}
+
+namespace {
+bool changeMemberRow(SqlSession &sql, const QString &statement, int delta, qint64 roomId, qint64 userId)
+{
+    QSqlQuery q(sql.db());
+    q.prepare(statement);
+    q.addBindValue(roomId);
+    q.addBindValue(userId);
+    if (!sql.exec(q))
+        return false;
+    if (q.numRowsAffected() == 0)
+        return true; // there already, or not there: the count stands
+    q.prepare(u"UPDATE rooms SET member_count = member_count + ? WHERE id = ?"_s);
+    q.addBindValue(delta);
+    q.addBindValue(roomId);
+    return sql.exec(q);
+}
+} // namespace
+
+bool EventWriter::addMemberRow(SqlSession &sql, qint64 roomId, qint64 userId)
+{
+    return changeMemberRow(sql, u"INSERT INTO members (room_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING"_s,
+                           1, roomId, userId);
+}
+
+bool EventWriter::removeMemberRow(SqlSession &sql, qint64 roomId, qint64 userId)
+{
+    return changeMemberRow(sql, u"DELETE FROM members WHERE room_id = ? AND user_id = ?"_s, -1,
+                           roomId, userId);
 }

@@ -42,6 +42,10 @@ public:
     static ChatMessage eventFromRow(const QSqlQuery &q, const QString &room);
     // content column: the kind's fields but relatesTo (a column of its own); null when none.
     static QVariant contentOf(const ChatMessage &event);
+    // A members row added (when not there) or removed (when there), rooms.member_count kept
+    // with it; inside the caller's transaction.
+    static bool addMemberRow(SqlSession &sql, qint64 roomId, qint64 userId);
+    static bool removeMemberRow(SqlSession &sql, qint64 roomId, qint64 userId);
 
 protected:
     // room id -> its counter (last seq) before this batch, rows locked for the transaction;

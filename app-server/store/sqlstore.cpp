@@ -387,11 +387,7 @@ QString SqlStore::userName(qint64 userId)
 
 bool SqlStore::addMember(qint64 roomId, qint64 userId)
 {
-    QSqlQuery q(m_sql.db());
-    q.prepare(u"INSERT INTO members (room_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING"_s);
-    q.addBindValue(roomId);
-    q.addBindValue(userId);
-    return m_sql.exec(q);
+    return EventWriter::addMemberRow(m_sql, roomId, userId);
 }
 
 std::optional<qint64> SqlStore::lastSeq(qint64 roomId)

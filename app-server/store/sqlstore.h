@@ -53,6 +53,7 @@ public:
     Lookup<QList<MemberInfo>> members(const QString &room, qint64 userId) override;
     Lookup<qint64> markRead(const QString &room, qint64 userId, qint64 seq) override;
     StoreStatus setNotify(const QString &room, qint64 userId, const QString &level) override;
+    Lookup<QList<qint64>> presenceAudience(qint64 userId, int maxRoomSize) override;
 
     HistoryResult history(const HistoryQuery &query) override;
     HistoryResult eventsAfter(const QString &room, qint64 after, int limit) override;

@@ -55,7 +55,7 @@ Lookup<QList<RoomInfo>> SqlStore::roomsWhere(qint64 userId, const QString &where
     QSqlQuery q(m_sql.db());
     q.prepare(u"SELECT r.id, r.name, r.private, r.last_seq, m.user_id IS NOT NULL, "
               "r.archived_at IS NOT NULL, o.name, r.topic, r.dm_key IS NOT NULL, "
-              "(SELECT COUNT(*) FROM members c WHERE c.room_id = r.id), "
+              "r.member_count, "
               "m.role, m.last_read, m.notify, COALESCE(r.owner_id, 0), "
               "CASE WHEN r.dm_key IS NOT NULL THEN (SELECT p.name FROM members pm "
               "  JOIN users p ON p.id = pm.user_id WHERE pm.room_id = r.id AND pm.user_id <> ? "
@@ -361,6 +361,25 @@ StoreStatus SqlStore::setNotify(const QString &name, qint64 userId, const QStrin
     if (!m_sql.exec(q))
         return StoreStatus::Error;
     return q.numRowsAffected() > 0 ? StoreStatus::Ok : StoreStatus::Forbidden;
+}
+
+Lookup<QList<qint64>> SqlStore::presenceAudience(qint64 userId, int maxRoomSize)
+{
+    if (!m_sql.ensureConnected())
+        return {};
+    QSqlQuery q(m_sql.db());
+    q.prepare(u"SELECT DISTINCT m2.user_id FROM members m1 JOIN rooms r ON r.id = m1.room_id "
+              "JOIN members m2 ON m2.room_id = m1.room_id "
+              "WHERE m1.user_id = ? AND m2.user_id <> ? AND (r.dm_key IS NOT NULL OR r.member_count <= ?)"_s);
+    q.addBindValue(userId);
+    q.addBindValue(userId);
+    q.addBindValue(maxRoomSize);
+    if (!m_sql.exec(q))
+        return {};
+    QList<qint64> users;
+    while (q.next())
+        users.append(q.value(0).toLongLong());
+    return Lookup<QList<qint64>>::found(std::move(users));
 }
 
 StoreStatus SqlStore::setRoomArchived(const QString &name, bool archived)

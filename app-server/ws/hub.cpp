@@ -10,14 +10,15 @@
 
 using namespace Qt::StringLiterals;
 
-Hub::Hub(int pingIntervalSecs, int corkMs, QObject *parent)
+Hub::Hub(int pingIntervalSecs, int corkMs, int presenceGraceMs, QObject *parent)
     : QObject(parent),
       m_corkMs(corkMs),
       m_pingIntervalMs(qint64(pingIntervalSecs) * 1000),
       m_typing([this](const QString &room, const QString &user, bool typing) {
           tellTyping(room, user, typing);
           emit typingTold(room, user, typing);
-      })
+      }),
+      m_presence(presenceGraceMs)
 {
     m_cork.setSingleShot(true);
     m_cork.setTimerType(Qt::PreciseTimer);
@@ -53,6 +54,18 @@ void Hub::sessionAuthenticated(Subscriber *session)
         return;
     m_byUser[user->id].append(session);
     m_userIds.insert(user->name.toLower(), user->id);
+    m_presence.sessionUp(user->id, user->name);
+}
+
+void Hub::pushToUsers(const QList<qint64> &userIds, const QString &frame)
+{
+    for (qint64 id : userIds) {
+        const auto it = m_byUser.constFind(id);
+        if (it == m_byUser.cend())
+            continue;
+        for (Subscriber *s : *it)
+            s->push(frame);
+    }
 }
 
 void Hub::removeSession(Subscriber *session)
@@ -63,9 +76,12 @@ void Hub::removeSession(Subscriber *session)
         return;
     if (const AuthUser *user = session->user()) {
         const auto it = m_byUser.find(user->id);
-        if (it != m_byUser.end() && it->removeAll(session) && it->isEmpty()) {
-            m_byUser.erase(it);
-            m_userIds.remove(user->name.toLower());
+        if (it != m_byUser.end() && it->removeAll(session)) {
+            m_presence.sessionDown(user->id, user->name);
+            if (it->isEmpty()) {
+                m_byUser.erase(it);
+                m_userIds.remove(user->name.toLower());
+            }
         }
     }
     for (auto it = m_rooms.begin(); it != m_rooms.end();) {
@@ -225,6 +241,12 @@ void Hub::readMarkerMoved(qint64 userId, const QString &room, qint64 seq, Subscr
         if (s != except)
             s->push(frame);
     }
+    emit readMarkerTold(userId, room, seq);
+}
+
+void Hub::readMarkerElsewhere(qint64 userId, const QString &room, qint64 seq)
+{
+    pushToUsers({userId}, QString::fromUtf8(ServerFrame::readMarker(room, seq).toJson()));
 }
 
 void Hub::roomCreated(const QString &room, bool isPrivate, qint64 creatorId, const QString &creator)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "presencetracker.h"
 #include "typingtracker.h"
 
 #include <QElapsedTimer>
@@ -23,7 +24,8 @@ class Hub : public QObject
 {
     Q_OBJECT
 public:
-    Hub(int pingIntervalSecs, int corkMs, QObject *parent = nullptr);
+    Hub(int pingIntervalSecs, int corkMs, int presenceGraceMs = PresenceTracker::kGraceMs,
+        QObject *parent = nullptr);
     ~Hub() override;
 
     void addSession(Subscriber *session);
@@ -44,10 +46,16 @@ public:
     void roomArchived(const QString &room, bool isPrivate, bool archived);
     // The user's read marker in room moved: to all their sessions ({"type":"read"}).
     void readMarkerMoved(qint64 userId, const QString &room, qint64 seq, Subscriber *except = nullptr);
+    // Another server's session moved it: told to the user's sessions here.
+    void readMarkerElsewhere(qint64 userId, const QString &room, qint64 seq);
     // Sessions of a user (by id, or by name ignoring case) authenticated here.
     QList<Subscriber *> sessionsOf(qint64 userId) const;
     QList<Subscriber *> sessionsOf(const QString &user) const;
-    bool isOnline(const QString &user) const { return !sessionsOf(user).isEmpty(); }
+    // Online here or on another server of the database (PresenceTracker).
+    bool isOnline(const QString &user) const { return m_presence.isOnline(user); }
+    PresenceTracker &presence() { return m_presence; }
+    // A frame to every session here of these users.
+    void pushToUsers(const QList<qint64> &userIds, const QString &frame);
     // Subscribers of a room here.
     QList<Subscriber *> subscribersOf(const QString &room) const { return m_rooms.value(room).values(); }
     // A typing frame of user's session subscribed to room (TypingTracker).
@@ -67,6 +75,7 @@ signals:
     void sessionCountChanged(qsizetype count);
     // What this server's typists do, for the other servers of the database.
     void typingTold(const QString &room, const QString &user, bool typing);
+    void readMarkerTold(qint64 userId, const QString &room, qint64 seq);
 
 private:
     void sweep();
@@ -90,6 +99,7 @@ private:
     quint64 m_handedOut = 0;
     QTimer m_keepAlive;
     TypingTracker m_typing;
+    PresenceTracker m_presence;
     void tellTyping(const QString &room, const QString &user, bool typing);
     qint64 m_pingIntervalMs;
 };

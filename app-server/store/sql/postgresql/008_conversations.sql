@@ -10,3 +10,7 @@ ALTER TABLE members ADD COLUMN notify TEXT NOT NULL DEFAULT 'all';
 ALTER TABLE rooms ADD COLUMN dm_key TEXT;
 CREATE UNIQUE INDEX rooms_dm_key ON rooms(dm_key);
 CREATE INDEX members_user ON members(user_id);
+-- How many members a room has, kept by every statement that adds or removes one: presence goes
+-- to those sharing a small room (or a dm) with a user, found without counting big rooms.
+ALTER TABLE rooms ADD COLUMN member_count BIGINT NOT NULL DEFAULT 0;
+UPDATE rooms SET member_count = (SELECT COUNT(*) FROM members m WHERE m.room_id = rooms.id);

@@ -153,7 +153,7 @@ private slots:
     void clientFixturesRoundTrip()
     {
         const QJsonArray frames = fixtures().value("client"_L1).toArray();
-        QCOMPARE(frames.size(), 10);
+        QCOMPARE(frames.size(), 12);
         for (const QJsonValue &v : frames) {
             const QByteArray text = QJsonDocument(v.toObject()).toJson();
             FrameError error;
@@ -176,7 +176,7 @@ private slots:
     void serverFixturesRoundTrip()
     {
         const QJsonArray frames = fixtures().value("server"_L1).toArray();
-        QCOMPARE(frames.size(), 15);
+        QCOMPARE(frames.size(), 20);
         for (const QJsonValue &v : frames) {
             QString error;
             const auto frame = ServerFrame::parse(QJsonDocument(v.toObject()).toJson(), &error);
@@ -214,6 +214,20 @@ private slots:
         QVERIFY(archived->archived);
         QCOMPARE(archived->owner, u"alice"_s);
         QCOMPARE(archived->toJson(), http.value("archivedRoom"_L1).toObject());
+        for (const auto key : {"memberRoom"_L1, "directRoom"_L1}) {
+            const auto r = RoomInfo::fromJson(http.value(key).toObject());
+            QVERIFY(r);
+            QCOMPARE(r->toJson(), http.value(key).toObject());
+        }
+        const auto direct = RoomInfo::fromJson(http.value("directRoom"_L1).toObject());
+        QVERIFY(direct->dm);
+        QCOMPARE(direct->peer, u"bob"_s);
+        QCOMPARE(RoomInfo::fromJson(http.value("memberRoom"_L1).toObject())->mentions, 1);
+        for (const QJsonValue &m : http.value("members"_L1).toObject().value("members"_L1).toArray()) {
+            const auto member = MemberInfo::fromJson(m.toObject());
+            QVERIFY(member);
+            QCOMPARE(member->toJson(), m.toObject());
+        }
         const auto oldRoom = RoomInfo::fromJson(http.value("roomOfAnOlderServer"_L1).toObject());
         QVERIFY(oldRoom); // neither field: not archived, no owner
         QVERIFY(!oldRoom->archived);

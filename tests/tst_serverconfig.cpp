@@ -202,6 +202,8 @@ private slots:
         QCOMPARE(c->sendRate, d.sendRate);
         QCOMPARE(c->sendBurst, d.sendBurst);
         QCOMPARE(c->pingIntervalSecs, d.pingIntervalSecs);
+        QCOMPARE(c->presenceRoomLimit, d.presenceRoomLimit);
+        QCOMPARE(c->presenceGraceSecs, d.presenceGraceSecs);
         QCOMPARE(c->httpIdleTimeoutSecs, d.httpIdleTimeoutSecs);
         QCOMPARE(c->httpRequestTimeoutSecs, d.httpRequestTimeoutSecs);
         QCOMPARE(c->tokenTtlDays, d.tokenTtlDays);

@@ -565,6 +565,21 @@ private slots:
         }, 15000));
     }
 
+    void usersAreFoundByTheStartOfTheirName()
+    {
+        const QString asker = user(u"asker"_s);
+        const QString a = user(u"findme_"_s), b = user(u"findme_"_s);
+        user(u"findmeX"_s); // would match if _ were a wildcard
+        const HttpResponse r = m_http->get(u"/api/v2/users?q=FINDME_"_s, token(asker));
+        QCOMPARE(r.status, 200);
+        QStringList names;
+        for (const QJsonValue &v : r.json.value("users"_L1).toArray())
+            names << v["name"_L1].toString();
+        QCOMPARE(names, (QStringList{a, b})); // '_' is no wildcard
+        QCOMPARE(m_http->get(u"/api/v2/users?q=%1"_s.arg(QString(40, u'x')), token(asker)).status, 400);
+        QCOMPARE(m_http->get(u"/api/v2/users?q=a"_s).status, 401);
+    }
+
     void directMessagesCountAsMentions()
     {
         const QString alice = user(u"alice"_s), bob = user(u"bob"_s);

@@ -249,6 +249,20 @@ void RoomService::post(const AuthUser &user, const QString &room, const EventSub
                     });
 }
 
+void RoomService::findUsers(const QString &prefix, QObject *context,
+                            std::function<void(Refusal, const QList<MemberInfo> &)> done)
+{
+    QPointer<RoomService> self(this);
+    m_store->run<Lookup<QStringList>>(
+            context, [prefix](ChatStore &store) { return store.findUsers(prefix, 20); },
+            [self, done = std::move(done)](const Lookup<QStringList> &names) {
+                QList<MemberInfo> users;
+                for (const QString &name : names.value)
+                    users.append({name, {}, self && self->m_hub->isOnline(name)});
+                done(refusal(names.status, {}), users);
+            });
+}
+
 void RoomService::tellPresence(qint64 userId, const QString &name, bool online,
                                const QDateTime &lastSeen, int maxRoomSize)
 {

@@ -66,6 +66,9 @@ public:
                   QObject *context, std::function<void(Refusal, qint64 marker)> done);
     void setNotify(const AuthUser &user, const QString &room, const QString &level,
                    QObject *context, std::function<void(Refusal)> done);
+    // Users to write to: names starting with prefix, with whether each is online.
+    void findUsers(const QString &prefix, QObject *context,
+                   std::function<void(Refusal, const QList<MemberInfo> &)> done);
     // A user came online or went offline (anywhere): told to the sessions here of those who
     // share a dm or a room of at most maxRoomSize members with them.
     void tellPresence(qint64 userId, const QString &name, bool online, const QDateTime &lastSeen,

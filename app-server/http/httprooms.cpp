@@ -11,6 +11,7 @@
 
 #include <QHttpServerRequest>
 #include <QJsonArray>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 using Status = QHttpServerResponder::StatusCode;
@@ -208,5 +209,27 @@ void HttpApi::directRoom(const QHttpServerRequest &request, const HttpReplyPtr &
                                              reply->json(dm.created ? Status::Created : Status::Ok,
                                                          dm.room.toJson());
                                      });
+    });
+}
+
+void HttpApi::findUsers(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    const QString prefix = request.query().queryItemValue(u"q"_s, QUrl::FullyDecoded);
+    withUser(request, reply, [this, reply, prefix](const AuthUser &) {
+        if (prefix.size() > 32) {
+            reply->error(ErrorCode::InvalidRequest, u"q: at most 32 characters"_s);
+            return;
+        }
+        m_services.rooms->findUsers(prefix, this, [reply](const RoomService::Refusal &refusal,
+                                                          const QList<MemberInfo> &users) {
+            if (refusal) {
+                reply->error(*refusal);
+                return;
+            }
+            QJsonArray list;
+            for (const MemberInfo &u : users)
+                list.append(QJsonObject{{"name"_L1, u.name}, {"online"_L1, u.online}});
+            reply->json(Status::Ok, QJsonObject{{"users"_L1, list}});
+        });
     });
 }

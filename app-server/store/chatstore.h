@@ -222,6 +222,9 @@ public:
     // marker now (NoChange with it when it did not move). Forbidden for a non-member.
     virtual Lookup<qint64> markRead(const QString &room, qint64 userId, qint64 seq) = 0;
     virtual StoreStatus setNotify(const QString &room, qint64 userId, const QString &level) = 0;
+    // Active users whose name starts with prefix (ignoring case), by name, at most limit: for
+    // finding someone to write to.
+    virtual Lookup<QStringList> findUsers(const QString &prefix, int limit) = 0;
     // Who hears of userId's presence: the users sharing a direct conversation with them, or a
     // room of at most maxRoomSize members (in bigger rooms, GET members tells who is online).
     virtual Lookup<QList<qint64>> presenceAudience(qint64 userId, int maxRoomSize) = 0;

@@ -54,6 +54,7 @@ public:
     Lookup<qint64> markRead(const QString &room, qint64 userId, qint64 seq) override;
     StoreStatus setNotify(const QString &room, qint64 userId, const QString &level) override;
     Lookup<QList<qint64>> presenceAudience(qint64 userId, int maxRoomSize) override;
+    Lookup<QStringList> findUsers(const QString &prefix, int limit) override;
 
     HistoryResult history(const HistoryQuery &query) override;
     HistoryResult eventsAfter(const QString &room, qint64 after, int limit) override;

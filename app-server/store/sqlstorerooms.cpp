@@ -22,12 +22,17 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-// A LIKE pattern that matches `text` anywhere, its own % _ and \ taken literally (ESCAPE '\').
-QString containsPattern(const QString &text)
+// text in a LIKE pattern, its own % _ and \ taken literally (ESCAPE '\').
+QString likeLiteral(const QString &text)
 {
     QString escaped = text;
     escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
-    return u'%' + escaped + u'%';
+    return escaped;
+}
+
+QString containsPattern(const QString &text)
+{
+    return u'%' + likeLiteral(text) + u'%';
 }
 
 } // namespace
@@ -361,6 +366,23 @@ StoreStatus SqlStore::setNotify(const QString &name, qint64 userId, const QStrin
     if (!m_sql.exec(q))
         return StoreStatus::Error;
     return q.numRowsAffected() > 0 ? StoreStatus::Ok : StoreStatus::Forbidden;
+}
+
+Lookup<QStringList> SqlStore::findUsers(const QString &prefix, int limit)
+{
+    if (!m_sql.ensureConnected())
+        return {};
+    QSqlQuery q(m_sql.db());
+    q.prepare(u"SELECT name FROM users WHERE disabled_at IS NULL AND lower(name) LIKE ? ESCAPE '\\' "
+              "ORDER BY lower(name) LIMIT ?"_s);
+    q.addBindValue(likeLiteral(prefix.toLower()) + u'%');
+    q.addBindValue(limit);
+    if (!m_sql.exec(q))
+        return {};
+    QStringList names;
+    while (q.next())
+        names.append(q.value(0).toString());
+    return Lookup<QStringList>::found(std::move(names));
 }
 
 Lookup<QList<qint64>> SqlStore::presenceAudience(qint64 userId, int maxRoomSize)

@@ -260,23 +260,54 @@ private slots:
     {
         RoomListModel rooms;
         QAbstractItemModelTester tester(&rooms, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        rooms.setRooms({{u"general"_s, 10, false, true}, {u"ops"_s, 3, false, true},
-                        {u"plaza"_s, 0, false, false}});
-        rooms.setCurrentRoom(u"general"_s);
-        rooms.noteMessage(u"general"_s, 11);
-        rooms.noteMessage(u"ops"_s, 4);
-        rooms.noteMessage(u"ops"_s, 5);
-        rooms.noteMessage(u"ops"_s, 5);          // a repeat does not count
-        rooms.noteMessage(u"ops"_s, 6, false);    // own message does not count
-        QCOMPARE(rooms.unread(u"general"_s), 0);
-        QCOMPARE(rooms.unread(u"ops"_s), 2);
+        RoomInfo general{u"general"_s, 10, false, true};
+        general.lastRead = 10;
+        general.role = u"member"_s;
+        RoomInfo ops{u"ops"_s, 3, false, true};
+        ops.unread = 1; // as the server counted it
+        ops.lastRead = 2;
+        RoomInfo dm{u"dm-00000000000000aa"_s, 1, true, true};
+        dm.dm = true;
+        dm.peer = u"zoe"_s;
+        rooms.setRooms({dm, general, ops, {u"plaza"_s, 0, false, false}});
+        // Rooms by name, then direct conversations by the other user's name.
+        QCOMPARE(rooms.index(0).data().toString(), u"general"_s);
+        QCOMPARE(rooms.index(3).data().toString(), u"zoe"_s);
+        QCOMPARE(rooms.index(3).data(RoomListModel::SectionRole).toInt(), int(RoomListModel::Section::Direct));
+        QCOMPARE(rooms.displayName(dm.name), u"zoe"_s);
+        QCOMPARE(rooms.directRoomWith(u"ZOE"_s), dm.name);
+
+        rooms.setCurrentRoom(u"general"_s); // being shown is not having read it
+        rooms.noteMessage(u"general"_s, 11, true);
+        rooms.noteMessage(u"ops"_s, 4, true);
+        rooms.noteMessage(u"ops"_s, 5, true, true); // a mention
+        rooms.noteMessage(u"ops"_s, 5, true);       // a repeat does not count
+        rooms.noteMessage(u"ops"_s, 6, false);      // own message does not count
+        rooms.noteMessage(u"plaza"_s, 1, true);     // not a member
+        rooms.noteMessage(dm.name, 2, true);        // every message of a dm is a mention
+        QCOMPARE(rooms.unread(u"general"_s), 1);
+        QCOMPARE(rooms.unread(u"ops"_s), 3);
+        QCOMPARE(rooms.mentions(u"ops"_s), 1);
+        QCOMPARE(rooms.unread(u"plaza"_s), 0);
+        QCOMPARE(rooms.mentions(dm.name), 1);
         QCOMPARE(rooms.lastSeq(u"ops"_s), 6);
-        QCOMPARE(rooms.index(rooms.rowOf(u"ops"_s)).data().toString(), u"ops (2)"_s);
-        rooms.setRooms({{u"general"_s, 11, false, true}, {u"ops"_s, 6, false, true}});
-        QCOMPARE(rooms.unread(u"ops"_s), 2); // survives a reload of the list
-        rooms.setCurrentRoom(u"ops"_s);
-        QCOMPARE(rooms.unread(u"ops"_s), 0);
-        QCOMPARE(rooms.memberRooms(), (QStringList{u"general"_s, u"ops"_s}));
+
+        // Reading up to the newest clears; a marker that goes back changes nothing.
+        QVERIFY(rooms.markRead(u"general"_s, 11));
+        QCOMPARE(rooms.unread(u"general"_s), 0);
+        QVERIFY(!rooms.markRead(u"general"_s, 5));
+        QVERIFY(rooms.markRead(u"ops"_s, 4)); // short of the newest: the next reload counts
+        QCOMPARE(rooms.lastRead(u"ops"_s), 4);
+        QVERIFY(!rooms.markRead(u"plaza"_s, 1));
+
+        // Presence of the other user of a dm.
+        QSignalSpy changed(&rooms, &QAbstractItemModel::dataChanged);
+        rooms.setPresence(u"Zoe"_s, true);
+        QCOMPARE(changed.size(), 1);
+        QVERIFY(rooms.index(3).data(RoomListModel::OnlineRole).toBool());
+        rooms.setPresence(u"zoe"_s, false);
+        QVERIFY(!rooms.index(3).data(RoomListModel::OnlineRole).toBool());
+        QCOMPARE(rooms.memberRooms(), (QStringList{u"general"_s, u"ops"_s, dm.name}));
     }
 };
 

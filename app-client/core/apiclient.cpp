@@ -208,6 +208,69 @@ void ApiClient::joinRoom(const QString &room, QObject *context, DoneCallback don
             [done](const ApiFailure &f, const QJsonObject &) { done(f); });
 }
 
+void ApiClient::roomAction(const QString &room, const QString &action, const QJsonObject &body,
+                           QObject *context, DoneCallback done)
+{
+    request("POST", u"/api/v2/rooms/%1/%2"_s.arg(room, action), &body, true, context,
+            [done](const ApiFailure &f, const QJsonObject &) { done(f); });
+}
+
+void ApiClient::directRoom(const QString &peer, QObject *context, RoomCallback done)
+{
+    const QJsonObject body = InviteRequest{peer}.toJson();
+    request("POST", u"/api/v2/dms"_s, &body, true, context,
+            [done](const ApiFailure &f, const QJsonObject &json) {
+                done(f, f.ok() ? RoomInfo::fromJson(json).value_or(RoomInfo{}) : RoomInfo{});
+            });
+}
+
+namespace {
+QList<MemberInfo> membersOf(const QJsonArray &list)
+{
+    QList<MemberInfo> out;
+    for (const QJsonValue &v : list) {
+        if (auto m = MemberInfo::fromJson(v.toObject()))
+            out.append(*m);
+        else if (v["name"_L1].isString()) // a user found: no role
+            out.append({v["name"_L1].toString(), {}, v["online"_L1].toBool()});
+    }
+    return out;
+}
+} // namespace
+
+void ApiClient::members(const QString &room, QObject *context, MembersCallback done)
+{
+    request("GET", u"/api/v2/rooms/%1/members"_s.arg(room), nullptr, true, context,
+            [done](const ApiFailure &f, const QJsonObject &json) {
+                done(f, membersOf(json.value("members"_L1).toArray()));
+            });
+}
+
+void ApiClient::directory(const QString &filter, QObject *context, RoomsCallback done)
+{
+    QUrlQuery query;
+    query.addQueryItem(u"directory"_s, u"1"_s);
+    if (!filter.isEmpty())
+        query.addQueryItem(u"q"_s, QString::fromLatin1(QUrl::toPercentEncoding(filter)));
+    request("GET", u"/api/v2/rooms?"_s + query.toString(QUrl::FullyEncoded), nullptr, true, context,
+            [done](const ApiFailure &f, const QJsonObject &json) {
+                QList<RoomInfo> rooms;
+                for (const QJsonValue &v : json.value("rooms"_L1).toArray()) {
+                    if (auto room = RoomInfo::fromJson(v.toObject()))
+                        rooms.append(*room);
+                }
+                done(f, rooms);
+            });
+}
+
+void ApiClient::findUsers(const QString &prefix, QObject *context, MembersCallback done)
+{
+    request("GET", u"/api/v2/users?q="_s + QString::fromLatin1(QUrl::toPercentEncoding(prefix)),
+            nullptr, true, context, [done](const ApiFailure &f, const QJsonObject &json) {
+                done(f, membersOf(json.value("users"_L1).toArray()));
+            });
+}
+
 void ApiClient::history(const QString &room, std::optional<qint64> after,
                         std::optional<qint64> before, int limit, QObject *context,
                         PageCallback done)

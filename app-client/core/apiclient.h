@@ -59,6 +59,18 @@ public:
     void rooms(QObject *context, RoomsCallback done);
     void createRoom(const CreateRoomRequest &request, QObject *context, DoneCallback done);
     void joinRoom(const QString &room, QObject *context, DoneCallback done);
+    // POST /api/v2/rooms/{room}/<action> with body (leave, invite, kick, role, topic,
+    // notifications, read): the membership and per-member routes.
+    void roomAction(const QString &room, const QString &action, const QJsonObject &body,
+                    QObject *context, DoneCallback done);
+    using RoomCallback = std::function<void(const ApiFailure &, const RoomInfo &)>;
+    void directRoom(const QString &peer, QObject *context, RoomCallback done);
+    using MembersCallback = std::function<void(const ApiFailure &, const QList<MemberInfo> &)>;
+    void members(const QString &room, QObject *context, MembersCallback done);
+    // The public directory, names containing filter (one page of up to 500).
+    void directory(const QString &filter, QObject *context, RoomsCallback done);
+    // Users whose name starts with prefix (role empty, online as the server knows).
+    void findUsers(const QString &prefix, QObject *context, MembersCallback done);
     // Newest page when both cursors are empty.
     void history(const QString &room, std::optional<qint64> after, std::optional<qint64> before,
                  int limit, QObject *context, PageCallback done);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "chatclient.h"
 
+#include "mentions.h"
+
 #include "validation.h"
 
 #include <QCryptographicHash>
@@ -46,6 +48,8 @@ ChatClient::ChatClient(const Options &options, QObject *parent)
     m_connection.setCursorProvider([this](const QString &room) { return cursor(room); });
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &ChatClient::flushOutbox);
+    m_roomRefresh.setSingleShot(true);
+    connect(&m_roomRefresh, &QTimer::timeout, this, &ChatClient::reloadRooms);
 
     connect(&m_connection, &ChatConnection::ready, this, &ChatClient::onReady);
     connect(&m_connection, &ChatConnection::stateChanged, this, [this](ChatConnection::State s) {
@@ -61,8 +65,18 @@ ChatClient::ChatClient(const Options &options, QObject *parent)
         m_maxBodyBytes = maxBodyBytes;
         emit limitsChanged(maxBodyBytes);
     });
-    connect(&m_rooms, &RoomListModel::readMarkerChanged, this,
-            [this](const QString &room, qint64 seq) { m_readMarkers.set(room, seq); });
+    connect(&m_connection, &ChatConnection::readMarkerReceived, this, [this](const QString &room, qint64 seq) {
+        if (m_rooms.markRead(room, seq))
+            emit readElsewhere(room);
+    });
+    connect(&m_connection, &ChatConnection::typingReceived, this, &ChatClient::onTyping);
+    connect(&m_connection, &ChatConnection::presenceReceived, this,
+            [this](const QString &user, bool online, const QDateTime &) {
+                m_rooms.setPresence(user, online);
+                emit presenceChanged(user, online);
+            });
+    m_typingExpiry.setInterval(1000);
+    connect(&m_typingExpiry, &QTimer::timeout, this, &ChatClient::expireTyping);
     // Told once, by whichever notices first (the socket's close, or an HTTP 401).
     auto expired = [this] {
         if (!isActive() || std::exchange(m_expired, true))
@@ -169,8 +183,6 @@ void ChatClient::startSession(const QString &user, const QString &token)
     if (!m_outbox.open(QDir(dir).filePath(u"outbox/%1.db"_s.arg(QString::fromLatin1(key))), &error))
         emit errorOccurred(tr("Messages you write cannot be kept on this computer until they are "
                               "sent (%1).").arg(error));
-    m_readMarkers.open(QDir(dir).filePath(u"state/%1.ini"_s.arg(QString::fromLatin1(key))));
-    m_rooms.setReadMarkers(m_readMarkers.all());
     // What was typed before a restart is shown again and sent once the link is up.
     for (const Outbox::Item &item : m_outbox.items()) {
         m_outboxRoom.insert(item.clientId, item.room);
@@ -205,7 +217,7 @@ void ChatClient::endSession()
     m_retryTimer.stop();
     m_inFlight.clear();
     m_outbox.close();
-    m_readMarkers.close();
+    m_typing.clear();
 }
 
 void ChatClient::logout()
@@ -333,17 +345,34 @@ void ChatClient::signOutSession(const QString &id, QObject *context,
 
 void ChatClient::createRoom(const QString &name, bool isPrivate)
 {
-    m_api.createRoom({name, isPrivate}, this, [this, name](const ApiFailure &failure) {
+    createRoom(name, isPrivate, {}, nullptr, {});
+}
+
+void ChatClient::createRoom(const QString &name, bool isPrivate, const QString &topic,
+                            QObject *context, std::function<void(const QString &error)> done)
+{
+    QPointer<QObject> guard(context);
+    const bool answered = bool(done);
+    m_api.createRoom({name, isPrivate, topic}, this,
+                     [this, name, guard, answered, done = std::move(done)](const ApiFailure &failure) {
         if (!failure.ok()) {
-            emit errorOccurred(failure.message);
+            if (!answered)
+                emit errorOccurred(failure.message);
+            else if (guard)
+                done(failure.code == ErrorCode::NameTaken
+                             ? tr("There is a room called %1 already.").arg(name)
+                             : failure.message);
             return;
         }
         m_connection.subscribe(name);
-        m_api.rooms(this, [this, name](const ApiFailure &failure, const QList<RoomInfo> &rooms) {
-            if (!failure.ok())
-                return;
-            setRoomList(rooms);
-            emit roomCreated(name);
+        m_api.rooms(this, [this, name, guard, answered, done](const ApiFailure &failure,
+                                                              const QList<RoomInfo> &rooms) {
+            if (failure.ok()) {
+                setRoomList(rooms);
+                emit roomCreated(name);
+            }
+            if (answered && guard)
+                done({});
         });
     });
 }
@@ -365,7 +394,16 @@ void ChatClient::setRoomList(const QList<RoomInfo> &rooms)
 
 void ChatClient::onRoomChanged(const QString &room, const QString &change, const QString &by)
 {
-    if (change == "invited"_L1)
+    const QString name = m_rooms.displayName(room);
+    if (change == "left"_L1 || change == "kicked"_L1) {
+        // No more of it: the server ended the subscription, the client forgets it too.
+        m_connection.unsubscribe(room);
+        clearTypingIn(room);
+        if (change == "kicked"_L1)
+            emit noticed(tr("%1 removed you from #%2.").arg(by, name));
+    } else if (change == "invited"_L1 && room.startsWith("dm-"_L1)) {
+        emit noticed(tr("%1 started a conversation with you.").arg(by));
+    } else if (change == "invited"_L1)
         emit noticed(tr("%1 added you to the room #%2.").arg(by, room));
     else if (change == "created"_L1 && by != m_user)
         emit noticed(tr("%1 created the room #%2.").arg(by, room));
@@ -484,9 +522,150 @@ void ChatClient::onEvent(const ChatMessage &event)
     // Only a new message is news; an edit or a reaction just moves the room's cursor. The room
     // list keeps its own count and ignores what it knows.
     const bool news = event.kind == EventKind::Message;
-    m_rooms.noteMessage(event.room, event.seq, news && !own);
+    const bool mention = news && !own && Mentions::mentions(event.body, m_user);
+    m_rooms.noteMessage(event.room, event.seq, news && !own, mention);
+    if (news)
+        clearTyping(event.room, event.sender); // the message is what they were typing
+    if (event.kind == EventKind::Member || event.kind == EventKind::Topic)
+        refreshRoomSoon(); // member count, topic, roles
     if (news && fresh)
         emit messageArrived(event, own);
+}
+
+void ChatClient::onTyping(const QString &room, const QString &user, bool typing)
+{
+    if (user.compare(m_user, Qt::CaseInsensitive) == 0)
+        return;
+    if (!typing) {
+        clearTyping(room, user);
+        return;
+    }
+    const bool fresh = !m_typing[room].contains(user);
+    m_typing[room].insert(user, QDeadlineTimer(kTypingShownMs));
+    if (!m_typingExpiry.isActive())
+        m_typingExpiry.start();
+    if (fresh)
+        emit typingChanged(room, typingIn(room));
+}
+
+void ChatClient::clearTyping(const QString &room, const QString &user)
+{
+    const auto it = m_typing.find(room);
+    if (it == m_typing.end() || !it->remove(user))
+        return;
+    if (it->isEmpty())
+        m_typing.erase(it);
+    emit typingChanged(room, typingIn(room));
+}
+
+void ChatClient::expireTyping()
+{
+    QList<std::pair<QString, QString>> expired;
+    for (auto room = m_typing.cbegin(); room != m_typing.cend(); ++room) {
+        for (auto it = room->cbegin(); it != room->cend(); ++it) {
+            if (it->hasExpired())
+                expired.append({room.key(), it.key()});
+        }
+    }
+    for (const auto &[room, user] : expired)
+        clearTyping(room, user);
+    if (m_typing.isEmpty())
+        m_typingExpiry.stop();
+}
+
+QStringList ChatClient::typingIn(const QString &room) const
+{
+    QStringList users = m_typing.value(room).keys();
+    users.sort(Qt::CaseInsensitive);
+    return users;
+}
+
+void ChatClient::setTyping(const QString &room, bool typing)
+{
+    m_connection.sendTyping(room, typing);
+}
+
+void ChatClient::markRead(const QString &room, qint64 seq)
+{
+    if (!m_rooms.markRead(room, seq))
+        return;
+    // Over the link when it is up (no answer to wait for), else over HTTP: a marker is never
+    // dropped for being moved while offline… unless the server is away too, then the next
+    // look at the room moves it again.
+    if (m_connection.state() == ChatConnection::State::Connected)
+        m_connection.sendRead(room, seq);
+    else
+        m_api.roomAction(room, u"read"_s, ReadRequest{seq}.toJson(), this, [](const ApiFailure &) {});
+}
+
+void ChatClient::refreshRoomSoon()
+{
+    // Several member or topic events (a catch-up) make one reload.
+    if (!m_roomRefresh.isActive())
+        m_roomRefresh.start(300);
+}
+
+void ChatClient::roomAction(const QString &room, const QString &action, const QJsonObject &body,
+                            QObject *context, std::function<void(const QString &error)> done)
+{
+    QPointer<QObject> guard(context);
+    m_api.roomAction(room, action, body, this,
+                     [this, guard, done = std::move(done)](const ApiFailure &failure) {
+                         if (failure.ok())
+                             reloadRooms();
+                         if (guard && done)
+                             done(failure.ok() ? QString() : failure.message);
+                     });
+}
+
+void ChatClient::leaveRoom(const QString &room, QObject *context, std::function<void(const QString &)> done)
+{
+    roomAction(room, u"leave"_s, {}, context, std::move(done));
+}
+
+void ChatClient::invite(const QString &room, const QString &user, QObject *context,
+                        std::function<void(const QString &)> done)
+{
+    roomAction(room, u"invite"_s, InviteRequest{user}.toJson(), context, std::move(done));
+}
+
+void ChatClient::kick(const QString &room, const QString &user, QObject *context,
+                      std::function<void(const QString &)> done)
+{
+    roomAction(room, u"kick"_s, InviteRequest{user}.toJson(), context, std::move(done));
+}
+
+void ChatClient::setTopic(const QString &room, const QString &topic, QObject *context,
+                          std::function<void(const QString &)> done)
+{
+    roomAction(room, u"topic"_s, TopicRequest{topic}.toJson(), context, std::move(done));
+}
+
+void ChatClient::setNotify(const QString &room, const QString &level, QObject *context,
+                           std::function<void(const QString &)> done)
+{
+    roomAction(room, u"notifications"_s, NotifyRequest{level}.toJson(), context, std::move(done));
+}
+
+void ChatClient::openDirect(const QString &peer, QObject *context,
+                            std::function<void(const QString &error, const QString &room)> done)
+{
+    QPointer<QObject> guard(context);
+    m_api.directRoom(peer, this, [this, guard, done = std::move(done)](const ApiFailure &failure,
+                                                                        const RoomInfo &room) {
+        if (!failure.ok()) {
+            if (guard && done)
+                done(failure.message, {});
+            return;
+        }
+        m_connection.subscribe(room.name);
+        m_api.rooms(this, [this, guard, done, room](const ApiFailure &f, const QList<RoomInfo> &rooms) {
+            if (f.ok())
+                setRoomList(rooms);
+            if (guard && done)
+                done({}, room.name);
+        });
+    });
 }
 
 void ChatClient::onEpochChanged()
@@ -499,9 +678,43 @@ void ChatClient::onEpochChanged()
     m_hasOlder.clear();
     // The room list (and its seqs) described the old database: forget it, keeping the selection.
     const QString current = m_rooms.currentRoom();
-    m_readMarkers.clear();
-    m_rooms.setReadMarkers({});
     m_rooms.setRooms({});
     m_rooms.setCurrentRoom(current);
     // onReady() follows at once: it reloads the room list and the current room's history.
+}
+
+void ChatClient::clearTypingIn(const QString &room)
+{
+    if (m_typing.remove(room))
+        emit typingChanged(room, {});
+}
+
+void ChatClient::members(const QString &room, QObject *context,
+                         std::function<void(const QString &error, const QList<MemberInfo> &)> done)
+{
+    QPointer<QObject> guard(context);
+    m_api.members(room, this, [guard, done = std::move(done)](const ApiFailure &f, const QList<MemberInfo> &list) {
+        if (guard)
+            done(f.ok() ? QString() : f.message, list);
+    });
+}
+
+void ChatClient::directory(const QString &filter, QObject *context,
+                           std::function<void(const QString &error, const QList<RoomInfo> &)> done)
+{
+    QPointer<QObject> guard(context);
+    m_api.directory(filter, this, [guard, done = std::move(done)](const ApiFailure &f, const QList<RoomInfo> &list) {
+        if (guard)
+            done(f.ok() ? QString() : f.message, list);
+    });
+}
+
+void ChatClient::findUsers(const QString &prefix, QObject *context,
+                           std::function<void(const QString &error, const QList<MemberInfo> &)> done)
+{
+    QPointer<QObject> guard(context);
+    m_api.findUsers(prefix, this, [guard, done = std::move(done)](const ApiFailure &f, const QList<MemberInfo> &list) {
+        if (guard)
+            done(f.ok() ? QString() : f.message, list);
+    });
 }

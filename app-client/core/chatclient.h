@@ -5,9 +5,9 @@
 #include "chatconnection.h"
 #include "messagelistmodel.h"
 #include "outbox.h"
-#include "readmarkers.h"
 #include "roomlistmodel.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -65,6 +65,35 @@ public:
     bool isLoadingHistory(const QString &room) const { return m_loading.contains(room); }
     void joinRoom(const QString &room);
     void createRoom(const QString &name, bool isPrivate);
+    // The same, with a topic, answered (roomCreated is emitted too).
+    void createRoom(const QString &name, bool isPrivate, const QString &topic, QObject *context,
+                    std::function<void(const QString &error)> done);
+    // Room actions, answered with an error in plain words ("" when done); the room list is
+    // reloaded after each. Skipped when context is gone.
+    using ActionDone = std::function<void(const QString &error)>;
+    void leaveRoom(const QString &room, QObject *context, ActionDone done);
+    void invite(const QString &room, const QString &user, QObject *context, ActionDone done);
+    void kick(const QString &room, const QString &user, QObject *context, ActionDone done);
+    void setTopic(const QString &room, const QString &topic, QObject *context, ActionDone done);
+    // "all", "mentions" or "none", kept by the server for every device of the user.
+    void setNotify(const QString &room, const QString &level, QObject *context, ActionDone done);
+    // The direct conversation with peer (created when there is none), listed and subscribed.
+    void openDirect(const QString &peer, QObject *context,
+                    std::function<void(const QString &error, const QString &room)> done);
+    void members(const QString &room, QObject *context,
+                 std::function<void(const QString &error, const QList<MemberInfo> &)> done);
+    void directory(const QString &filter, QObject *context,
+                   std::function<void(const QString &error, const QList<RoomInfo> &)> done);
+    void findUsers(const QString &prefix, QObject *context,
+                   std::function<void(const QString &error, const QList<MemberInfo> &)> done);
+    // The user has seen room up to seq (the view shows it, in a focused window): the server
+    // keeps it, the user's other devices hear of it. Only forward.
+    void markRead(const QString &room, qint64 seq);
+    // The user types in room (true, renewed every few seconds while typing) or stopped.
+    void setTyping(const QString &room, bool typing);
+    // Who else is typing in room now, by name.
+    QStringList typingIn(const QString &room) const;
+    static constexpr int kTypingShownMs = 8000; // a typist not heard of since is dropped
     // The signed-in user's password: done(message for people, empty on success; how many other
     // devices the server signed out). Skipped when context is gone.
     using PasswordDone = std::function<void(const QString &error, int signedOut)>;
@@ -97,6 +126,10 @@ signals:
     void errorOccurred(const QString &message);
     void limitsChanged(int maxBodyBytes);
     void roomCreated(const QString &room); // by createRoom(), listed and subscribed
+    void typingChanged(const QString &room, const QStringList &users);
+    void presenceChanged(const QString &user, bool online);
+    // The user read room on another device: a notification for it is out of date.
+    void readElsewhere(const QString &room);
     // Something the user should hear about that is not an error (a room appeared, an invite).
     void noticed(const QString &message);
     void certificateRejected(const CertificateProblem &problem);
@@ -111,6 +144,13 @@ private:
     void onEvent(const ChatMessage &event);
     void onEpochChanged();
     void onRoomChanged(const QString &room, const QString &change, const QString &by);
+    void onTyping(const QString &room, const QString &user, bool typing);
+    void clearTyping(const QString &room, const QString &user);
+    void clearTypingIn(const QString &room);
+    void expireTyping();
+    void refreshRoomSoon();
+    void roomAction(const QString &room, const QString &action, const QJsonObject &body,
+                    QObject *context, ActionDone done);
     void setRoomList(const QList<RoomInfo> &rooms);
     void endSession();
     std::optional<qint64> cursor(const QString &room);
@@ -132,6 +172,8 @@ private:
     bool m_expired = false; // sessionExpired told for this session
     bool m_toldServerTrouble = false; // the user was told the server cannot store, since the last ack
     QString m_user;
-    ReadMarkers m_readMarkers;
+    QHash<QString, QHash<QString, QDeadlineTimer>> m_typing; // room -> typist -> shown until
+    QTimer m_typingExpiry;
+    QTimer m_roomRefresh;
     int m_maxBodyBytes;
 };

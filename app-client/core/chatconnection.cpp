@@ -213,6 +213,15 @@ void ChatConnection::onTextMessage(const QString &text)
     case ServerFrame::Type::Room:
         emit roomChanged(frame->room, frame->change, frame->user);
         break;
+    case ServerFrame::Type::Read:
+        emit readMarkerReceived(frame->room, frame->seq);
+        break;
+    case ServerFrame::Type::Typing:
+        emit typingReceived(frame->room, frame->user, frame->typing);
+        break;
+    case ServerFrame::Type::Presence:
+        emit presenceReceived(frame->user, frame->online, frame->lastSeen);
+        break;
     case ServerFrame::Type::Pong:
         break;
     }
@@ -245,6 +254,18 @@ bool ChatConnection::sendMessage(const QString &room, const QString &clientId, c
         return false;
     sendFrame(ClientFrame::send(room, clientId, body));
     return true;
+}
+
+void ChatConnection::sendRead(const QString &room, qint64 seq)
+{
+    if (m_authenticated)
+        sendFrame(ClientFrame::read(room, seq));
+}
+
+void ChatConnection::sendTyping(const QString &room, bool typing)
+{
+    if (m_authenticated)
+        sendFrame(ClientFrame::typingIn(room, typing));
 }
 
 void ChatConnection::sendFrame(const ClientFrame &frame)

@@ -62,6 +62,9 @@ public:
     void unsubscribe(const QString &room);
     // false when not connected; the caller keeps the message and sends it after `ready`.
     bool sendMessage(const QString &room, const QString &clientId, const QString &body);
+    // Ephemeral frames: dropped while the link is down (nothing to resend later).
+    void sendRead(const QString &room, qint64 seq);
+    void sendTyping(const QString &room, bool typing);
 
 signals:
     void stateChanged(ChatConnection::State state);
@@ -76,6 +79,9 @@ signals:
     void limitsReceived(int maxBodyBytes);
     // A room appeared in the user's list: change is "created" or "invited", by who did it.
     void roomChanged(const QString &room, const QString &change, const QString &by);
+    void readMarkerReceived(const QString &room, qint64 seq); // moved on another device
+    void typingReceived(const QString &room, const QString &user, bool typing);
+    void presenceReceived(const QString &user, bool online, const QDateTime &lastSeen);
     void unauthorized(); // the server refused the token: reconnecting will not help
     void certificateRejected(const CertificateProblem &problem);
 

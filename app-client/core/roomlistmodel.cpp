@@ -16,24 +16,44 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Row &row = m_rows.at(index.row());
+    const RoomInfo &r = m_rows.at(index.row());
     switch (role) {
-    case Qt::DisplayRole: {
-        const QString name = row.info.archived ? tr("%1 (archived)").arg(row.info.name) : row.info.name;
-        return row.unread > 0 ? u"%1 (%2)"_s.arg(name).arg(row.unread) : name;
-    }
+    case Qt::DisplayRole:
+        return r.archived ? tr("%1 (archived)").arg(label(r)) : label(r);
     case Qt::ToolTipRole:
-        if (row.info.archived)
+        if (r.archived)
             return tr("Archived: you can read it, but nobody can write to it");
-        return row.info.member ? QString() : tr("Not joined yet: click to join");
-    case CurrentRole: return row.info.name == m_current;
-    case NameRole: return row.info.name;
-    case UnreadRole: return row.unread;
-    case PrivateRole: return row.info.isPrivate;
-    case MemberRole: return row.info.member;
-    case LastSeqRole: return row.info.lastSeq;
-    case ArchivedRole: return row.info.archived;
-    case OwnerRole: return row.info.owner;
+        if (r.dm)
+            return isOnline(r.peer) ? tr("%1 is online").arg(r.peer) : tr("%1 is offline").arg(r.peer);
+        if (!r.member)
+            return tr("Not joined yet: click to join");
+        return r.topic;
+    case Qt::AccessibleTextRole: {
+        QString text = r.dm ? tr("Direct conversation with %1").arg(r.peer) : tr("Room %1").arg(r.name);
+        if (r.unread > 0)
+            text += u", "_s + tr("%n unread", nullptr, r.unread);
+        if (r.mentions > 0)
+            text += u", "_s + tr("%n mentioning you", nullptr, r.mentions);
+        return text;
+    }
+    case CurrentRole: return r.name == m_current;
+    case NameRole: return r.name;
+    case UnreadRole: return r.unread;
+    case MentionsRole: return r.mentions;
+    case PrivateRole: return r.isPrivate;
+    case MemberRole: return r.member;
+    case LastSeqRole: return r.lastSeq;
+    case LastReadRole: return r.lastRead;
+    case ArchivedRole: return r.archived;
+    case OwnerRole: return r.owner;
+    case DirectRole: return r.dm;
+    case PeerRole: return r.peer;
+    case TopicRole: return r.topic;
+    case MemberCountRole: return r.memberCount;
+    case RoleRole: return r.role;
+    case NotifyRole: return r.notify.isEmpty() ? u"all"_s : r.notify;
+    case OnlineRole: return r.dm && isOnline(r.peer);
+    case SectionRole: return int(r.dm ? Section::Direct : Section::Rooms);
     default: return {};
     }
 }
@@ -42,95 +62,82 @@ QHash<int, QByteArray> RoomListModel::roleNames() const
 {
     return {{NameRole, "name"}, {UnreadRole, "unread"}, {PrivateRole, "private"},
             {MemberRole, "member"}, {LastSeqRole, "lastSeq"}, {CurrentRole, "current"},
-            {ArchivedRole, "archived"}, {OwnerRole, "owner"}};
-}
-
-void RoomListModel::setReadMarkers(const QHash<QString, qint64> &markers)
-{
-    m_readUpTo = markers;
-}
-
-void RoomListModel::markRead(const QString &room, qint64 seq)
-{
-    auto it = m_readUpTo.find(room);
-    if (it != m_readUpTo.end() && *it >= seq)
-        return;
-    m_readUpTo.insert(room, seq);
-    emit readMarkerChanged(room, seq);
+            {ArchivedRole, "archived"}, {OwnerRole, "owner"}, {MentionsRole, "mentions"},
+            {DirectRole, "dm"}, {PeerRole, "peer"}, {TopicRole, "topic"},
+            {MemberCountRole, "memberCount"}, {RoleRole, "role"}, {NotifyRole, "notify"},
+            {OnlineRole, "online"}, {SectionRole, "section"}, {LastReadRole, "lastRead"}};
 }
 
 void RoomListModel::setRooms(const QList<RoomInfo> &rooms)
 {
-    QHash<QString, Row> before;
-    for (const Row &r : std::as_const(m_rows))
-        before.insert(r.info.name, r);
-    QList<std::pair<QString, qint64>> read;
     beginResetModel();
-    m_rows.clear();
-    for (const RoomInfo &info : rooms) {
-        Row row{info, 0};
-        const auto old = before.constFind(info.name);
-        if (old != before.cend()) {
-            // Live counts stay; seqs the list knows and no message has reported yet (they
-            // arrived while the link was down and their catch-up is still on its way) count too.
-            row.unread = old->unread;
-            if (info.member && info.name != m_current && info.lastSeq > old->info.lastSeq)
-                row.unread += int(info.lastSeq - old->info.lastSeq);
-        } else if (m_readUpTo.contains(info.name)) {
-            if (info.member && info.name != m_current)
-                row.unread = int(std::max<qint64>(0, info.lastSeq - m_readUpTo.value(info.name)));
-        }
-        if (!info.member)
-            row.unread = 0;
-        if (!m_readUpTo.contains(info.name) || info.name == m_current)
-            read.append({info.name, info.lastSeq}); // first seen (nothing is new) or in view
-        m_rows.append(row);
-    }
-    std::sort(m_rows.begin(), m_rows.end(),
-              [](const Row &a, const Row &b) { return a.info.name < b.info.name; });
+    m_rows = rooms;
+    std::sort(m_rows.begin(), m_rows.end(), [](const RoomInfo &a, const RoomInfo &b) {
+        if (a.dm != b.dm)
+            return !a.dm;
+        return label(a).compare(label(b), Qt::CaseInsensitive) < 0;
+    });
     endResetModel();
-    for (const auto &[room, seq] : read)
-        markRead(room, seq);
 }
 
 int RoomListModel::rowOf(const QString &room) const
 {
     for (int i = 0; i < m_rows.size(); ++i) {
-        if (m_rows.at(i).info.name == room)
+        if (m_rows.at(i).name == room)
             return i;
     }
     return -1;
+}
+
+void RoomListModel::changed(int row)
+{
+    emit dataChanged(index(row), index(row));
 }
 
 void RoomListModel::setCurrentRoom(const QString &room)
 {
     const int previous = rowOf(m_current);
     m_current = room;
-    const int row = rowOf(room);
-    if (row >= 0) {
-        m_rows[row].unread = 0;
-        markRead(room, m_rows.at(row).info.lastSeq);
-        emit dataChanged(index(row), index(row));
-    }
-    if (previous >= 0 && previous != row)
-        emit dataChanged(index(previous), index(previous));
+    if (const int row = rowOf(room); row >= 0)
+        changed(row);
+    if (previous >= 0 && previous != rowOf(room))
+        changed(previous);
 }
 
-void RoomListModel::noteMessage(const QString &room, qint64 seq, bool countsAsUnread)
+void RoomListModel::noteMessage(const QString &room, qint64 seq, bool fromOthers, bool mentionsMe)
 {
     const int row = rowOf(room);
     if (row < 0)
         return;
-    Row &r = m_rows[row];
-    if (seq <= r.info.lastSeq)
+    RoomInfo &r = m_rows[row];
+    if (seq <= r.lastSeq)
         return; // already known (history, a catch-up repeat)
-    r.info.lastSeq = seq;
-    if (room != m_current && countsAsUnread && r.info.member)
+    r.lastSeq = seq;
+    if (fromOthers && r.member && seq > r.lastRead) {
         ++r.unread;
-    // Seen: in view, or the user's own message with nothing unread before it.
-    if (room == m_current || (!countsAsUnread && r.unread == 0))
-        markRead(room, seq);
-    emit dataChanged(index(row), index(row));
+        if (mentionsMe || r.dm)
+            ++r.mentions;
+    }
+    changed(row);
+}
+
+bool RoomListModel::markRead(const QString &room, qint64 seq)
+{
+    const int row = rowOf(room);
+    if (row < 0)
+        return false;
+    RoomInfo &r = m_rows[row];
+    if (seq <= r.lastRead || !r.member)
+        return false;
+    r.lastRead = seq;
+    // What the marker covers is read; the list's next reload has the exact numbers when it
+    // stops short of the newest.
+    if (seq >= r.lastSeq) {
+        r.unread = 0;
+        r.mentions = 0;
+    }
+    changed(row);
+    return true;
 }
 
 void RoomListModel::setMember(const QString &room, bool member)
@@ -138,8 +145,20 @@ void RoomListModel::setMember(const QString &room, bool member)
     const int row = rowOf(room);
     if (row < 0)
         return;
-    m_rows[row].info.member = member;
-    emit dataChanged(index(row), index(row));
+    m_rows[row].member = member;
+    changed(row);
+}
+
+void RoomListModel::setPresence(const QString &user, bool online)
+{
+    if (online)
+        m_online.insert(user.toLower());
+    else
+        m_online.remove(user.toLower());
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).dm && m_rows.at(i).peer.compare(user, Qt::CaseInsensitive) == 0)
+            changed(i);
+    }
 }
 
 int RoomListModel::unread(const QString &room) const
@@ -148,24 +167,59 @@ int RoomListModel::unread(const QString &room) const
     return row < 0 ? 0 : m_rows.at(row).unread;
 }
 
+int RoomListModel::mentions(const QString &room) const
+{
+    const int row = rowOf(room);
+    return row < 0 ? 0 : m_rows.at(row).mentions;
+}
+
 qint64 RoomListModel::lastSeq(const QString &room) const
 {
     const int row = rowOf(room);
-    return row < 0 ? 0 : m_rows.at(row).info.lastSeq;
+    return row < 0 ? 0 : m_rows.at(row).lastSeq;
+}
+
+qint64 RoomListModel::lastRead(const QString &room) const
+{
+    const int row = rowOf(room);
+    return row < 0 ? 0 : m_rows.at(row).lastRead;
 }
 
 bool RoomListModel::isMember(const QString &room) const
 {
     const int row = rowOf(room);
-    return row >= 0 && m_rows.at(row).info.member;
+    return row >= 0 && m_rows.at(row).member;
 }
 
 QStringList RoomListModel::memberRooms() const
 {
     QStringList out;
-    for (const Row &r : m_rows) {
-        if (r.info.member)
-            out.append(r.info.name);
+    for (const RoomInfo &r : m_rows) {
+        if (r.member)
+            out.append(r.name);
     }
     return out;
+}
+
+std::optional<RoomInfo> RoomListModel::info(const QString &room) const
+{
+    const int row = rowOf(room);
+    if (row < 0)
+        return std::nullopt;
+    return m_rows.at(row);
+}
+
+QString RoomListModel::displayName(const QString &room) const
+{
+    const int row = rowOf(room);
+    return row < 0 ? room : label(m_rows.at(row));
+}
+
+QString RoomListModel::directRoomWith(const QString &peer) const
+{
+    for (const RoomInfo &r : m_rows) {
+        if (r.dm && r.peer.compare(peer, Qt::CaseInsensitive) == 0)
+            return r.name;
+    }
+    return {};
 }

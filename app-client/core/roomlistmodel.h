@@ -5,16 +5,22 @@
 
 #include <QAbstractListModel>
 #include <QHash>
+#include <QSet>
 
-// The rooms the user can see, with unread counts for rooms not in view. Counts are live while
-// the client runs; what arrived while it was closed is counted from the read markers (the last
-// seq the user had in view per room), which the owner keeps on disk (readMarkerChanged).
+// The rooms the user can see: rooms first, then direct conversations (by the other user's
+// name), with the server's unread and mention counts (the same on every device of the user),
+// kept live between reloads: a message of someone else past the read marker counts, a marker
+// moved here or on another device clears what it covers. Direct conversations carry whether
+// the other user is online.
 class RoomListModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
     enum Roles { NameRole = Qt::UserRole + 1, UnreadRole, PrivateRole, MemberRole, LastSeqRole,
-                 CurrentRole, ArchivedRole, OwnerRole };
+                 CurrentRole, ArchivedRole, OwnerRole, MentionsRole, DirectRole, PeerRole,
+                 TopicRole, MemberCountRole, RoleRole, NotifyRole, OnlineRole, SectionRole,
+                 LastReadRole };
+    enum class Section { Rooms, Direct };
 
     explicit RoomListModel(QObject *parent = nullptr);
 
@@ -22,36 +28,35 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    void setRooms(const QList<RoomInfo> &rooms); // keeps unread counts of rooms that stay
-    void setCurrentRoom(const QString &room);    // its unread count is cleared and stays 0
+    void setRooms(const QList<RoomInfo> &rooms);
+    void setCurrentRoom(const QString &room);
     QString currentRoom() const { return m_current; }
-    // A message arrived in room: counts as unread unless the room is in view or it is the
-    // user's own.
-    void noteMessage(const QString &room, qint64 seq, bool countsAsUnread = true);
+    // A message arrived in room: it counts as unread when it is someone else's and after the
+    // read marker (and as a mention when it names the user, or is in a dm).
+    void noteMessage(const QString &room, qint64 seq, bool fromOthers = false, bool mentionsMe = false);
+    // The user has read room up to seq (here or on another device): false when that was known.
+    bool markRead(const QString &room, qint64 seq);
     void setMember(const QString &room, bool member);
-    // Markers kept from an earlier run: rooms first listed after this start with
-    // lastSeq - marker unread. A room without a marker starts as read.
-    void setReadMarkers(const QHash<QString, qint64> &markers);
-    qint64 readMarker(const QString &room) const { return m_readUpTo.value(room); }
-
+    void setPresence(const QString &user, bool online);
+    bool isOnline(const QString &user) const { return m_online.contains(user.toLower()); }
     int unread(const QString &room) const;
+    int mentions(const QString &room) const;
     qint64 lastSeq(const QString &room) const;
+    qint64 lastRead(const QString &room) const;
     bool isMember(const QString &room) const;
     QStringList memberRooms() const;
     int rowOf(const QString &room) const;
-
-signals:
-    void readMarkerChanged(const QString &room, qint64 seq);
+    std::optional<RoomInfo> info(const QString &room) const;
+    // What people call the room: its name, or for a dm the other user's.
+    QString displayName(const QString &room) const;
+    // The dm with peer, if there is one ("" when none).
+    QString directRoomWith(const QString &peer) const;
 
 private:
-    void markRead(const QString &room, qint64 seq);
+    static QString label(const RoomInfo &info) { return info.dm ? info.peer : info.name; }
+    void changed(int row);
 
-    struct Row
-    {
-        RoomInfo info;
-        int unread = 0;
-    };
-    QList<Row> m_rows; // by name
+    QList<RoomInfo> m_rows; // rooms by name, then dms by peer
     QString m_current;
-    QHash<QString, qint64> m_readUpTo; // room -> last seq the user had in view
+    QSet<QString> m_online; // lower-case names of users the server says are online
 };

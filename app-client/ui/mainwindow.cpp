@@ -5,7 +5,11 @@
 #include "clientsettings.h"
 #include "composer.h"
 #include "connectionindicator.h"
+#include "memberspanel.h"
+#include "mentions.h"
 #include "messagedelegate.h"
+#include "roomdialogs.h"
+#include "roomlistdelegate.h"
 #include "passworddialog.h"
 #include "sessionsdialog.h"
 
@@ -13,6 +17,11 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QCursor>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QShortcut>
+#include <QTimer>
+#include <QToolButton>
 #include <QLabel>
 #include <QMenu>
 #include <QStyledItemDelegate>
@@ -29,25 +38,6 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-// The open room, and rooms with something new, in bold.
-class RoomDelegate : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-protected:
-    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
-    {
-        QStyledItemDelegate::initStyleOption(option, index);
-        if (index.data(RoomListModel::CurrentRole).toBool()
-            || index.data(RoomListModel::UnreadRole).toInt() > 0)
-            option->font.setBold(true);
-        if (!index.data(RoomListModel::MemberRole).toBool())
-            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
-    }
-};
-} // namespace
 
 MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *parent)
     : QMainWindow(parent),
@@ -57,6 +47,11 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
       m_rooms(new QListView(m_splitter)),
       m_view(new QListView),
       m_header(new QLabel),
+      m_details(new QLabel),
+      m_typing(new QLabel),
+      m_membersButton(new QToolButton),
+      m_members(new MembersPanel(client)),
+      m_typingIdle(new QTimer(this)),
       m_limit(new QLabel),
       m_delegate(new MessageDelegate(m_view)),
       m_loading(new QProgressBar),
@@ -67,8 +62,33 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     m_rooms->setModel(client->rooms());
     m_rooms->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_rooms->setMinimumWidth(140);
-    m_rooms->setItemDelegate(new RoomDelegate(m_rooms));
+    m_rooms->setItemDelegate(new RoomListDelegate(m_rooms));
+    m_rooms->setMouseTracking(true);
+    m_rooms->setAccessibleName(tr("Rooms and direct messages"));
+    m_rooms->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->setAccessibleName(tr("Conversation"));
+    m_composer->setAccessibleName(tr("Message"));
     m_header->setTextFormat(Qt::PlainText);
+    m_header->setAccessibleName(tr("Room"));
+    m_details->setTextFormat(Qt::PlainText);
+    m_details->setContentsMargins(8, 0, 8, 4);
+    m_details->setForegroundRole(QPalette::PlaceholderText);
+    m_details->setAccessibleName(tr("Room topic and members"));
+    m_typing->setTextFormat(Qt::PlainText);
+    m_typing->setContentsMargins(8, 0, 8, 0);
+    m_typing->setForegroundRole(QPalette::PlaceholderText);
+    m_typing->setAccessibleName(tr("Who is typing"));
+    QFont italic = m_typing->font();
+    italic.setItalic(true);
+    m_typing->setFont(italic);
+    m_typing->setMinimumHeight(m_typing->fontMetrics().height()); // no jump when it appears
+    m_membersButton->setText(tr("Members"));
+    m_membersButton->setCheckable(true);
+    m_membersButton->setAutoRaise(true);
+    m_membersButton->setAccessibleName(tr("Show members"));
+    m_members->hide();
+    m_typingIdle->setSingleShot(true);
+    m_typingIdle->setInterval(4000);
     QFont headerFont = m_header->font();
     headerFont.setBold(true);
     headerFont.setPointSizeF(headerFont.pointSizeF() * 1.25);
@@ -96,13 +116,19 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     auto *layout = new QVBoxLayout(conversation);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addWidget(m_header);
+    auto *headerRow = new QHBoxLayout;
+    headerRow->addWidget(m_header, 1);
+    headerRow->addWidget(m_membersButton);
+    layout->addLayout(headerRow);
+    layout->addWidget(m_details);
     layout->addWidget(m_loading);
     layout->addWidget(m_view, 1);
+    layout->addWidget(m_typing);
     layout->addWidget(m_composer);
     layout->addWidget(m_limit);
     m_splitter->addWidget(m_rooms);
     m_splitter->addWidget(conversation);
+    m_splitter->addWidget(m_members);
     m_splitter->setStretchFactor(1, 1);
     setCentralWidget(m_splitter);
 
@@ -124,10 +150,45 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     }
 
     connect(m_rooms, &QListView::clicked, this, &MainWindow::onRoomActivated);
+    connect(m_rooms, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QString room = m_rooms->indexAt(at).data(RoomListModel::NameRole).toString();
+        if (QMenu *menu = room.isEmpty() ? nullptr : roomMenu(room))
+            menu->popup(m_rooms->viewport()->mapToGlobal(at));
+    });
+    connect(m_membersButton, &QToolButton::toggled, this, [this](bool on) {
+        m_members->setVisible(on);
+        QList<int> sizes = m_splitter->sizes();
+        if (on && sizes.size() == 3 && sizes.at(2) < 120) {
+            const int width = 190; // taken from the conversation, never from the room list
+            sizes[1] = std::max(200, sizes.at(1) - width);
+            sizes[2] = width;
+            m_splitter->setSizes(sizes);
+        }
+        m_members->refresh();
+    });
+    connect(client, &ChatClient::typingChanged, this, [this](const QString &room) {
+        if (room == m_room)
+            showTyping();
+    });
+    connect(client->rooms(), &QAbstractItemModel::dataChanged, this, &MainWindow::showRoomState);
+    connect(m_composer, &QPlainTextEdit::textChanged, this, &MainWindow::onComposerEdited);
+    connect(m_typingIdle, &QTimer::timeout, this, [this] {
+        if (m_client && !m_room.isEmpty() && std::exchange(m_typingToldAt, 0) != 0)
+            m_client->setTyping(m_room, false);
+    });
+    auto *switcher = new QShortcut(QKeySequence(u"Ctrl+K"_s), this);
+    connect(switcher, &QShortcut::activated, this, &MainWindow::quickSwitch);
+    auto *up = new QShortcut(QKeySequence(u"Alt+Up"_s), this);
+    connect(up, &QShortcut::activated, this, [this] { stepRoom(-1); });
+    auto *down = new QShortcut(QKeySequence(u"Alt+Down"_s), this);
+    connect(down, &QShortcut::activated, this, [this] { stepRoom(1); });
     connect(m_rooms, &QListView::activated, this, &MainWindow::onRoomActivated);
     connect(m_composer, &Composer::submitted, this, [this](const QString &text) {
-        if (m_client && !m_room.isEmpty())
+        if (m_client && !m_room.isEmpty()) {
             m_client->sendMessage(m_room, text);
+            m_typingIdle->stop();
+            m_typingToldAt = 0; // the message ends the typing (the others clear it on it)
+        }
     });
     connect(m_view, &QListView::clicked, this, [this](const QModelIndex &index) {
         if (QMenu *menu = refusedMessageMenu(index))
@@ -169,7 +230,11 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildMenus()
 {
     QMenu *chat = menuBar()->addMenu(tr("&Chat"));
-    chat->addAction(tr("&New room…"), this, &MainWindow::newRoom);
+    chat->addAction(tr("&New room…"), QKeySequence::New, this, &MainWindow::newRoom);
+    chat->addAction(tr("&Join room…"), QKeySequence(u"Ctrl+J"_s), this, &MainWindow::joinRoom);
+    chat->addAction(tr("&Message someone…"), QKeySequence(u"Ctrl+Shift+M"_s), this, &MainWindow::messageSomeone);
+    chat->addAction(tr("&Go to…"), QKeySequence(u"Ctrl+K"_s), this, &MainWindow::quickSwitch)
+            ->setShortcutContext(Qt::WidgetShortcut); // the window's QShortcut answers Ctrl+K
     chat->addAction(tr("&Reload rooms"), this, [this] {
         if (m_client)
             m_client->reloadRooms();
@@ -181,14 +246,28 @@ void MainWindow::buildMenus()
     chat->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
 }
 
-void MainWindow::newRoom()
+void MainWindow::showTyping()
 {
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("New room"),
-                                               tr("Room name (a-z, 0-9, '-', '_'):"),
-                                               QLineEdit::Normal, {}, &ok);
-    if (ok && !name.isEmpty() && m_client)
-        m_client->createRoom(name.trimmed().toLower(), false);
+    m_typing->setText(m_client && !m_room.isEmpty() ? typingText(m_client->typingIn(m_room)) : QString());
+}
+
+void MainWindow::onComposerEdited()
+{
+    if (!m_client || m_room.isEmpty())
+        return;
+    if (m_composer->toPlainText().isEmpty()) {
+        m_typingIdle->stop();
+        if (std::exchange(m_typingToldAt, 0) != 0)
+            m_client->setTyping(m_room, false);
+        return;
+    }
+    // Told when typing starts, renewed every 3 s while it goes on, stopped after a 4 s pause.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now - m_typingToldAt >= 3000) {
+        m_client->setTyping(m_room, true);
+        m_typingToldAt = now;
+    }
+    m_typingIdle->start();
 }
 
 void MainWindow::changePassword()
@@ -233,12 +312,35 @@ void MainWindow::showRoom(const QString &room)
         m_distanceFromBottom = first == 0 ? bar->maximum() - bar->value() : -1;
     });
     m_client->openRoom(room); // joins first when needed
+    m_members->setRoom(room);
+    showTyping();
     showCurrentRoomSelected();
     m_loading->setVisible(m_client->isLoadingHistory(room));
     showRoomState();
     m_composer->setFocus();
     m_settings->setLastRoom(room);
     m_view->scrollToBottom();
+    QMetaObject::invokeMethod(this, &MainWindow::maybeMarkRead, Qt::QueuedConnection);
+}
+
+void MainWindow::maybeMarkRead()
+{
+    // Read is what the user has in view: the newest events shown, in the window they look at.
+    if (!m_client || m_room.isEmpty() || !isActiveWindow() || isMinimized() || !m_view->model())
+        return;
+    QScrollBar *bar = m_view->verticalScrollBar();
+    if (bar->value() < bar->maximum() - 40)
+        return;
+    const qint64 newest = m_client->messages(m_room)->lastEventSeq();
+    if (newest > 0)
+        m_client->markRead(m_room, newest);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::ActivationChange || event->type() == QEvent::WindowStateChange)
+        maybeMarkRead();
 }
 
 void MainWindow::showCurrentRoomSelected()
@@ -258,9 +360,21 @@ void MainWindow::showRoomState()
     const QModelIndex index = m_client->rooms()->index(m_client->rooms()->rowOf(m_room));
     const bool archived = index.data(RoomListModel::ArchivedRole).toBool();
     const QString owner = index.data(RoomListModel::OwnerRole).toString();
-    m_header->setText(archived ? tr("# %1 · archived").arg(m_room) : u"# "_s + m_room);
+    const bool dm = index.data(RoomListModel::DirectRole).toBool();
+    const QString title = dm ? u"@ "_s + index.data(RoomListModel::PeerRole).toString() : u"# "_s + m_room;
+    m_header->setText(archived ? tr("%1 · archived").arg(title) : title);
     m_header->setToolTip(owner.isEmpty() ? QString() : tr("Owner: %1").arg(owner));
+    QStringList details;
+    if (dm)
+        details << (index.data(RoomListModel::OnlineRole).toBool() ? tr("online") : tr("offline"));
+    if (const QString topic = index.data(RoomListModel::TopicRole).toString(); !topic.isEmpty())
+        details << topic;
+    if (const int members = index.data(RoomListModel::MemberCountRole).toInt(); members > 0 && !dm)
+        details << (members == 1 ? tr("1 member") : tr("%1 members").arg(members));
+    m_details->setText(details.join(u"  ·  "_s));
+    m_details->setVisible(!details.isEmpty());
     m_composer->setArchived(archived);
+    m_members->refresh();
 }
 
 QMenu *MainWindow::refusedMessageMenu(const QModelIndex &index)
@@ -308,12 +422,16 @@ void MainWindow::onRowsInserted(const QModelIndex &, int first, int last)
     // user's own).
     const bool atBottom = bar->value() >= bar->maximum() - 40;
     const bool own = m_view->model()->index(last, 0).data(MessageListModel::OwnRole).toBool();
-    if (atBottom || own)
+    if (atBottom || own) {
         QMetaObject::invokeMethod(m_view, &QListView::scrollToBottom, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, &MainWindow::maybeMarkRead, Qt::QueuedConnection);
+    }
 }
 
 void MainWindow::onScrolled(int value)
 {
+    if (value >= m_view->verticalScrollBar()->maximum() - 40)
+        maybeMarkRead();
     if (m_client && !m_room.isEmpty() && value == m_view->verticalScrollBar()->minimum()
         && m_view->verticalScrollBar()->maximum() > 0)
         m_client->loadOlder(m_room);
@@ -321,7 +439,18 @@ void MainWindow::onScrolled(int value)
 
 void MainWindow::onMessageArrived(const ChatMessage &message, bool own)
 {
-    if (own || isActiveWindow())
+    if (own || !m_client || (isActiveWindow() && message.room == m_room))
+        return;
+    if (message.kind == EventKind::Member)
+        m_members->refresh();
+    // The room's level, as the server keeps it for every device of the user.
+    const auto info = m_client->rooms()->info(message.room);
+    const QString level = info && !info->notify.isEmpty() ? info->notify : u"all"_s;
+    const bool mention = (info && info->dm) || Mentions::mentions(message.body, m_client->user());
+    if (level == "none"_L1 || (level == "mentions"_L1 && !mention))
+        return;
+    // Read on another device meanwhile (the marker came first): nothing to tell.
+    if (info && info->lastRead >= message.seq)
         return;
     notify(message);
 }
@@ -335,7 +464,9 @@ void MainWindow::notify(const ChatMessage &message)
     // A plain-text balloon: the body is never interpreted.
     const QString body = message.body.size() > 200 ? message.body.left(200) + QStringLiteral("…")
                                                    : message.body;
-    m_tray->showMessage(tr("%1 in #%2").arg(message.sender, message.room), body,
+    const QString where = m_client ? m_client->rooms()->displayName(message.room) : message.room;
+    const bool dm = m_client && m_client->rooms()->info(message.room).value_or(RoomInfo{}).dm;
+    m_tray->showMessage(dm ? message.sender : tr("%1 in #%2").arg(message.sender, where), body,
                         QSystemTrayIcon::Information, 5000);
 }
 

@@ -4,12 +4,16 @@
 #include <QMainWindow>
 #include <QPointer>
 
+class QTimer;
+
 class ChatClient;
 class ClientSettings;
 class Composer;
 class ConnectionIndicator;
+class MembersPanel;
 class MessageDelegate;
 class QLabel;
+class QToolButton;
 class QListView;
 class QMenu;
 class QProgressBar;
@@ -32,6 +36,14 @@ public:
     QListView *roomView() const { return m_rooms; }
     Composer *composer() const { return m_composer; }
     QLabel *roomHeader() const { return m_header; }
+    QLabel *roomDetails() const { return m_details; }   // topic · members
+    QLabel *typingLine() const { return m_typing; }     // "bob is typing…"
+    MembersPanel *membersPanel() const { return m_members; }
+    QToolButton *membersButton() const { return m_membersButton; }
+    // The room list's context menu for room: leave, invite, topic, notifications.
+    QMenu *roomMenu(const QString &room);
+    // "bob is typing…", "bob and carol are typing…", "3 people are typing…" ("" for nobody).
+    static QString typingText(const QStringList &users);
     QLabel *limitLabel() const { return m_limit; }
     // What clicking a message the server refused offers: edit in the composer, copy, discard.
     QMenu *refusedMessageMenu(const QModelIndex &index);
@@ -42,6 +54,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void buildMenus();
@@ -50,6 +63,13 @@ private:
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onScrolled(int value);
     void newRoom();
+    void joinRoom();
+    void messageSomeone();
+    void quickSwitch();
+    void stepRoom(int delta); // Alt+Up/Down
+    void maybeMarkRead();     // the newest events are in view in a focused window: read
+    void onComposerEdited();
+    void showTyping();
     void changePassword();
     void showSessions();
     void showCurrentRoomSelected();
@@ -62,6 +82,12 @@ private:
     QListView *m_rooms;
     QListView *m_view;
     QLabel *m_header;
+    QLabel *m_details;
+    QLabel *m_typing;
+    QToolButton *m_membersButton;
+    MembersPanel *m_members;
+    QTimer *m_typingIdle;          // typing stops being told after a pause
+    qint64 m_typingToldAt = 0;     // ms; renewals at most every few seconds
     QLabel *m_limit;
     MessageDelegate *m_delegate;
     QProgressBar *m_loading;

@@ -9,14 +9,21 @@
 #include "mainwindow.h"
 #include "passworddialog.h"
 #include "sessionsdialog.h"
+#include "memberspanel.h"
 #include "messagedelegate.h"
+#include "roomdialogs.h"
+#include "roomlistdelegate.h"
 #include "testdatabase.h"
 #include "testserver.h"
 
 #include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QCheckBox>
 #include <QListView>
+#include <QListWidget>
+#include <QStringListModel>
+#include <QToolButton>
 #include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -432,6 +439,156 @@ private slots:
         m_aliceWindow->showRoom(u"general"_s);
         QVERIFY(m_aliceWindow->composer()->isEnabled());
         QCOMPARE(m_aliceWindow->roomHeader()->text(), u"# general"_s);
+    }
+
+    void newRoomDialogCreatesTheRoomAndSaysWhyNot()
+    {
+        NewRoomDialog dialog(m_alice.get(), m_aliceWindow.get());
+        QSignalSpy created(&dialog, &NewRoomDialog::created);
+        dialog.nameEdit()->setText(u"dm-nope"_s);
+        dialog.accept();
+        QVERIFY(dialog.errorLabel()->isVisibleTo(&dialog));
+        QVERIFY(!dialog.errorLabel()->text().contains(u"invalid_request"_s)); // plain words
+        dialog.nameEdit()->setText(u"garden"_s);
+        dialog.topicEdit()->setText(u"Plants and such"_s);
+        dialog.privateBox()->setChecked(true);
+        dialog.accept();
+        QVERIFY(created.wait(15000));
+        QTRY_VERIFY_WITH_TIMEOUT(m_alice->rooms()->rowOf(u"garden"_s) >= 0, 15000);
+        const auto info = m_alice->rooms()->info(u"garden"_s);
+        QVERIFY(info->isPrivate);
+        QCOMPARE(info->topic, u"Plants and such"_s);
+        // The same name again: told in the dialog, in words.
+        NewRoomDialog again(m_alice.get(), m_aliceWindow.get());
+        again.nameEdit()->setText(u"garden"_s);
+        again.accept();
+        QTRY_VERIFY_WITH_TIMEOUT(again.errorLabel()->text().contains(u"already"_s), 15000);
+    }
+
+    void joinDialogListsTheDirectoryAndJoins()
+    {
+        m_bob->createRoom(u"bikes"_s, false);
+        m_bob->createRoom(u"bikeshed"_s, false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_bob->rooms()->rowOf(u"bikeshed"_s) >= 0, 15000);
+        JoinRoomDialog dialog(m_alice.get(), m_aliceWindow.get());
+        QSignalSpy chosen(&dialog, &JoinRoomDialog::chosen);
+        dialog.filterEdit()->setText(u"bike"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.roomList()->count(), 2, 15000);
+        QVERIFY(dialog.roomList()->item(0)->text().contains(u"bikes"_s));
+        QVERIFY(dialog.roomList()->item(0)->text().contains(u"1 member"_s));
+        dialog.filterEdit()->setText(u"nothing-like-it"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.errorLabel()->text().contains(u"nothing-like-it"_s), 15000);
+        dialog.filterEdit()->setText(u"shed"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.roomList()->count(), 1, 15000);
+        dialog.roomList()->setCurrentRow(0);
+        dialog.accept();
+        QCOMPARE(chosen.size(), 1);
+        QCOMPARE(chosen.first().at(0).toString(), u"bikeshed"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(m_alice->rooms()->rowOf(u"bikeshed"_s) >= 0, 15000);
+        m_aliceWindow->showRoom(u"bikeshed"_s); // as the window does
+        QTRY_VERIFY_WITH_TIMEOUT(m_alice->rooms()->isMember(u"bikeshed"_s), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_aliceWindow->roomHeader()->text(), u"# bikeshed"_s, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_aliceWindow->roomDetails()->text().contains(u"2 members"_s), 15000);
+        m_aliceWindow->showRoom(u"general"_s);
+    }
+
+    void messageSomeoneCompletesNamesAndOpensTheConversation()
+    {
+        DirectMessageDialog dialog(m_alice.get(), m_aliceWindow.get());
+        QSignalSpy opened(&dialog, &DirectMessageDialog::opened);
+        dialog.show();
+        dialog.userEdit()->setFocus();
+        QTest::keyClicks(dialog.userEdit(), u"bo"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.completions()->stringList().contains(u"bob"_s), 15000);
+        QVERIFY(!dialog.completions()->stringList().contains(u"alice"_s)); // not oneself
+        dialog.userEdit()->setText(u"alice"_s);
+        dialog.accept();
+        QVERIFY(dialog.errorLabel()->text().contains(u"you"_s));
+        dialog.userEdit()->setText(u"bob"_s);
+        dialog.accept();
+        QVERIFY(opened.wait(15000));
+        const QString room = opened.first().at(0).toString();
+        QVERIFY(room.startsWith(u"dm-"_s));
+        QCOMPARE(m_alice->rooms()->displayName(room), u"bob"_s);
+        // Bob's list has it too, under direct messages, with alice online.
+        QTRY_VERIFY_WITH_TIMEOUT(m_bob->rooms()->rowOf(room) >= 0, 15000);
+        const QModelIndex row = m_bob->rooms()->index(m_bob->rooms()->rowOf(room));
+        QCOMPARE(RoomListDelegate::sectionHeading(row).isEmpty(),
+                 row.row() > 0 && row.sibling(row.row() - 1, 0).data(RoomListModel::DirectRole).toBool());
+        QCOMPARE(row.data(RoomListModel::SectionRole).toInt(), int(RoomListModel::Section::Direct));
+        QTRY_VERIFY_WITH_TIMEOUT(m_bob->rooms()->index(m_bob->rooms()->rowOf(room)).data(RoomListModel::OnlineRole).toBool(), 15000);
+    }
+
+    void badgesCountUnreadAndMentions()
+    {
+        m_alice->createRoom(u"badges"_s, false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_alice->rooms()->rowOf(u"badges"_s) >= 0, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_bob->rooms()->rowOf(u"badges"_s) >= 0, 15000); // told live
+        m_bobWindow->showRoom(u"badges"_s); // joins
+        QTRY_VERIFY_WITH_TIMEOUT(m_bob->rooms()->isMember(u"badges"_s), 15000);
+        m_aliceWindow->showRoom(u"general"_s);
+        m_bob->sendMessage(u"badges"_s, u"one"_s);
+        m_bob->sendMessage(u"badges"_s, u"two, @alice"_s);
+        const auto badge = [&] {
+            return RoomListDelegate::badgeText(m_alice->rooms()->index(m_alice->rooms()->rowOf(u"badges"_s)));
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(badge(), u"@ 2"_s, 15000);
+        m_bob->sendMessage(u"badges"_s, u"three"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(badge(), u"@ 3"_s, 15000);
+        // Read on one device: the badge goes on the other after its next look at the list.
+        auto phone = loggedIn(u"alice"_s, u"phone"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(phone->rooms()->unread(u"badges"_s), 3, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(phone->connection()->state(), ChatConnection::State::Connected, 15000);
+        m_alice->markRead(u"badges"_s, m_alice->rooms()->lastSeq(u"badges"_s));
+        QCOMPARE(badge(), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(phone->rooms()->unread(u"badges"_s), 0, 15000); // told live
+        QCOMPARE(phone->rooms()->mentions(u"badges"_s), 0);
+    }
+
+    void typingLineShowsWhoTypes()
+    {
+        QCOMPARE(MainWindow::typingText({}), QString());
+        QCOMPARE(MainWindow::typingText({u"bob"_s}), u"bob is typing…"_s);
+        QCOMPARE(MainWindow::typingText({u"bob"_s, u"carol"_s}), u"bob and carol are typing…"_s);
+        QCOMPARE(MainWindow::typingText({u"a"_s, u"b"_s, u"c"_s, u"d"_s}), u"4 people are typing…"_s);
+        m_aliceWindow->showRoom(u"general"_s);
+        m_bobWindow->showRoom(u"general"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(m_bob->connection()->state() == ChatConnection::State::Connected, 15000);
+        QTest::keyClicks(m_bobWindow->composer(), u"thinking"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(m_aliceWindow->typingLine()->text(), u"bob is typing…"_s, 15000);
+        QCOMPARE(m_bobWindow->typingLine()->text(), QString()); // not oneself
+        QTest::keyClick(m_bobWindow->composer(), Qt::Key_Return); // the message ends it
+        QTRY_COMPARE_WITH_TIMEOUT(m_aliceWindow->typingLine()->text(), QString(), 15000);
+    }
+
+    void membersPanelShowsRolesAndWhoIsOnline()
+    {
+        m_aliceWindow->showRoom(u"garden"_s);
+        QCOMPARE(m_alice->rooms()->info(u"garden"_s)->role, u"owner"_s);
+        m_aliceWindow->membersButton()->setChecked(true);
+        QVERIFY(m_aliceWindow->membersPanel()->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(m_aliceWindow->membersPanel()->list()->count(), 1, 15000);
+        QCOMPARE(m_aliceWindow->membersPanel()->list()->item(0)->text(), u"● alice  · owner"_s);
+        QString error = u"?"_s;
+        m_alice->invite(u"garden"_s, u"bob"_s, this, [&error](const QString &e) { error = e; });
+        QTRY_COMPARE_WITH_TIMEOUT(error, QString(), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_aliceWindow->membersPanel()->list()->count(), 2, 15000);
+        QVERIFY(m_aliceWindow->membersPanel()->list()->item(1)->text().contains(u"bob"_s));
+        QVERIFY(m_aliceWindow->membersPanel()->list()->item(1)->text().startsWith(u"●"_s)); // online
+        QTRY_VERIFY_WITH_TIMEOUT(m_bob->rooms()->isMember(u"garden"_s), 15000); // told live
+        // The room menu offers what a member can do; leaving takes the room from the list.
+        QMenu *menu = m_bobWindow->roomMenu(u"garden"_s);
+        QStringList actions;
+        for (QAction *a : menu->actions())
+            actions << a->text();
+        QVERIFY(actions.contains(u"Leave #garden"_s));
+        QVERIFY(actions.contains(u"Invite someone…"_s));
+        delete menu;
+        m_alice->kick(u"garden"_s, u"bob"_s, this, [](const QString &) {});
+        QTRY_COMPARE_WITH_TIMEOUT(m_bob->rooms()->rowOf(u"garden"_s), -1, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_aliceWindow->membersPanel()->list()->count(), 1, 15000);
+        m_aliceWindow->membersButton()->setChecked(false);
+        m_aliceWindow->showRoom(u"general"_s);
     }
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "messagelistmodel.h"
 
+#include "mentions.h"
+
 #include <QScopeGuard>
 
 #include <algorithm>
@@ -33,6 +35,11 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case ErrorRole: return row.error;
     case EditedRole: return row.message.edited;
     case DeletedRole: return row.message.deleted;
+    case KindRole: return int(row.message.kind);
+    case SystemTextRole: return isSystemKind(row.message.kind) ? systemText(row.message) : QString();
+    case MentionRole:
+        return row.message.kind == EventKind::Message && !isOwn(row)
+                && Mentions::mentions(row.message.body, m_ownUser);
     case ReactionsRole: {
         QStringList parts;
         for (const Reaction &r : row.message.reactions)
@@ -48,7 +55,31 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
     return {{IdRole, "id"},           {SeqRole, "seq"},           {SenderRole, "sender"},
             {BodyRole, "body"},       {TimestampRole, "ts"},      {ClientIdRole, "clientId"},
             {DeliveryRole, "delivery"}, {OwnRole, "own"},         {ErrorRole, "error"},
-            {EditedRole, "edited"},   {DeletedRole, "deleted"},   {ReactionsRole, "reactions"}};
+            {EditedRole, "edited"},   {DeletedRole, "deleted"},   {ReactionsRole, "reactions"},
+            {KindRole, "kind"},       {SystemTextRole, "systemText"}, {MentionRole, "mention"}};
+}
+
+QString MessageListModel::systemText(const ChatMessage &e)
+{
+    const QString user = e.fields.value(u"user").toString();
+    if (e.kind == EventKind::Topic) {
+        const QString topic = e.fields.value(u"topic").toString();
+        return topic.isEmpty() ? tr("%1 cleared the topic").arg(e.sender)
+                               : tr("%1 changed the topic to \u201c%2\u201d").arg(e.sender, topic);
+    }
+    const QString change = e.fields.value(u"change").toString();
+    if (change == u"join")
+        return tr("%1 joined").arg(user);
+    if (change == u"leave")
+        return tr("%1 left").arg(user);
+    if (change == u"invite")
+        return tr("%1 added %2").arg(e.sender, user);
+    if (change == u"kick")
+        return tr("%1 removed %2").arg(e.sender, user);
+    if (change == u"role")
+        return e.fields.value(u"role").toString() == u"admin" ? tr("%1 made %2 an admin").arg(e.sender, user)
+                                                               : tr("%1 made %2 a member").arg(e.sender, user);
+    return {};
 }
 
 int MessageListModel::unconfirmedRow(const QString &clientId) const
@@ -95,7 +126,7 @@ QList<ChatMessage> MessageListModel::confirmedMessages() const
 {
     QList<ChatMessage> out;
     for (int i = 0; i < m_ordered; ++i) {
-        if (m_rows.at(i).delivery == Delivery::Sent)
+        if (m_rows.at(i).delivery == Delivery::Sent && !isSystemKind(m_rows.at(i).message.kind))
             out.append(m_rows.at(i).message);
     }
     return out;
@@ -144,6 +175,7 @@ void MessageListModel::insertOrdered(int at, const QList<Row> &rows)
     for (qsizetype i = 0; i < rows.size(); ++i) {
         m_rows.insert(at + i, rows.at(i));
         m_ids.insert(rows.at(i).message.id, rows.at(i).message.seq);
+        m_system += isSystemKind(rows.at(i).message.kind) ? 1 : 0;
     }
     m_ordered += int(rows.size());
     endInsertRows();
@@ -182,7 +214,7 @@ void MessageListModel::addEvent(const ChatMessage &event)
     if (event.room != m_room)
         return;
     m_lastEventSeq = std::max(m_lastEventSeq, event.seq);
-    if (event.kind == EventKind::Message)
+    if (event.kind == EventKind::Message || isSystemKind(event.kind))
         addMessage(event);
     else if (EventKinds::relatesToMessage(event.kind))
         applyChange(event);
@@ -250,7 +282,7 @@ void MessageListModel::addPage(const QList<ChatMessage> &page)
         m_lastEventSeq = std::max(m_lastEventSeq, m.seq);
         if (EventKinds::relatesToMessage(m.kind))
             changes.append(m);
-        if (m.kind != EventKind::Message || m_ids.contains(m.id))
+        if ((m.kind != EventKind::Message && !isSystemKind(m.kind)) || m_ids.contains(m.id))
             continue;
         if (m.sender == m_ownUser && unconfirmedRow(m.clientId) >= 0) {
             confirm(unconfirmedRow(m.clientId), m);
@@ -401,6 +433,7 @@ void MessageListModel::clear()
                           [](const Row &r) { return r.delivery == Delivery::Failed; });
     m_rows = kept;
     m_ordered = m_failed;
+    m_system = 0;
     m_ids.clear();
     m_lastEventSeq = 0;
     endResetModel();

@@ -32,7 +32,14 @@ public:
         EditedRole,
         DeletedRole,
         ReactionsRole, // QStringList: "👍 2", "🎉 1"; empty when none
+        KindRole,      // EventKind: Message, or Member / Topic for a system line
+        SystemTextRole, // a member or topic event in words ("alice joined"); "" for messages
+        MentionRole,   // a message of someone else that mentions the user (@name)
     };
+    // Member and topic events are rows too (shown as small system lines); the counts and the
+    // lists of messages below leave them out.
+    static bool isSystemKind(EventKind kind) { return kind == EventKind::Member || kind == EventKind::Topic; }
+    static QString systemText(const ChatMessage &event);
 
     explicit MessageListModel(const QString &room, QObject *parent = nullptr);
 
@@ -61,7 +68,7 @@ public:
     qint64 lastEventSeq() const { return std::max(m_lastEventSeq, lastSeq()); } // any kind
     qint64 firstSeq() const; // oldest confirmed seq, 0 when none
     bool containsId(const QString &id) const { return m_ids.contains(id); }
-    int confirmedCount() const { return m_ordered - m_failed; }
+    int confirmedCount() const { return m_ordered - m_failed - m_system; }
     QList<ChatMessage> confirmedMessages() const;
 
 private:
@@ -88,6 +95,7 @@ private:
     QList<Row> m_rows;
     int m_ordered = 0;
     int m_failed = 0; // failed rows within the ordered part
+    int m_system = 0; // member and topic rows within the ordered part
     QHash<QString, qint64> m_ids; // confirmed message ids
     qint64 m_lastEventSeq = 0;    // newest seq seen of any kind
 };

@@ -8,9 +8,12 @@
 #include <QPainter>
 #include <QPainterPath>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 constexpr int kMargin = 6;
 constexpr int kPadding = 6;
+constexpr int kAvatar = 30;
 constexpr int kBodyFlags = Qt::TextWordWrap | Qt::TextExpandTabs | Qt::AlignLeft | Qt::AlignTop;
 
 using Delivery = MessageListModel::Delivery;
@@ -36,6 +39,7 @@ QString cacheKey(const QModelIndex &index, int width)
             + QLatin1Char('/') + QString::number(width) + QLatin1Char('/')
             + QString::number(int(index.data(MessageListModel::DeliveryRole).value<Delivery>()))
             + (MessageDelegate::startsNewDay(index) ? QLatin1String("/d") : QLatin1String(""))
+            + (MessageDelegate::continuesGroup(index) ? QLatin1String("/g") : QLatin1String(""))
             + QLatin1Char('/') + QString::number(qHash(MessageDelegate::bodyText(index)))
             + QLatin1Char('/') + index.data(MessageListModel::ReactionsRole).toStringList().join(QLatin1Char('/'));
 }
@@ -76,6 +80,52 @@ QString MessageDelegate::statusText(const QModelIndex &index)
     return {};
 }
 
+bool MessageDelegate::continuesGroup(const QModelIndex &index)
+{
+    // Under the previous message's name: the same sender, the same day, within five minutes,
+    // and neither is a system line.
+    if (index.row() == 0 || startsNewDay(index) || isSystem(index))
+        return false;
+    const QModelIndex previous = index.sibling(index.row() - 1, 0);
+    if (isSystem(previous)
+        || previous.data(MessageListModel::SenderRole).toString() != index.data(MessageListModel::SenderRole).toString())
+        return false;
+    const QDateTime at = index.data(MessageListModel::TimestampRole).toDateTime();
+    const QDateTime before = previous.data(MessageListModel::TimestampRole).toDateTime();
+    return before.isValid() && at.isValid() && before.secsTo(at) < 5 * 60;
+}
+
+bool MessageDelegate::isSystem(const QModelIndex &index)
+{
+    return MessageListModel::isSystemKind(EventKind(index.data(MessageListModel::KindRole).toInt()));
+}
+
+QString MessageDelegate::initials(const QString &name)
+{
+    // Up to two letters: the first, and the first after a '.', '_' or '-' (or the second).
+    QString out;
+    for (qsizetype i = 0; i < name.size() && out.size() < 2; ++i) {
+        const QChar c = name.at(i);
+        if (!c.isLetterOrNumber())
+            continue;
+        if (out.isEmpty() || (i > 0 && !name.at(i - 1).isLetterOrNumber()))
+            out += c.toUpper();
+    }
+    if (out.size() == 1 && name.size() > 1 && name.at(1).isLetterOrNumber())
+        out += name.at(1).toLower();
+    return out;
+}
+
+QColor MessageDelegate::colorFor(const QString &name)
+{
+    // The same colour for a name everywhere, from a set readable with white initials.
+    static const QColor palette[] = {QColor(0x1e, 0x88, 0xe5), QColor(0x43, 0xa0, 0x47),
+                                     QColor(0xe5, 0x39, 0x35), QColor(0x8e, 0x24, 0xaa),
+                                     QColor(0xf4, 0x51, 0x1e), QColor(0x00, 0x89, 0x7b),
+                                     QColor(0x5e, 0x35, 0xb1), QColor(0x6d, 0x4c, 0x41)};
+    return palette[qHash(name.toLower()) % (sizeof(palette) / sizeof(palette[0]))];
+}
+
 MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &option,
                                                    const QModelIndex &index) const
 {
@@ -83,36 +133,66 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     const QFontMetrics normal(option.font);
     const QFontMetrics bold(boldFont(option.font));
     const QFontMetrics small(smallFont(option.font));
-    const int width = std::max(120, option.rect.width());
-    int y = option.rect.top() + kMargin / 2;
+    const int width = std::max(160, option.rect.width());
+    const bool grouped = continuesGroup(index);
+    int y = option.rect.top() + (grouped ? 1 : kMargin);
     if (startsNewDay(index)) {
         l.separator = QRect(option.rect.left(), y, width, small.height() + kMargin);
         y += l.separator.height();
     }
+    if (isSystem(index)) {
+        const QString text = index.data(MessageListModel::SystemTextRole).toString();
+        const QRect bounds = small.boundingRect(QRect(0, 0, width - 4 * kMargin, 1 << 20), kBodyFlags, text);
+        l.body = QRect(option.rect.left() + 2 * kMargin, y + 2, width - 4 * kMargin, bounds.height());
+        l.bubble = QRect(option.rect.left(), y, width, bounds.height() + 6);
+        return l;
+    }
     const bool own = index.data(MessageListModel::OwnRole).toBool();
-    // Own messages sit to the right, others to the left.
+    // Others' messages: an avatar on the left of their group; own ones sit to the right.
+    const int avatarSpace = own ? 0 : kAvatar + kMargin;
     const int indent = std::min(80, width / 6);
-    const int left = option.rect.left() + kMargin + (own ? indent : 0);
-    const int bubbleWidth = width - 2 * kMargin - indent;
-    const int textWidth = bubbleWidth - 2 * kPadding;
-
-    l.header = QRect(left + kPadding, y + kPadding, textWidth, bold.height());
+    const int maxBubble = width - 2 * kMargin - indent - avatarSpace;
+    const int maxText = maxBubble - 2 * kPadding;
     const QString body = bodyText(index);
-    const QRect bodyBounds = normal.boundingRect(QRect(0, 0, textWidth, 1 << 20), kBodyFlags, body);
-    l.body = QRect(left + kPadding, l.header.bottom() + 3, textWidth, bodyBounds.height());
+    const QRect bodyBounds = normal.boundingRect(QRect(0, 0, maxText, 1 << 20), kBodyFlags, body);
+    int contentWidth = bodyBounds.width();
+    if (!grouped) {
+        const QString sender = index.data(MessageListModel::SenderRole).toString();
+        contentWidth = std::max(contentWidth, bold.horizontalAdvance(sender) + 8 + small.horizontalAdvance(u"00:00 PM"_s));
+    }
+    const QStringList pills = index.data(MessageListModel::ReactionsRole).toStringList();
+    int pillsWidth = 0;
+    for (const QString &pill : pills)
+        pillsWidth += small.horizontalAdvance(pill) + 18;
+    contentWidth = std::max(contentWidth, pillsWidth);
+    const QString status = statusText(index);
+    if (!status.isEmpty())
+        contentWidth = std::max(contentWidth, std::min(maxText, small.horizontalAdvance(status)));
+    const int textWidth = std::min(maxText, std::max(contentWidth, 40));
+    const int bubbleWidth = textWidth + 2 * kPadding;
+    const int left = own ? option.rect.left() + width - kMargin - bubbleWidth
+                         : option.rect.left() + kMargin + avatarSpace;
+
+    if (!grouped) {
+        l.header = QRect(left + kPadding, y + kPadding, textWidth, bold.height());
+        if (!own)
+            l.avatar = QRect(option.rect.left() + kMargin, y, kAvatar, kAvatar);
+    }
+    const int bodyTop = grouped ? y + kPadding - 2 : l.header.bottom() + 3;
+    const QRect wrapped = normal.boundingRect(QRect(0, 0, textWidth, 1 << 20), kBodyFlags, body);
+    l.body = QRect(left + kPadding, bodyTop, textWidth, wrapped.height());
     int bottom = l.body.bottom();
-    if (!index.data(MessageListModel::ReactionsRole).toStringList().isEmpty()) {
+    if (!pills.isEmpty()) {
         l.reactions = QRect(left + kPadding, bottom + 4, textWidth, small.height() + 4);
         bottom = l.reactions.bottom();
     }
-    const QString status = statusText(index);
     if (!status.isEmpty()) {
         const QRect statusBounds =
                 small.boundingRect(QRect(0, 0, textWidth, 1 << 20), kBodyFlags, status);
         l.status = QRect(left + kPadding, bottom + 3, textWidth, statusBounds.height());
         bottom = l.status.bottom();
     }
-    l.bubble = QRect(left, y, bubbleWidth, bottom + kPadding - y);
+    l.bubble = QRect(left, y, bubbleWidth, bottom + kPadding - (grouped ? 2 : 0) - y);
     return l;
 }
 
@@ -125,7 +205,8 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     QStyleOptionViewItem opt = option;
     opt.rect = QRect(0, 0, width, 0);
     const Layout l = layoutFor(opt, index);
-    const QSize size(width, l.bubble.bottom() + kMargin / 2 + 1);
+    const int bottom = std::max(l.bubble.bottom(), l.avatar.isNull() ? 0 : l.avatar.bottom());
+    const QSize size(width, bottom + 2);
     if (m_sizes.size() > 20000)
         m_sizes.clear();
     m_sizes.insert(key, size);
@@ -155,37 +236,74 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->drawText(l.separator, Qt::AlignCenter, label);
     }
 
-    QColor fill = own ? QColor(0xdc, 0xea, 0xfb) : pal.color(QPalette::AlternateBase);
-    if (option.state & QStyle::State_Selected)
-        fill = fill.darker(108);
-    QPainterPath bubble;
-    bubble.addRoundedRect(l.bubble, 8, 8);
-    painter->fillPath(bubble, fill);
-    if (delivery == Delivery::Failed) {
-        painter->setPen(QPen(QColor(0xb0, 0x00, 0x20), 1.5));
-        painter->drawPath(bubble);
+    if (isSystem(index)) {
+        QFont font = smallFont(option.font);
+        font.setItalic(true);
+        painter->setFont(font);
+        painter->setPen(pal.color(QPalette::PlaceholderText));
+        painter->drawText(l.body, kBodyFlags | Qt::AlignHCenter,
+                          index.data(MessageListModel::SystemTextRole).toString());
+        painter->restore();
+        return;
     }
 
     const QString sender = index.data(MessageListModel::SenderRole).toString();
-    const QString time = QLocale().toString(
-            index.data(MessageListModel::TimestampRole).toDateTime().toLocalTime().time(),
-            QLocale::ShortFormat);
-    painter->setFont(boldFont(option.font));
-    painter->setPen(QColor(0x1a, 0x1a, 0x1a));
-    painter->drawText(l.header, Qt::AlignLeft | Qt::AlignVCenter, sender);
-    const int senderWidth = painter->fontMetrics().horizontalAdvance(sender);
-    painter->setFont(smallFont(option.font));
-    painter->setPen(pal.color(QPalette::PlaceholderText));
-    painter->drawText(l.header.adjusted(senderWidth + 8, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
-                      time);
+    if (!l.avatar.isNull()) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(colorFor(sender));
+        painter->drawEllipse(l.avatar);
+        QFont font = boldFont(option.font);
+        font.setPointSizeF(option.font.pointSizeF() * 0.9);
+        painter->setFont(font);
+        painter->setPen(Qt::white);
+        painter->drawText(l.avatar, Qt::AlignCenter, initials(sender));
+    }
+
+    // Colours from the palette (a dark desktop gets dark bubbles): own messages tinted with the
+    // highlight colour, others' on the alternate base; a mention of the user in a warm tint.
+    const QColor text = pal.color(QPalette::Text);
+    QColor fill = pal.color(QPalette::AlternateBase);
+    if (own) {
+        QColor tint = pal.color(QPalette::Highlight);
+        tint.setAlpha(45);
+        fill = tint;
+    } else if (index.data(MessageListModel::MentionRole).toBool()) {
+        fill = QColor(0xff, 0xb3, 0x00, 60);
+    }
+    QPainterPath bubble;
+    bubble.addRoundedRect(l.bubble, 8, 8);
+    painter->fillPath(bubble, fill);
+    painter->setBrush(Qt::NoBrush); // the outlines below are lines only
+    if (delivery == Delivery::Failed) {
+        painter->setPen(QPen(QColor(0xc6, 0x28, 0x28), 1.5));
+        painter->drawPath(bubble);
+    } else if (index.data(MessageListModel::MentionRole).toBool()) {
+        painter->setPen(QPen(QColor(0xff, 0x8f, 0x00), 1.2));
+        painter->drawPath(bubble);
+    }
+
+    if (!l.header.isNull()) {
+        const QString time = QLocale().toString(
+                index.data(MessageListModel::TimestampRole).toDateTime().toLocalTime().time(),
+                QLocale::ShortFormat);
+        painter->setFont(boldFont(option.font));
+        painter->setPen(own ? text : colorFor(sender).darker(pal.color(QPalette::Base).lightness() > 128 ? 110 : 60));
+        if (pal.color(QPalette::Base).lightness() <= 128)
+            painter->setPen(colorFor(sender).lighter(150));
+        painter->drawText(l.header, Qt::AlignLeft | Qt::AlignVCenter, sender);
+        const int senderWidth = painter->fontMetrics().horizontalAdvance(sender);
+        painter->setFont(smallFont(option.font));
+        painter->setPen(pal.color(QPalette::PlaceholderText));
+        painter->drawText(l.header.adjusted(senderWidth + 8, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                          time);
+    }
 
     // drawText with a QString: the body is shown as the characters it is made of.
     const bool deleted = index.data(MessageListModel::DeletedRole).toBool();
     QFont bodyFont = option.font;
     bodyFont.setItalic(deleted);
     painter->setFont(bodyFont);
-    painter->setPen(delivery == Delivery::Pending || deleted ? pal.color(QPalette::PlaceholderText)
-                                                             : QColor(0x1a, 0x1a, 0x1a));
+    painter->setPen(delivery == Delivery::Pending || deleted ? pal.color(QPalette::PlaceholderText) : text);
     painter->drawText(l.body, kBodyFlags, bodyText(index));
 
     if (!l.reactions.isNull()) {
@@ -194,12 +312,14 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         const QFontMetrics fm = painter->fontMetrics();
         int x = l.reactions.left();
         const QStringList pills = index.data(MessageListModel::ReactionsRole).toStringList();
+        QColor pillFill = text;
+        pillFill.setAlpha(30);
         for (const QString &pill : pills) {
             const QRect r(x, l.reactions.top(), fm.horizontalAdvance(pill) + 12, l.reactions.height());
             QPainterPath path;
             path.addRoundedRect(r, r.height() / 2.0, r.height() / 2.0);
-            painter->fillPath(path, own ? QColor(0xc4, 0xd9, 0xf5) : QColor(0xe4, 0xe4, 0xe4));
-            painter->setPen(QColor(0x1a, 0x1a, 0x1a));
+            painter->fillPath(path, pillFill);
+            painter->setPen(text);
             painter->drawText(r, Qt::AlignCenter, pill);
             x = r.right() + 6;
         }
@@ -207,7 +327,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
 
     if (!l.status.isNull()) {
         painter->setFont(smallFont(option.font));
-        painter->setPen(delivery == Delivery::Failed ? QColor(0xb0, 0x00, 0x20)
+        painter->setPen(delivery == Delivery::Failed ? QColor(0xc6, 0x28, 0x28)
                                                      : pal.color(QPalette::PlaceholderText));
         painter->drawText(l.status, kBodyFlags, statusText(index));
     }

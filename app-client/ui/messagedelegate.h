@@ -2,11 +2,15 @@
 #pragma once
 
 #include <QAbstractItemView>
+#include <QColor>
 #include <QHash>
 #include <QStyledItemDelegate>
 
-// Paints one message of a MessageListModel: a day separator when the day changes, the sender and
-// time, the body as plain text (never markup: a body "<img src=…>" shows those characters and
+// Paints one message of a MessageListModel as chats do: a day separator when the day changes;
+// consecutive messages of one sender within five minutes grouped under one name line and one
+// avatar (initials on a colour of the name); bubbles as wide as their text; member and topic
+// events as small centred lines; a mention of the user tinted; colours from the palette. The
+// body as plain text (never markup: a body "<img src=…>" shows those characters and
 // loads nothing), own messages set apart, and pending / failed marks. Row heights are cached per
 // message and width.
 class MessageDelegate : public QStyledItemDelegate
@@ -24,12 +28,18 @@ public:
     // What the bubble says: the text (marked when edited), or that the message was deleted.
     static QString bodyText(const QModelIndex &index);
     static bool startsNewDay(const QModelIndex &index);
+    // Shown under the previous message's name and avatar (same sender, within five minutes).
+    static bool continuesGroup(const QModelIndex &index);
+    static bool isSystem(const QModelIndex &index); // a member or topic line
+    static QString initials(const QString &name);   // "alice" -> "Al", "bob.smith" -> "BS"
+    static QColor colorFor(const QString &name);    // the avatar's, the same for a name everywhere
     void clearCache() { m_sizes.clear(); }
 
 private:
     struct Layout
     {
         QRect separator; // empty when no day separator
+        QRect avatar;    // empty within a group, and for own messages
         QRect bubble;
         QRect header;
         QRect body;

@@ -528,6 +528,8 @@ void ChatClient::onEvent(const ChatMessage &event)
         clearTyping(event.room, event.sender); // the message is what they were typing
     if (event.kind == EventKind::Member || event.kind == EventKind::Topic)
         refreshRoomSoon(); // member count, topic, roles
+    if (event.kind == EventKind::Member && fresh)
+        emit membersChanged(event.room);
     if (news && fresh)
         emit messageArrived(event, own);
 }

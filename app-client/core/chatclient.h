@@ -127,6 +127,7 @@ signals:
     void limitsChanged(int maxBodyBytes);
     void roomCreated(const QString &room); // by createRoom(), listed and subscribed
     void typingChanged(const QString &room, const QStringList &users);
+    void membersChanged(const QString &room); // a member event: someone joined, left, changed role
     void presenceChanged(const QString &user, bool online);
     // The user read room on another device: a notification for it is out of date.
     void readElsewhere(const QString &room);

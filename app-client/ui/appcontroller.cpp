@@ -59,7 +59,7 @@ void AppController::newClient(const QUrl &server)
             [this](const CertificateProblem &problem) {
                 m_certificateProblem = problem;
                 if (m_window) { // the link was fine before: say so where the user looks
-                    m_window->statusBar()->showMessage(problem.description, 15000);
+                    m_window->showNotice(problem.description, true);
                     return;
                 }
                 showLogin();

@@ -3,12 +3,24 @@
 
 #include "validation.h"
 
+#include <QAbstractItemView>
+#include <QCompleter>
 #include <QKeyEvent>
 #include <QLocale>
+#include <QStringListModel>
 
 Composer::Composer(QWidget *parent)
-    : QPlainTextEdit(parent), m_maxBytes(Validation::kDefaultMaxBodyBytes)
+    : QPlainTextEdit(parent),
+      m_completer(new QCompleter(this)),
+      m_candidates(new QStringListModel(this)),
+      m_maxBytes(Validation::kDefaultMaxBodyBytes)
 {
+    m_completer->setModel(m_candidates);
+    m_completer->setWidget(this);
+    m_completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_completer->setCompletionMode(QCompleter::PopupCompletion);
+    connect(m_completer, qOverload<const QString &>(&QCompleter::activated), this, &Composer::insertMention);
+    connect(this, &QPlainTextEdit::cursorPositionChanged, this, &Composer::updateCompletion);
     setArchived(false);
     setTabChangesFocus(true);
     // About three lines high; it scrolls beyond that.
@@ -60,8 +72,74 @@ void Composer::appendText(const QString &text)
     moveCursor(QTextCursor::End);
 }
 
+void Composer::setMentionCandidates(const QStringList &names)
+{
+    m_candidates->setStringList(names);
+}
+
+QString Composer::mentionPrefix() const
+{
+    // The word before the cursor, when it starts with '@' at the start or after a space.
+    const QTextCursor cursor = textCursor();
+    const QString before = toPlainText().left(cursor.position());
+    qsizetype at = before.size();
+    while (at > 0 && (before.at(at - 1).isLetterOrNumber() || before.at(at - 1) == u'_'
+                      || before.at(at - 1) == u'.' || before.at(at - 1) == u'-'))
+        --at;
+    if (at == 0 || before.at(at - 1) != u'@' || (at > 1 && !before.at(at - 2).isSpace()))
+        return {};
+    return before.mid(at);
+}
+
+void Composer::updateCompletion()
+{
+    const QString prefix = mentionPrefix();
+    if (prefix.isNull() || m_candidates->rowCount() == 0) {
+        m_completer->popup()->hide();
+        return;
+    }
+    if (prefix != m_completer->completionPrefix()) {
+        m_completer->setCompletionPrefix(prefix);
+        m_completer->popup()->setCurrentIndex(m_completer->completionModel()->index(0, 0));
+    }
+    if (m_completer->completionCount() == 0) {
+        m_completer->popup()->hide();
+        return;
+    }
+    QRect rect = cursorRect();
+    rect.setWidth(m_completer->popup()->sizeHintForColumn(0) + 24);
+    m_completer->complete(rect);
+}
+
+void Composer::insertMention(const QString &name)
+{
+    const QString prefix = mentionPrefix();
+    QTextCursor cursor = textCursor();
+    cursor.movePosition(QTextCursor::Left, QTextCursor::KeepAnchor, int(prefix.size()));
+    cursor.insertText(name + u' ');
+    setTextCursor(cursor);
+    m_completer->popup()->hide();
+}
+
 void Composer::keyPressEvent(QKeyEvent *event)
 {
+    if (m_completer->popup()->isVisible()) {
+        switch (event->key()) {
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+        case Qt::Key_Tab:
+            if (const QModelIndex current = m_completer->popup()->currentIndex(); current.isValid()) {
+                insertMention(current.data().toString());
+                return;
+            }
+            break;
+        case Qt::Key_Escape:
+            m_completer->popup()->hide();
+            return;
+        default:
+            break;
+        }
+    }
     const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
     if (enter && !(event->modifiers() & Qt::ShiftModifier)) {
         const QString text = toPlainText();

@@ -3,6 +3,9 @@
 
 #include <QPlainTextEdit>
 
+class QCompleter;
+class QStringListModel;
+
 // The message editor: Enter sends, Shift+Enter starts a new line. Plain text only, sent exactly
 // as typed (leading spaces of indented code included); text that is only whitespace is not sent.
 // Knows the server's size limit: says how close the text is to it, and does not send past it.
@@ -21,6 +24,10 @@ public:
     void appendText(const QString &text); // a message taken back: added, never replacing
     // An archived room takes no messages: the composer is greyed and says so.
     void setArchived(bool archived);
+    // Names offered after '@' (the room's members): Tab or Enter takes the highlighted one.
+    void setMentionCandidates(const QStringList &names);
+    QCompleter *mentionCompleter() const { return m_completer; }
+    QString mentionPrefix() const; // the "@xy" being typed before the cursor, without '@'
 
 signals:
     void submitted(const QString &text);
@@ -31,6 +38,10 @@ protected:
 
 private:
     void updateLimit();
+    void updateCompletion();
+    void insertMention(const QString &name);
+    QCompleter *m_completer;
+    QStringListModel *m_candidates;
 
     int m_maxBytes;
     QString m_limitText;

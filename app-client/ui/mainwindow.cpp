@@ -49,6 +49,10 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
       m_header(new QLabel),
       m_details(new QLabel),
       m_typing(new QLabel),
+      m_noticeBar(new QWidget),
+      m_notice(new QLabel),
+      m_noticeTimer(new QTimer(this)),
+      m_jump(new QToolButton),
       m_membersButton(new QToolButton),
       m_members(new MembersPanel(client)),
       m_typingIdle(new QTimer(this)),
@@ -82,6 +86,30 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     italic.setItalic(true);
     m_typing->setFont(italic);
     m_typing->setMinimumHeight(m_typing->fontMetrics().height()); // no jump when it appears
+    m_notice->setTextFormat(Qt::PlainText);
+    m_notice->setWordWrap(true);
+    m_notice->setAccessibleName(tr("Notice"));
+    auto *dismiss = new QToolButton(m_noticeBar);
+    dismiss->setText(u"×"_s);
+    dismiss->setAutoRaise(true);
+    dismiss->setAccessibleName(tr("Dismiss"));
+    auto *noticeRow = new QHBoxLayout(m_noticeBar);
+    noticeRow->setContentsMargins(8, 4, 4, 4);
+    noticeRow->addWidget(m_notice, 1);
+    noticeRow->addWidget(dismiss);
+    m_noticeBar->setAutoFillBackground(true);
+    m_noticeBar->hide();
+    m_noticeTimer->setSingleShot(true);
+    connect(m_noticeTimer, &QTimer::timeout, m_noticeBar, &QWidget::hide);
+    connect(dismiss, &QToolButton::clicked, m_noticeBar, &QWidget::hide);
+    m_jump->setParent(m_view);
+    m_jump->setAccessibleName(tr("Jump to the newest messages"));
+    m_jump->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_jump->hide();
+    connect(m_jump, &QToolButton::clicked, this, [this] {
+        m_view->scrollToBottom();
+        m_jump->hide();
+    });
     m_membersButton->setText(tr("Members"));
     m_membersButton->setCheckable(true);
     m_membersButton->setAutoRaise(true);
@@ -124,6 +152,7 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     layout->addWidget(m_loading);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_typing);
+    layout->addWidget(m_noticeBar);
     layout->addWidget(m_composer);
     layout->addWidget(m_limit);
     m_splitter->addWidget(m_rooms);
@@ -171,6 +200,12 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
             showTyping();
     });
     connect(client->rooms(), &QAbstractItemModel::dataChanged, this, &MainWindow::showRoomState);
+    connect(client, &ChatClient::membersChanged, this, [this](const QString &room) {
+        if (room != m_room)
+            return;
+        m_members->refresh();
+        loadMentionCandidates();
+    });
     connect(m_composer, &QPlainTextEdit::textChanged, this, &MainWindow::onComposerEdited);
     connect(m_typingIdle, &QTimer::timeout, this, [this] {
         if (m_client && !m_room.isEmpty() && std::exchange(m_typingToldAt, 0) != 0)
@@ -210,10 +245,10 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     });
     connect(client, &ChatClient::messageArrived, this, &MainWindow::onMessageArrived);
     connect(client, &ChatClient::errorOccurred, this,
-            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+            [this](const QString &message) { showNotice(message, true); });
     connect(client, &ChatClient::roomCreated, this, &MainWindow::showRoom); // by this user: open it
     connect(client, &ChatClient::noticed, this,
-            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+            [this](const QString &message) { showNotice(message, false); });
 
     if (!m_settings->geometry(client->user()).isEmpty())
         restoreGeometry(m_settings->geometry(client->user()));
@@ -281,7 +316,7 @@ void MainWindow::changePassword()
                 : signedOut == 1 ? tr("Password changed; your other device was signed out.")
                                  : tr("Password changed; your %1 other devices were signed out.")
                                            .arg(signedOut);
-        statusBar()->showMessage(message, 8000);
+        showNotice(message, false);
     });
     dialog->open();
 }
@@ -305,6 +340,8 @@ void MainWindow::showRoom(const QString &room)
     m_room = room;
     MessageListModel *model = m_client->messages(room);
     m_delegate->clearCache();
+    // Where the user stopped reading (before this look moves the marker).
+    m_delegate->setNewSince(m_client->rooms()->unread(room) > 0 ? m_client->rooms()->lastRead(room) : 0);
     m_view->setModel(model);
     connect(model, &QAbstractItemModel::rowsInserted, this, &MainWindow::onRowsInserted);
     connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this, [this](const QModelIndex &, int first) {
@@ -313,6 +350,7 @@ void MainWindow::showRoom(const QString &room)
     });
     m_client->openRoom(room); // joins first when needed
     m_members->setRoom(room);
+    loadMentionCandidates();
     showTyping();
     showCurrentRoomSelected();
     m_loading->setVisible(m_client->isLoadingHistory(room));
@@ -320,7 +358,53 @@ void MainWindow::showRoom(const QString &room)
     m_composer->setFocus();
     m_settings->setLastRoom(room);
     m_view->scrollToBottom();
+    m_missed = 0;
+    m_jump->hide();
     QMetaObject::invokeMethod(this, &MainWindow::maybeMarkRead, Qt::QueuedConnection);
+}
+
+void MainWindow::showNotice(const QString &text, bool problem)
+{
+    m_notice->setText(text);
+    QPalette pal = m_noticeBar->palette();
+    const QColor base = palette().color(QPalette::Base);
+    const bool dark = base.lightness() < 128;
+    pal.setColor(QPalette::Window, problem ? (dark ? QColor(0x5c, 0x1d, 0x1d) : QColor(0xfd, 0xec, 0xea))
+                                           : (dark ? QColor(0x1d, 0x3a, 0x5c) : QColor(0xe8, 0xf1, 0xfd)));
+    pal.setColor(QPalette::WindowText, palette().color(QPalette::Text));
+    m_noticeBar->setPalette(pal);
+    m_noticeBar->show();
+    if (problem)
+        m_noticeTimer->stop(); // stays until dismissed
+    else
+        m_noticeTimer->start(12000);
+}
+
+void MainWindow::placeJumpButton()
+{
+    const QSize hint = m_jump->sizeHint();
+    const QRect area = m_view->viewport()->geometry();
+    m_jump->move(area.right() - hint.width() - 12, area.bottom() - hint.height() - 10);
+    m_jump->resize(hint);
+    m_jump->raise();
+}
+
+void MainWindow::loadMentionCandidates()
+{
+    if (!m_client || m_room.isEmpty())
+        return;
+    const QString room = m_room;
+    m_composer->setMentionCandidates({});
+    m_client->members(room, this, [this, room](const QString &, const QList<MemberInfo> &members) {
+        if (room != m_room || !m_client)
+            return;
+        QStringList names;
+        for (const MemberInfo &m : members) {
+            if (m.name.compare(m_client->user(), Qt::CaseInsensitive) != 0)
+                names.append(m.name);
+        }
+        m_composer->setMentionCandidates(names);
+    });
 }
 
 void MainWindow::maybeMarkRead()
@@ -374,7 +458,6 @@ void MainWindow::showRoomState()
     m_details->setText(details.join(u"  ·  "_s));
     m_details->setVisible(!details.isEmpty());
     m_composer->setArchived(archived);
-    m_members->refresh();
 }
 
 QMenu *MainWindow::refusedMessageMenu(const QModelIndex &index)
@@ -425,13 +508,22 @@ void MainWindow::onRowsInserted(const QModelIndex &, int first, int last)
     if (atBottom || own) {
         QMetaObject::invokeMethod(m_view, &QListView::scrollToBottom, Qt::QueuedConnection);
         QMetaObject::invokeMethod(this, &MainWindow::maybeMarkRead, Qt::QueuedConnection);
+        return;
     }
+    // Scrolled up to read: say how much came in below, and offer a way there.
+    m_missed += last - first + 1;
+    m_jump->setText(m_missed == 1 ? tr("↓ 1 new message") : tr("↓ %1 new messages").arg(m_missed));
+    m_jump->show();
+    placeJumpButton();
 }
 
 void MainWindow::onScrolled(int value)
 {
-    if (value >= m_view->verticalScrollBar()->maximum() - 40)
+    if (value >= m_view->verticalScrollBar()->maximum() - 40) {
+        m_missed = 0;
+        m_jump->hide();
         maybeMarkRead();
+    }
     if (m_client && !m_room.isEmpty() && value == m_view->verticalScrollBar()->minimum()
         && m_view->verticalScrollBar()->maximum() > 0)
         m_client->loadOlder(m_room);
@@ -441,8 +533,6 @@ void MainWindow::onMessageArrived(const ChatMessage &message, bool own)
 {
     if (own || !m_client || (isActiveWindow() && message.room == m_room))
         return;
-    if (message.kind == EventKind::Member)
-        m_members->refresh();
     // The room's level, as the server keeps it for every device of the user.
     const auto info = m_client->rooms()->info(message.room);
     const QString level = info && !info->notify.isEmpty() ? info->notify : u"all"_s;

@@ -38,6 +38,11 @@ public:
     QLabel *roomHeader() const { return m_header; }
     QLabel *roomDetails() const { return m_details; }   // topic · members
     QLabel *typingLine() const { return m_typing; }     // "bob is typing…"
+    // A problem or a notice in plain words above the composer, where the user looks; it stays
+    // until dismissed (×) or, for a notice, a while.
+    QLabel *noticeLine() const { return m_notice; }
+    void showNotice(const QString &text, bool problem);
+    QToolButton *jumpButton() const { return m_jump; } // "↓ 3 new" while scrolled up
     MembersPanel *membersPanel() const { return m_members; }
     QToolButton *membersButton() const { return m_membersButton; }
     // The room list's context menu for room: leave, invite, topic, notifications.
@@ -68,8 +73,10 @@ private:
     void quickSwitch();
     void stepRoom(int delta); // Alt+Up/Down
     void maybeMarkRead();     // the newest events are in view in a focused window: read
+    void loadMentionCandidates(); // the room's members, for '@' in the composer
     void onComposerEdited();
     void showTyping();
+    void placeJumpButton();
     void changePassword();
     void showSessions();
     void showCurrentRoomSelected();
@@ -84,6 +91,11 @@ private:
     QLabel *m_header;
     QLabel *m_details;
     QLabel *m_typing;
+    QWidget *m_noticeBar;
+    QLabel *m_notice;
+    QTimer *m_noticeTimer;
+    QToolButton *m_jump;
+    int m_missed = 0; // messages that came in while scrolled up
     QToolButton *m_membersButton;
     MembersPanel *m_members;
     QTimer *m_typingIdle;          // typing stops being told after a pause

@@ -102,7 +102,7 @@ QMenu *MainWindow::roomMenu(const QString &room)
     QPointer<ChatClient> client = m_client;
     auto report = [this](const QString &error) {
         if (!error.isEmpty())
-            statusBar()->showMessage(error, 8000);
+            showNotice(error, true);
     };
     if (!info->member) {
         menu->addAction(tr("Join"), this, [this, room] { showRoom(room); });

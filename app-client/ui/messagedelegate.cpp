@@ -32,7 +32,7 @@ QFont smallFont(const QFont &base)
     return f;
 }
 
-QString cacheKey(const QModelIndex &index, int width)
+QString cacheKey(const QModelIndex &index, int width, bool startsNew)
 {
     const QString id = index.data(MessageListModel::IdRole).toString();
     return (id.isEmpty() ? index.data(MessageListModel::ClientIdRole).toString() : id)
@@ -40,6 +40,7 @@ QString cacheKey(const QModelIndex &index, int width)
             + QString::number(int(index.data(MessageListModel::DeliveryRole).value<Delivery>()))
             + (MessageDelegate::startsNewDay(index) ? QLatin1String("/d") : QLatin1String(""))
             + (MessageDelegate::continuesGroup(index) ? QLatin1String("/g") : QLatin1String(""))
+            + (startsNew ? QLatin1String("/new") : QLatin1String(""))
             + QLatin1Char('/') + QString::number(qHash(MessageDelegate::bodyText(index)))
             + QLatin1Char('/') + index.data(MessageListModel::ReactionsRole).toStringList().join(QLatin1Char('/'));
 }
@@ -78,6 +79,15 @@ QString MessageDelegate::statusText(const QModelIndex &index)
         break;
     }
     return {};
+}
+
+bool MessageDelegate::startsNew(const QModelIndex &index) const
+{
+    const qint64 seq = index.data(MessageListModel::SeqRole).toLongLong();
+    if (m_newSince <= 0 || seq <= m_newSince || index.data(MessageListModel::OwnRole).toBool())
+        return false;
+    const QModelIndex previous = index.sibling(index.row() - 1, 0);
+    return !previous.isValid() || previous.data(MessageListModel::SeqRole).toLongLong() <= m_newSince;
 }
 
 bool MessageDelegate::continuesGroup(const QModelIndex &index)
@@ -134,11 +144,15 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     const QFontMetrics bold(boldFont(option.font));
     const QFontMetrics small(smallFont(option.font));
     const int width = std::max(160, option.rect.width());
-    const bool grouped = continuesGroup(index);
+    const bool grouped = continuesGroup(index) && !startsNew(index);
     int y = option.rect.top() + (grouped ? 1 : kMargin);
     if (startsNewDay(index)) {
         l.separator = QRect(option.rect.left(), y, width, small.height() + kMargin);
         y += l.separator.height();
+    }
+    if (startsNew(index)) {
+        l.newLine = QRect(option.rect.left(), y, width, small.height() + kMargin);
+        y += l.newLine.height();
     }
     if (isSystem(index)) {
         const QString text = index.data(MessageListModel::SystemTextRole).toString();
@@ -199,7 +213,7 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const int width = m_view->viewport()->width();
-    const QString key = cacheKey(index, width);
+    const QString key = cacheKey(index, width, startsNew(index));
     if (const auto it = m_sizes.constFind(key); it != m_sizes.cend())
         return *it;
     QStyleOptionViewItem opt = option;
@@ -234,6 +248,18 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->drawLine(l.separator.left() + kMargin, mid, cx - textWidth / 2, mid);
         painter->drawLine(cx + textWidth / 2, mid, l.separator.right() - kMargin, mid);
         painter->drawText(l.separator, Qt::AlignCenter, label);
+    }
+
+    if (!l.newLine.isNull()) {
+        const QColor accent(0xd0, 0x3a, 0x2f);
+        painter->setPen(accent);
+        QFont font = boldFont(smallFont(option.font));
+        painter->setFont(font);
+        const QString label = tr("New messages");
+        const int mid = l.newLine.center().y();
+        const int textWidth = QFontMetrics(font).horizontalAdvance(label) + 16;
+        painter->drawLine(l.newLine.left() + kMargin, mid, l.newLine.right() - kMargin - textWidth, mid);
+        painter->drawText(l.newLine.adjusted(0, 0, -kMargin, 0), Qt::AlignRight | Qt::AlignVCenter, label);
     }
 
     if (isSystem(index)) {

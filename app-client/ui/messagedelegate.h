@@ -34,12 +34,17 @@ public:
     static QString initials(const QString &name);   // "alice" -> "Al", "bob.smith" -> "BS"
     static QColor colorFor(const QString &name);    // the avatar's, the same for a name everywhere
     void clearCache() { m_sizes.clear(); }
+    // The read marker when the room was opened: a "New messages" line goes above the first
+    // message after it (0: none).
+    void setNewSince(qint64 seq) { m_newSince = seq; m_sizes.clear(); }
+    bool startsNew(const QModelIndex &index) const;
 
 private:
     struct Layout
     {
         QRect separator; // empty when no day separator
         QRect avatar;    // empty within a group, and for own messages
+        QRect newLine;   // "New messages", above the first one after the marker
         QRect bubble;
         QRect header;
         QRect body;
@@ -50,4 +55,5 @@ private:
 
     QAbstractItemView *m_view;
     mutable QHash<QString, QSize> m_sizes;
+    qint64 m_newSince = 0;
 };

@@ -239,6 +239,12 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     connect(client->rooms(), &QAbstractItemModel::modelReset, this, &MainWindow::showCurrentRoomSelected);
     connect(client->rooms(), &QAbstractItemModel::rowsInserted, this, &MainWindow::showCurrentRoomSelected);
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, &MainWindow::onScrolled);
+    // At the bottom, the view stays there when it gets narrower or taller content (the members
+    // panel opens, a message wraps differently).
+    connect(m_view->verticalScrollBar(), &QScrollBar::rangeChanged, this, [this](int, int max) {
+        if (m_atBottom)
+            m_view->verticalScrollBar()->setValue(max);
+    });
     connect(client, &ChatClient::historyLoading, this, [this](const QString &room, bool loading) {
         if (room == m_room)
             m_loading->setVisible(loading);
@@ -519,7 +525,8 @@ void MainWindow::onRowsInserted(const QModelIndex &, int first, int last)
 
 void MainWindow::onScrolled(int value)
 {
-    if (value >= m_view->verticalScrollBar()->maximum() - 40) {
+    m_atBottom = value >= m_view->verticalScrollBar()->maximum() - 40;
+    if (m_atBottom) {
         m_missed = 0;
         m_jump->hide();
         maybeMarkRead();

@@ -107,5 +107,6 @@ private:
     ConnectionIndicator *m_indicator;
     QSystemTrayIcon *m_tray = nullptr;
     QString m_room;
-    int m_distanceFromBottom = 0; // kept while older pages are inserted above
+    int m_distanceFromBottom = 0;
+    bool m_atBottom = true; // the user follows the newest messages // kept while older pages are inserted above
 };

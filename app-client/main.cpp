@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "appcontroller.h"
+#include "appearance.h"
+#include "clientsettings.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -57,6 +59,7 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(u"chat-client"_s);
     QApplication::setQuitOnLastWindowClosed(true);
     app.setWindowIcon(QIcon(u":/icons/chat.png"_s));
+    Appearance::apply(ClientSettings().appearance());
 
     QCommandLineParser parser;
     addOptions(parser);

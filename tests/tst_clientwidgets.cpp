@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The widgets, offscreen, against the real server: typing in one window shows in the other, the
 // status bar follows the link, and message bodies stay plain text.
+#include "appearance.h"
 #include "chatclient.h"
 #include "clientsettings.h"
 #include "composer.h"
@@ -19,7 +20,9 @@
 #include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QAbstractItemView>
 #include <QCheckBox>
+#include <QCompleter>
 #include <QListView>
 #include <QListWidget>
 #include <QStringListModel>
@@ -589,6 +592,37 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_aliceWindow->membersPanel()->list()->count(), 1, 15000);
         m_aliceWindow->membersButton()->setChecked(false);
         m_aliceWindow->showRoom(u"general"_s);
+    }
+
+    void composerCompletesMentionsOfMembers()
+    {
+        Composer composer;
+        composer.show();
+        composer.setMentionCandidates({u"bob"_s, u"bobby"_s, u"carol"_s});
+        QTest::keyClicks(&composer, u"hi @bo"_s);
+        QCOMPARE(composer.mentionPrefix(), u"bo"_s);
+        QTRY_VERIFY(composer.mentionCompleter()->popup()->isVisible());
+        QCOMPARE(composer.mentionCompleter()->completionCount(), 2);
+        QTest::keyClick(&composer, Qt::Key_Tab);
+        QCOMPARE(composer.toPlainText(), u"hi @bob "_s);
+        QVERIFY(!composer.mentionCompleter()->popup()->isVisible());
+        // Not after a letter (an address), and nothing offered for names nobody has.
+        composer.clear();
+        QTest::keyClicks(&composer, u"mail@bo"_s);
+        QVERIFY(composer.mentionPrefix().isNull());
+        composer.clear();
+        QTest::keyClicks(&composer, u"@zz"_s);
+        QVERIFY(!composer.mentionCompleter()->popup()->isVisible());
+    }
+
+    void darkAppearancePaintsTheWindowDark()
+    {
+        Appearance::apply(u"dark"_s);
+        QVERIFY(Appearance::isDark());
+        QTRY_VERIFY(m_aliceWindow->palette().color(QPalette::Window).lightness() < 128);
+        Appearance::apply(u"light"_s);
+        QVERIFY(!Appearance::isDark());
+        Appearance::apply(u"system"_s);
     }
 };
 

@@ -19,6 +19,9 @@ public:
     void setGeometry(const QString &user, const QByteArray &g) { m_settings.setValue(windowKey(user, "geometry"), g); }
     QByteArray splitter(const QString &user) const { return m_settings.value(windowKey(user, "splitter")).toByteArray(); }
     void setSplitter(const QString &user, const QByteArray &s) { m_settings.setValue(windowKey(user, "splitter"), s); }
+    // "system", "light" or "dark" (Appearance).
+    QString appearance() const { return m_settings.value("appearance", QStringLiteral("system")).toString(); }
+    void setAppearance(const QString &mode) { m_settings.setValue("appearance", mode); }
     QString lastRoom() const { return m_settings.value("lastRoom", QStringLiteral("general")).toString(); }
     void setLastRoom(const QString &room) { m_settings.setValue("lastRoom", room); }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "appearance.h"
 #include "chatclient.h"
 #include "clientsettings.h"
 #include "composer.h"
@@ -13,6 +14,7 @@
 #include "passworddialog.h"
 #include "sessionsdialog.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
@@ -285,6 +287,22 @@ void MainWindow::buildMenus()
     chat->addAction(tr("Signed-in &devices…"), this, &MainWindow::showSessions);
     chat->addAction(tr("&Log out"), this, &MainWindow::logoutRequested);
     chat->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    auto *looks = new QActionGroup(view);
+    for (const auto &[mode, text] : {std::pair{u"system"_s, tr("Like the &desktop")},
+                                     std::pair{u"light"_s, tr("&Light")},
+                                     std::pair{u"dark"_s, tr("D&ark")}}) {
+        QAction *action = view->addAction(text, this, [this, mode] {
+            m_settings->setAppearance(mode);
+            Appearance::apply(mode);
+            m_delegate->clearCache();
+            m_view->viewport()->update();
+        });
+        action->setCheckable(true);
+        action->setChecked(m_settings->appearance() == mode);
+        looks->addAction(action);
+    }
 }
 
 void MainWindow::showTyping()

@@ -43,6 +43,7 @@ QJsonObject RoomInfo::toJson() const
     if (dm) {
         json.insert("dm"_L1, true);
         json.insert("peer"_L1, peer);
+        json.insert("peerOnline"_L1, peerOnline);
     }
     if (memberCount > 0)
         json.insert("memberCount"_L1, memberCount);
@@ -64,6 +65,7 @@ std::optional<RoomInfo> RoomInfo::fromJson(const QJsonObject &json, QString *err
     std::optional<bool> member;
     std::optional<bool> archived;
     std::optional<bool> dm;
+    std::optional<bool> peerOnline;
     std::optional<qint64> lastRead;
     // Everything after member is absent from servers older than it.
     if (!JsonFields::readString(json, "name"_L1, &r.name, error)
@@ -75,6 +77,7 @@ std::optional<RoomInfo> RoomInfo::fromJson(const QJsonObject &json, QString *err
         || !JsonFields::readString(json, "topic"_L1, &r.topic, error, false)
         || !JsonFields::readBool(json, "dm"_L1, &dm, error, false)
         || !JsonFields::readString(json, "peer"_L1, &r.peer, error, false)
+        || !JsonFields::readBool(json, "peerOnline"_L1, &peerOnline, error, false)
         || !readInt(json, "memberCount"_L1, &r.memberCount, error)
         || !JsonFields::readString(json, "role"_L1, &r.role, error, false)
         || !JsonFields::readInt64(json, "lastRead"_L1, &lastRead, error, false)
@@ -87,6 +90,7 @@ std::optional<RoomInfo> RoomInfo::fromJson(const QJsonObject &json, QString *err
     r.member = *member;
     r.archived = archived.value_or(false);
     r.dm = dm.value_or(false);
+    r.peerOnline = peerOnline.value_or(false);
     r.lastRead = lastRead.value_or(0);
     return r;
 }

@@ -21,6 +21,7 @@ struct RoomInfo
     QString topic;
     bool dm = false;       // a direct conversation of two users: private, nobody joins or leaves
     QString peer;          // dm: the other user
+    bool peerOnline = false; // dm: whether they are online now (later changes: presence frames)
     int memberCount = 0;   // 0 = not told
     QString role;          // the caller's, when a member: "owner", "admin" or "member"
     qint64 lastRead = 0;   // the caller's read marker (a seq)
@@ -35,7 +36,7 @@ struct RoomInfo
     {
         return a.name == b.name && a.lastSeq == b.lastSeq && a.isPrivate == b.isPrivate
                 && a.member == b.member && a.archived == b.archived && a.owner == b.owner
-                && a.topic == b.topic && a.dm == b.dm && a.peer == b.peer
+                && a.topic == b.topic && a.dm == b.dm && a.peer == b.peer && a.peerOnline == b.peerOnline
                 && a.memberCount == b.memberCount && a.role == b.role && a.lastRead == b.lastRead
                 && a.unread == b.unread && a.mentions == b.mentions && a.notify == b.notify;
     }

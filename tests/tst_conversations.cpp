@@ -119,6 +119,7 @@ private slots:
         QVERIFY(dm->dm);
         QVERIFY(dm->isPrivate);
         QCOMPARE(dm->peer, bob);
+        QVERIFY(!dm->peerOnline);
         QCOMPARE(dm->memberCount, 2);
         QVERIFY(dm->owner.isEmpty()); // nobody's to rule
         // Again, and from the other side: the same room, 200.
@@ -129,9 +130,11 @@ private slots:
         QCOMPARE(theirs.status, 200);
         QCOMPARE(theirs.json.value("name"_L1).toString(), dm->name);
         QCOMPARE(theirs.json.value("peer"_L1).toString(), alice);
+        auto aliceOnline = connected(alice); // the list says whether the other one is online
         const auto listed = roomIn(bob, dm->name);
         QVERIFY(listed && listed->dm && listed->member);
         QCOMPARE(listed->peer, alice);
+        QVERIFY(listed->peerOnline);
 
         // Nobody else gets in, or learns of it.
         const QString room = u"/api/v2/rooms/%1"_s.arg(dm->name);

@@ -222,6 +222,7 @@ private slots:
         const auto direct = RoomInfo::fromJson(http.value("directRoom"_L1).toObject());
         QVERIFY(direct->dm);
         QCOMPARE(direct->peer, u"bob"_s);
+        QVERIFY(direct->peerOnline);
         QCOMPARE(RoomInfo::fromJson(http.value("memberRoom"_L1).toObject())->mentions, 1);
         for (const QJsonValue &m : http.value("members"_L1).toObject().value("members"_L1).toArray()) {
             const auto member = MemberInfo::fromJson(m.toObject());

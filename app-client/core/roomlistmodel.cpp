@@ -72,6 +72,12 @@ void RoomListModel::setRooms(const QList<RoomInfo> &rooms)
 {
     beginResetModel();
     m_rows = rooms;
+    for (const RoomInfo &r : rooms) { // the server's word as of now; presence frames follow
+        if (r.dm && r.peerOnline)
+            m_online.insert(r.peer.toLower());
+        else if (r.dm)
+            m_online.remove(r.peer.toLower());
+    }
     std::sort(m_rows.begin(), m_rows.end(), [](const RoomInfo &a, const RoomInfo &b) {
         if (a.dm != b.dm)
             return !a.dm;

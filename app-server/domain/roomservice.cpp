@@ -37,10 +37,15 @@ void RoomService::listRooms(const AuthUser &user, RoomListQuery query, QObject *
                             std::function<void(Refusal, const RoomList &)> done)
 {
     query.userId = user.id;
+    QPointer<RoomService> self(this);
     m_store->run<Lookup<RoomList>>(
             context, [query](ChatStore &store) { return store.listRooms(query); },
-            [done = std::move(done)](const Lookup<RoomList> &rooms) {
-                done(refusal(rooms.status, {}), *rooms);
+            [self, done = std::move(done)](Lookup<RoomList> rooms) {
+                if (self) {
+                    for (RoomInfo &r : rooms.value.rooms)
+                        self->withPresence(r);
+                }
+                done(refusal(rooms.status, {}), rooms.value);
             });
 }
 
@@ -66,10 +71,13 @@ void RoomService::createRoom(const AuthUser &user, const QString &name, bool isP
 void RoomService::roomInfo(const AuthUser &user, const QString &room, QObject *context,
                            std::function<void(Refusal, const RoomInfo &)> done)
 {
+    QPointer<RoomService> self(this);
     m_store->run<Lookup<RoomInfo>>(
             context, [room, id = user.id](ChatStore &store) { return store.roomInfo(room, id); },
-            [room, done = std::move(done)](const Lookup<RoomInfo> &info) {
-                done(refusal(info.status, room), *info);
+            [self, room, done = std::move(done)](Lookup<RoomInfo> info) {
+                if (self)
+                    self->withPresence(info.value);
+                done(refusal(info.status, room), info.value);
             });
 }
 
@@ -140,7 +148,9 @@ void RoomService::directRoom(const AuthUser &user, const QString &peer, QObject 
     QPointer<RoomService> self(this);
     m_store->run<Lookup<DirectRoom>>(
             context, [peer, id = user.id](ChatStore &store) { return store.directRoom(id, peer); },
-            [self, user, peer, done = std::move(done)](const Lookup<DirectRoom> &dm) {
+            [self, user, peer, done = std::move(done)](Lookup<DirectRoom> dm) {
+                if (self)
+                    self->withPresence(dm.value.room);
                 if (dm.status == StoreStatus::Forbidden) {
                     done(WireError{ErrorCode::Forbidden,
                                    u"%1's account is deactivated"_s.arg(peer)}, {});
@@ -261,6 +271,12 @@ void RoomService::findUsers(const QString &prefix, QObject *context,
                     users.append({name, {}, self && self->m_hub->isOnline(name)});
                 done(refusal(names.status, {}), users);
             });
+}
+
+void RoomService::withPresence(RoomInfo &room) const
+{
+    if (room.dm)
+        room.peerOnline = m_hub->isOnline(room.peer);
 }
 
 void RoomService::tellPresence(qint64 userId, const QString &name, bool online,

@@ -88,6 +88,7 @@ public:
               QObject *context, std::function<void(Refusal, const AppendResult &)> done);
 
 private:
+    void withPresence(RoomInfo &room) const; // a dm's peerOnline, as this server knows it
     StoreService *m_store;
     CatchUpQueue *m_catchUp;
     RateLimiter *m_limiter;

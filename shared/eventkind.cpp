@@ -5,6 +5,8 @@
 
 #include <QUuid>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace EventKinds {
@@ -58,6 +60,16 @@ bool hasBody(EventKind kind)
     return kind == EventKind::Message || kind == EventKind::Edit;
 }
 
+bool isValidReactionKey(const QString &key)
+{
+    if (key.trimmed().isEmpty() || !key.isValidUtf16() || key.toUtf8().size() > kMaxReactionKeyBytes)
+        return false;
+    return std::none_of(key.cbegin(), key.cend(), [](QChar c) {
+        return c.category() == QChar::Other_Control || c == QChar::LineSeparator
+                || c == QChar::ParagraphSeparator;
+    });
+}
+
 bool relatesToMessage(EventKind kind)
 {
     return kind == EventKind::Edit || kind == EventKind::Delete || kind == EventKind::Reaction;
@@ -84,9 +96,9 @@ std::optional<ErrorCode> fieldsError(EventKind kind, const QJsonObject &fields, 
     case EventKind::Reaction: {
         const QJsonValue key = fields.value("key"_L1);
         const QString text = key.toString();
-        if (!key.isString() || text.trimmed().isEmpty() || text.size() > kMaxReactionKeyLength
-            || !text.isValidUtf16())
-            return invalid(u"field 'key' must be 1 to %1 characters"_s.arg(kMaxReactionKeyLength));
+        if (!key.isString() || !isValidReactionKey(text))
+            return invalid(u"field 'key' must be 1 to %1 bytes of text without control characters"_s
+                                   .arg(kMaxReactionKeyBytes));
         if (!oneOf(fields.value("op"_L1), {"add"_L1, "remove"_L1}))
             return invalid(u"field 'op' must be \"add\" or \"remove\""_s);
         return std::nullopt;

@@ -23,7 +23,9 @@ enum class EventKind { Unknown, Message, Edit, Delete, Reaction, Member, Topic }
 
 namespace EventKinds {
 
-inline constexpr int kMaxReactionKeyLength = 32;
+inline constexpr int kMaxReactionKeyBytes = 16; // UTF-8: 👍🏽 is 8, 👩‍💻 11
+// A reaction key: 1 to 16 bytes of UTF-8, not only spaces, no control characters.
+bool isValidReactionKey(const QString &key);
 inline constexpr int kMaxTopicLength = 256;
 
 QLatin1StringView name(EventKind kind); // "unknown" for Unknown

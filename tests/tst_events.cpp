@@ -174,6 +174,140 @@ private slots:
         }
     }
 
+    // POSTs an event to room as user: (status, the stored event or the error's code).
+    std::pair<int, QString> post(const QString &room, const QString &user, const QJsonObject &event)
+    {
+        const auto r = m_http->post(u"/api/v2/rooms/%1/messages"_s.arg(room), event, token(user));
+        return {r.status, r.status == 201 ? r.json.value("id"_L1).toString() : r.errorCode()};
+    }
+
+    void ownersAndAdminsTakeDownOthersMessages()
+    {
+        const QString path = u"/api/v2/rooms/modded"_s;
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"modded"_s}}, token(u"alice"_s)).status, 201);
+        for (const QString &user : {u"bob"_s, u"carol"_s})
+            QCOMPARE(m_http->post(path + u"/join"_s, {}, token(user)).status, 204);
+        const auto said = [&](const QString &user, const QString &clientId) {
+            return post(u"modded"_s, user, {{"clientId"_L1, clientId}, {"body"_L1, u"by "_s + user}}).second;
+        };
+        const auto remove = [&](const QString &user, const QString &clientId, const QString &target) {
+            return post(u"modded"_s, user, {{"clientId"_L1, clientId}, {"kind"_L1, u"delete"_s}, {"relatesTo"_L1, target}});
+        };
+        const QString byBob = said(u"bob"_s, u"m-1"_s);
+        const QString byCarol = said(u"carol"_s, u"m-2"_s);
+        const QString byAlice = said(u"alice"_s, u"m-3"_s);
+        // A member cannot take down another member's message, nor the owner's.
+        QCOMPARE(remove(u"bob"_s, u"m-4"_s, byCarol), std::pair(403, u"forbidden"_s));
+        QCOMPARE(remove(u"bob"_s, u"m-5"_s, byAlice), std::pair(403, u"forbidden"_s));
+        // The owner can; so can an admin, once named.
+        QCOMPARE(remove(u"alice"_s, u"m-6"_s, byCarol).first, 201);
+        QCOMPARE(m_http->post(path + u"/role"_s, {{"user"_L1, u"bob"_s}, {"role"_L1, u"admin"_s}}, token(u"alice"_s)).status, 204);
+        QCOMPARE(remove(u"bob"_s, u"m-7"_s, byAlice).first, 201);
+        // Editing stays the sender's own, whatever the role.
+        const auto edit = post(u"modded"_s, u"alice"_s, {{"clientId"_L1, u"m-8"_s}, {"kind"_L1, u"edit"_s},
+                                                       {"relatesTo"_L1, byBob}, {"body"_L1, u"owner's words"_s}});
+        QCOMPARE(edit, std::pair(403, u"forbidden"_s));
+        const QList<ChatMessage> page = events(u"modded"_s, u"carol"_s, u"after=0"_s);
+        QStringList deleted;
+        for (const ChatMessage &m : page) {
+            if (m.kind == EventKind::Message && m.deleted)
+                deleted.append(m.id);
+        }
+        QCOMPARE(deleted, (QStringList{byCarol, byAlice}));
+    }
+
+    void aDeleteErasesEveryVersionOfTheText()
+    {
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"erased"_s}}, token(u"alice"_s)).status, 201);
+        const QString id = post(u"erased"_s, u"alice"_s, {{"clientId"_L1, u"e-1"_s}, {"body"_L1, u"my card is 4111"_s}}).second;
+        for (int i = 2; i <= 3; ++i) {
+            QCOMPARE(post(u"erased"_s, u"alice"_s, {{"clientId"_L1, u"e-%1"_s.arg(i)}, {"kind"_L1, u"edit"_s},
+                                                   {"relatesTo"_L1, id}, {"body"_L1, u"secret version %1"_s.arg(i)}}).first, 201);
+        }
+        // Read (and kept in the server's caches) while the edits carry text.
+        QCOMPARE(events(u"erased"_s, u"alice"_s, u"after=0"_s).at(1).body, u"secret version 2"_s);
+        QCOMPARE(post(u"erased"_s, u"alice"_s, {{"clientId"_L1, u"e-4"_s}, {"kind"_L1, u"delete"_s}, {"relatesTo"_L1, id}}).first, 201);
+        for (const QString &query : {u"after=0"_s, QString()}) {
+            const QList<ChatMessage> page = events(u"erased"_s, u"alice"_s, query);
+            QCOMPARE(page.size(), 4);
+            for (const ChatMessage &m : page)
+                QVERIFY2(m.body.isEmpty(), qPrintable(m.body));
+            QVERIFY(page.first().deleted);
+            QCOMPARE(page.at(1).kind, EventKind::Edit); // the edits stay in the timeline, empty
+        }
+    }
+
+    void anEditAfterAPageWasKeptIsSeenByTheNextReader()
+    {
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"kept"_s}}, token(u"alice"_s)).status, 201);
+        QCOMPARE(m_http->post(u"/api/v2/rooms/kept/join"_s, {}, token(u"bob"_s)).status, 204);
+        const QString id = post(u"kept"_s, u"alice"_s, {{"clientId"_L1, u"p-1"_s}, {"body"_L1, u"draft"_s}}).second;
+        // Both readers' newest pages are read, so the server holds them.
+        QCOMPARE(events(u"kept"_s, u"alice"_s, {}).last().body, u"draft"_s);
+        QCOMPARE(events(u"kept"_s, u"bob"_s, {}).last().body, u"draft"_s);
+        QCOMPARE(post(u"kept"_s, u"alice"_s, {{"clientId"_L1, u"p-2"_s}, {"kind"_L1, u"edit"_s},
+                                             {"relatesTo"_L1, id}, {"body"_L1, u"final"_s}}).first, 201);
+        for (const QString &reader : {u"bob"_s, u"alice"_s}) {
+            const QList<ChatMessage> page = events(u"kept"_s, reader, {});
+            QCOMPARE(page.at(1).id, id);
+            QCOMPARE(page.at(1).body, u"final"_s);
+            QVERIFY(page.at(1).edited);
+        }
+    }
+
+    void repliesNameAMessageOfTheirRoom()
+    {
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"replies"_s}}, token(u"alice"_s)).status, 201);
+        QCOMPARE(m_http->post(u"/api/v2/rooms"_s, {{"name"_L1, u"elsewhere"_s}}, token(u"alice"_s)).status, 201);
+        const QString original = post(u"replies"_s, u"alice"_s, {{"clientId"_L1, u"r-1"_s}, {"body"_L1, u"lunch at 12?"_s}}).second;
+        const QString other = post(u"elsewhere"_s, u"alice"_s, {{"clientId"_L1, u"r-2"_s}, {"body"_L1, u"other room"_s}}).second;
+        const auto reply = [&](const QString &clientId, const QString &to) {
+            return post(u"replies"_s, u"alice"_s, {{"clientId"_L1, clientId}, {"body"_L1, u"yes"_s}, {"replyTo"_L1, to}});
+        };
+        QCOMPARE(reply(u"r-3"_s, other), std::pair(404, u"event_not_found"_s));
+        QCOMPARE(reply(u"r-4"_s, u"01939a3e-7f00-7a00-8000-00000000dead"_s), std::pair(404, u"event_not_found"_s));
+        QCOMPARE(reply(u"r-5"_s, original).first, 201);
+        const ChatMessage stored = events(u"replies"_s, u"alice"_s, {}).last();
+        QCOMPARE(stored.fields.value("replyTo"_L1).toString(), original);
+        QCOMPARE(events(u"replies"_s, u"alice"_s, {}).size(), 2); // nothing of the refused ones
+    }
+
+    void reactionKeysAreShortText_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<bool>("taken");
+        QTest::newRow("thumbs up") << u"👍"_s << true;
+        QTest::newRow("skin tone") << u"👍🏽"_s << true;
+        QTest::newRow("zwj sequence") << u"👩‍💻"_s << true;
+        QTest::newRow("word") << u"+1"_s << true;
+        QTest::newRow("16 bytes") << u"abcdefghijklmnop"_s << true;
+        QTest::newRow("17 bytes") << u"abcdefghijklmnopq"_s << false;
+        QTest::newRow("five emoji") << u"👍👍👍👍👍"_s << false;
+        QTest::newRow("newline") << u"a\nb"_s << false;
+        QTest::newRow("escape") << u"[31m"_s << false;
+        QTest::newRow("C1 control") << u"x"_s << false;
+        QTest::newRow("spaces") << u"   "_s << false;
+    }
+
+    void reactionKeysAreShortText()
+    {
+        QFETCH(QString, key);
+        QFETCH(bool, taken);
+        static int n = 0;
+        const QString id = post(u"general"_s, u"alice"_s, {{"clientId"_L1, u"rk-%1"_s.arg(++n)}, {"body"_L1, u"react"_s}}).second;
+        const auto r = post(u"general"_s, u"bob"_s, {{"clientId"_L1, u"rk-r-%1"_s.arg(n)}, {"kind"_L1, u"reaction"_s},
+                                                    {"relatesTo"_L1, id}, {"key"_L1, key}, {"op"_L1, u"add"_s}});
+        QCOMPARE(r.first, taken ? 201 : 400);
+        if (!taken)
+            QCOMPARE(r.second, u"invalid_request"_s);
+        const QList<ChatMessage> page = events(u"general"_s, u"alice"_s, {});
+        const auto message = std::find_if(page.cbegin(), page.cend(), [&](const ChatMessage &m) { return m.id == id; });
+        QVERIFY(message != page.cend());
+        QCOMPARE(message->reactions.size(), taken ? 1 : 0);
+        if (taken)
+            QCOMPARE(message->reactions.first().key, key);
+    }
+
     void badEventPostsStoreNothing_data()
     {
         QTest::addColumn<QByteArray>("body");

@@ -44,7 +44,7 @@ private slots:
             auto store = openStore();
             epoch = store->epoch();
             QVERIFY(!epoch.isEmpty());
-            QCOMPARE(SqliteStore::schemaVersion(), 9);
+            QCOMPARE(SqliteStore::schemaVersion(), 10);
         }
         {
             auto again = openStore();

@@ -16,21 +16,6 @@ Q_LOGGING_CATEGORY(lcClient, "chat.client", QtInfoMsg)
 
 using namespace Qt::StringLiterals;
 
-namespace {
-// Why the server refused a message, for the person who wrote it.
-QString refusalText(ErrorCode code, const QString &serverMessage)
-{
-    switch (code) {
-    case ErrorCode::BodyTooLong: return ChatClient::tr("too long for this server");
-    case ErrorCode::Forbidden: return ChatClient::tr("you are not a member of this room");
-    case ErrorCode::RoomNotFound: return ChatClient::tr("this room does not exist any more");
-    case ErrorCode::RoomArchived: return ChatClient::tr("this room is archived");
-    case ErrorCode::EmptyBody:
-    case ErrorCode::InvalidBody: return ChatClient::tr("the text is empty or not valid");
-    default: return serverMessage;
-    }
-}
-} // namespace
 
 ChatClient::ChatClient(const Options &options, QObject *parent)
     : QObject(parent),
@@ -186,8 +171,10 @@ void ChatClient::startSession(const QString &user, const QString &token)
     // What was typed before a restart is shown again and sent once the link is up.
     for (const Outbox::Item &item : m_outbox.items()) {
         m_outboxRoom.insert(item.clientId, item.room);
+        if (item.kind != EventKind::Message)
+            continue; // a change: shown when the server's event comes back
         MessageListModel *model = messages(item.room);
-        model->addPending(item.clientId, item.body, item.typedAt);
+        model->addPending(item.clientId, item.body, item.typedAt, item.fields);
         if (item.failed)
             model->markFailed(item.clientId, item.error);
     }
@@ -412,103 +399,6 @@ void ChatClient::onRoomChanged(const QString &room, const QString &change, const
     else if (change == "unarchived"_L1)
         emit noticed(tr("The room #%1 is open again.").arg(room));
     reloadRooms(); // the list as the server sees it for this user, subscriptions included
-}
-
-QString ChatClient::sendMessage(const QString &room, const QString &body)
-{
-    const auto problem = Validation::bodyError(body, m_maxBodyBytes);
-    if (problem == ErrorCode::BodyTooLong) {
-        emit errorOccurred(tr("This message is too long: %1 bytes, the server takes at most %2.")
-                                   .arg(body.toUtf8().size())
-                                   .arg(m_maxBodyBytes));
-        return {};
-    }
-    if (problem) {
-        emit errorOccurred(tr("This message cannot be sent: it is empty or contains characters "
-                              "that are not text."));
-        return {};
-    }
-    const Outbox::Item item = m_outbox.enqueue(room, body);
-    m_outboxRoom.insert(item.clientId, room);
-    messages(room)->addPending(item.clientId, body, item.typedAt);
-    trySend(item);
-    return item.clientId;
-}
-
-QString ChatClient::takeBack(const QString &clientId)
-{
-    QString body;
-    for (const Outbox::Item &item : m_outbox.items()) {
-        if (item.clientId == clientId && item.failed)
-            body = item.body;
-    }
-    if (!body.isNull())
-        discard(clientId);
-    return body;
-}
-
-void ChatClient::discard(const QString &clientId)
-{
-    const QString room = m_outboxRoom.value(clientId);
-    if (room.isEmpty() || m_inFlight.contains(clientId))
-        return; // unknown, or on the wire right now: its answer decides
-    m_outbox.remove(clientId);
-    m_outboxRoom.remove(clientId);
-    messages(room)->removePending(clientId);
-}
-
-void ChatClient::trySend(const Outbox::Item &item)
-{
-    if (item.failed || m_inFlight.contains(item.clientId))
-        return;
-    if (m_connection.sendMessage(item.room, item.clientId, item.body))
-        m_inFlight.insert(item.clientId);
-}
-
-void ChatClient::flushOutbox()
-{
-    if (!m_outbox.isOpen())
-        return;
-    for (const Outbox::Item &item : m_outbox.items())
-        trySend(item);
-}
-
-void ChatClient::onAck(const QString &clientId, const QString &room, qint64 seq, const QString &id)
-{
-    m_toldServerTrouble = false; // stored again: a later outage is told again
-    m_inFlight.remove(clientId);
-    m_outbox.remove(clientId);
-    // A retry of a message first sent to another room is acked with the original room.
-    const QString queuedIn = m_outboxRoom.take(clientId);
-    messages(queuedIn.isEmpty() ? room : queuedIn)->markAcked(clientId, seq, id);
-}
-
-void ChatClient::onError(ErrorCode code, const QString &message, const QString &clientId)
-{
-    if (clientId.isEmpty() || !m_outboxRoom.contains(clientId)) {
-        if (code == ErrorCode::UpgradeRequired)
-            emit errorOccurred(tr("This server runs another version of the chat. Update the app or "
-                                  "the server to connect."));
-        else if (code != ErrorCode::Unauthorized)
-            emit errorOccurred(message);
-        return;
-    }
-    m_inFlight.remove(clientId);
-    if (Errors::isTransient(code)) {
-        // Sending too fast only slows the outbox down; a server that cannot store (its database
-        // is away) is worth a word, once, so that "sending…" does not look like a hang.
-        if (code != ErrorCode::RateLimited && !std::exchange(m_toldServerTrouble, true))
-            emit noticed(tr("The server can't store messages right now. Yours will be sent later."));
-        if (!m_retryTimer.isActive())
-            m_retryTimer.start(m_options.retryDelayMs);
-        return;
-    }
-    // Refused for good: sending it again cannot help. It stays, marked, until the user takes
-    // the text back or discards it.
-    qCInfo(lcClient) << "message" << clientId << "refused:" << Errors::code(code) << message;
-    const QString reason = refusalText(code, message);
-    m_outbox.markFailed(clientId, reason);
-    messages(m_outboxRoom.value(clientId))->markFailed(clientId, reason);
 }
 
 void ChatClient::onEvent(const ChatMessage &event)

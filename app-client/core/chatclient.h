@@ -111,7 +111,17 @@ public:
     // Queues a message: shown at once as pending, sent now or as soon as the link is back.
     // A body the server would refuse (empty, too long) is not queued: errorOccurred says why
     // and the result is empty.
-    QString sendMessage(const QString &room, const QString &body);
+    // replyTo: the id of the message it answers (shown quoted above it), or empty.
+    QString sendMessage(const QString &room, const QString &body, const QString &replyTo = {});
+    // Changes of a message, queued like messages (sent now or once the link is back, with the
+    // same clientId until answered). The message changes when the server's event comes back;
+    // a refusal is told through errorOccurred, in words.
+    void editMessage(const QString &room, const QString &id, const QString &body);
+    void deleteMessage(const QString &room, const QString &id);
+    // The user's reaction key on the message: added, or taken away when it is there.
+    void toggleReaction(const QString &room, const QString &id, const QString &key);
+    // Whether the user may delete a message of sender in room: their own, or as owner or admin.
+    bool canDelete(const QString &room, const QString &sender) const;
     // A message the server refused for good stays (shown, and on disk) until the user takes it
     // back (its text is returned, e.g. for the composer) or discards it.
     QString takeBack(const QString &clientId);
@@ -138,6 +148,8 @@ signals:
 private:
     void startSession(const QString &user, const QString &token);
     void loadHistory(const QString &room, std::optional<qint64> before);
+    bool bodyAccepted(const QString &body); // else errorOccurred says why
+    void queueChange(const QString &room, EventKind kind, const QString &body, const QJsonObject &fields);
     void trySend(const Outbox::Item &item);
     void flushOutbox();
     void onAck(const QString &clientId, const QString &room, qint64 seq, const QString &id);

@@ -248,11 +248,11 @@ void ChatConnection::subscribeNow(const QString &room)
     sendFrame(ClientFrame::subscribe(room, m_cursor ? m_cursor(room) : std::nullopt));
 }
 
-bool ChatConnection::sendMessage(const QString &room, const QString &clientId, const QString &body)
+bool ChatConnection::sendEvent(const QString &room, const EventSubmission &event)
 {
     if (!m_authenticated)
         return false;
-    sendFrame(ClientFrame::send(room, clientId, body));
+    sendFrame(ClientFrame::send(room, event));
     return true;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "eventsubmission.h"
+
 #include "backoff.h"
 #include "certificatetrust.h"
 #include "protocol.h"
@@ -61,7 +63,7 @@ public:
     void subscribe(const QString &room);
     void unsubscribe(const QString &room);
     // false when not connected; the caller keeps the message and sends it after `ready`.
-    bool sendMessage(const QString &room, const QString &clientId, const QString &body);
+    bool sendEvent(const QString &room, const EventSubmission &event);
     // Ephemeral frames: dropped while the link is down (nothing to resend later).
     void sendRead(const QString &room, qint64 seq);
     void sendTyping(const QString &room, bool typing);

@@ -5,6 +5,8 @@
 
 #include <QScopeGuard>
 
+using namespace Qt::StringLiterals;
+
 #include <algorithm>
 
 MessageListModel::MessageListModel(const QString &room, QObject *parent)
@@ -46,6 +48,28 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
             parts.append(r.key + QLatin1Char(' ') + QString::number(r.count));
         return parts;
     }
+    case MyReactionsRole: {
+        QStringList keys;
+        for (const Reaction &r : row.message.reactions) {
+            if (r.me)
+                keys.append(r.key);
+        }
+        return keys;
+    }
+    case ReplyToRole: return row.message.fields.value(u"replyTo").toString();
+    case ReplyQuoteRole: {
+        const QString to = row.message.fields.value(u"replyTo").toString();
+        const int at = to.isEmpty() ? -1 : rowOfId(to);
+        if (at < 0)
+            return QVariantMap();
+        const ChatMessage &quoted = m_rows.at(at).message;
+        const QString text = quoted.deleted ? QString() : quoted.body.section(QLatin1Char('\n'), 0, 0);
+        return QVariantMap{{u"sender"_s, quoted.sender}, {u"text"_s, text}};
+    }
+    case FormatRole: {
+        const QString format = row.message.fields.value(u"format").toString();
+        return format.isEmpty() ? u"plain"_s : format;
+    }
     default: return {};
     }
 }
@@ -56,7 +80,9 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
             {BodyRole, "body"},       {TimestampRole, "ts"},      {ClientIdRole, "clientId"},
             {DeliveryRole, "delivery"}, {OwnRole, "own"},         {ErrorRole, "error"},
             {EditedRole, "edited"},   {DeletedRole, "deleted"},   {ReactionsRole, "reactions"},
-            {KindRole, "kind"},       {SystemTextRole, "systemText"}, {MentionRole, "mention"}};
+            {KindRole, "kind"},       {SystemTextRole, "systemText"}, {MentionRole, "mention"},
+            {MyReactionsRole, "myReactions"}, {ReplyToRole, "replyTo"}, {ReplyQuoteRole, "replyQuote"},
+            {FormatRole, "format"}};
 }
 
 QString MessageListModel::systemText(const ChatMessage &e)
@@ -220,16 +246,28 @@ void MessageListModel::addEvent(const ChatMessage &event)
         applyChange(event);
 }
 
+int MessageListModel::rowOfId(const QString &id) const
+{
+    const auto known = m_ids.constFind(id);
+    if (known == m_ids.cend())
+        return -1;
+    int row = insertPosition(*known) - 1; // the last row of that order (failed rows share it)
+    while (row >= 0 && m_rows.at(row).order == *known && m_rows.at(row).message.id != id)
+        --row;
+    return row >= 0 && m_rows.at(row).message.id == id ? row : -1;
+}
+
+std::optional<ChatMessage> MessageListModel::message(const QString &id) const
+{
+    const int row = rowOfId(id);
+    return row < 0 ? std::nullopt : std::optional(m_rows.at(row).message);
+}
+
 void MessageListModel::applyChange(const ChatMessage &change)
 {
-    const auto known = m_ids.constFind(change.fields.value(u"relatesTo").toString());
-    if (known == m_ids.cend())
+    const int row = rowOfId(change.fields.value(u"relatesTo").toString());
+    if (row < 0)
         return; // not loaded: its state will come with it
-    int row = insertPosition(*known) - 1; // the last row of that order (failed rows share it)
-    while (row >= 0 && m_rows.at(row).order == *known && m_rows.at(row).message.id != known.key())
-        --row;
-    if (row < 0 || m_rows.at(row).message.id != known.key())
-        return;
     ChatMessage &m = m_rows[row].message;
     if (change.seq <= m.updatedSeq)
         return; // already part of the state the server sent
@@ -270,6 +308,14 @@ void MessageListModel::applyChange(const ChatMessage &change)
         return;
     }
     emit dataChanged(index(row), index(row));
+    if (change.kind == EventKind::Reaction)
+        return;
+    // The replies quoting it show its new first line.
+    const QString id = m.id;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).message.fields.value(u"replyTo").toString() == id)
+            emit dataChanged(index(i), index(i));
+    }
 }
 
 void MessageListModel::addPage(const QList<ChatMessage> &page)
@@ -322,11 +368,12 @@ void MessageListModel::addPage(const QList<ChatMessage> &page)
 }
 
 void MessageListModel::addPending(const QString &clientId, const QString &body,
-                                  const QDateTime &typedAt)
+                                  const QDateTime &typedAt, const QJsonObject &fields)
 {
     if (unconfirmedRow(clientId) >= 0)
         return;
     Row row;
+    row.message.fields = fields;
     row.message.room = m_room;
     row.message.sender = m_ownUser;
     row.message.body = body;

@@ -35,6 +35,12 @@ public:
         KindRole,      // EventKind: Message, or Member / Topic for a system line
         SystemTextRole, // a member or topic event in words ("alice joined"); "" for messages
         MentionRole,   // a message of someone else that mentions the user (@name)
+        MyReactionsRole, // QStringList: the keys the user reacted with
+        ReplyToRole,     // the id of the message this one answers; "" when none
+        // What the answer quotes: {"sender","text"} (text: its first line, "" when deleted),
+        // or an empty map when that message is not loaded (yet).
+        ReplyQuoteRole,
+        FormatRole,      // "plain" or "markdown"
     };
     // Member and topic events are rows too (shown as small system lines); the counts and the
     // lists of messages below leave them out.
@@ -58,7 +64,9 @@ public:
     // other kinds only move the cursor.
     void addEvent(const ChatMessage &event);
     void addMessage(const ChatMessage &message);
-    void addPending(const QString &clientId, const QString &body, const QDateTime &typedAt);
+    // fields: the message's own (replyTo, format), shown while it is on its way.
+    void addPending(const QString &clientId, const QString &body, const QDateTime &typedAt,
+                    const QJsonObject &fields = {});
     void markAcked(const QString &clientId, qint64 seq, const QString &id);
     void markFailed(const QString &clientId, const QString &reason);
     void removePending(const QString &clientId); // a pending or failed row, given up
@@ -68,6 +76,8 @@ public:
     qint64 lastEventSeq() const { return std::max(m_lastEventSeq, lastSeq()); } // any kind
     qint64 firstSeq() const; // oldest confirmed seq, 0 when none
     bool containsId(const QString &id) const { return m_ids.contains(id); }
+    int rowOfId(const QString &id) const; // a confirmed message's row, -1 when not loaded
+    std::optional<ChatMessage> message(const QString &id) const;
     int confirmedCount() const { return m_ordered - m_failed - m_system; }
     QList<ChatMessage> confirmedMessages() const;
 

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -64,10 +65,22 @@ bool Outbox::open(const QString &path, QString *error)
                                " body TEXT NOT NULL,"
                                " typed_at INTEGER NOT NULL,"
                                " failed INTEGER NOT NULL DEFAULT 0,"
-                               " error TEXT NOT NULL DEFAULT '')"_s}) {
+                               " error TEXT NOT NULL DEFAULT '',"
+                               " kind TEXT NOT NULL DEFAULT 'message',"
+                               " fields TEXT NOT NULL DEFAULT '{}')"_s}) {
         if (!q.exec(sql)) {
             *error = q.lastError().text();
             return false;
+        }
+    }
+    // A file from before edits and reactions: messages only.
+    if (q.exec(u"SELECT 1 FROM pragma_table_info('outbox') WHERE name = 'kind'"_s) && !q.next()) {
+        for (const QString &sql : {u"ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'message'"_s,
+                                   u"ALTER TABLE outbox ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'"_s}) {
+            if (!q.exec(sql)) {
+                *error = q.lastError().text();
+                return false;
+            }
         }
     }
     return true;
@@ -82,16 +95,20 @@ void Outbox::close()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-Outbox::Item Outbox::enqueue(const QString &room, const QString &body)
+Outbox::Item Outbox::enqueue(const QString &room, const QString &body, EventKind kind,
+                             const QJsonObject &fields)
 {
     Item item{QUuid::createUuid().toString(QUuid::WithoutBraces), room, body,
-              QDateTime::currentDateTimeUtc(), false, {}};
+              QDateTime::currentDateTimeUtc(), false, {}, kind, fields};
     QSqlQuery q(m_db);
-    q.prepare(u"INSERT INTO outbox (client_id, room, body, typed_at) VALUES (?, ?, ?, ?)"_s);
+    q.prepare(u"INSERT INTO outbox (client_id, room, body, typed_at, kind, fields) "
+              "VALUES (?, ?, ?, ?, ?, ?)"_s);
     q.addBindValue(item.clientId);
     q.addBindValue(item.room);
-    q.addBindValue(item.body);
+    q.addBindValue(body.isNull() ? u""_s : body); // a null QString would bind NULL
     q.addBindValue(item.typedAt.toMSecsSinceEpoch());
+    q.addBindValue(QString(EventKinds::name(kind)));
+    q.addBindValue(QString::fromUtf8(QJsonDocument(fields).toJson(QJsonDocument::Compact)));
     run(q);
     return item;
 }
@@ -100,14 +117,16 @@ QList<Outbox::Item> Outbox::items() const
 {
     QList<Item> out;
     QSqlQuery q(m_db);
-    q.prepare(u"SELECT client_id, room, body, typed_at, failed, error FROM outbox "
+    q.prepare(u"SELECT client_id, room, body, typed_at, failed, error, kind, fields FROM outbox "
               "ORDER BY typed_at, rowid"_s);
     if (!run(q))
         return out;
     while (q.next()) {
         out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
                     QDateTime::fromMSecsSinceEpoch(q.value(3).toLongLong(), Qt::UTC),
-                    q.value(4).toBool(), q.value(5).toString()});
+                    q.value(4).toBool(), q.value(5).toString(),
+                    EventKinds::fromName(q.value(6).toString()),
+                    QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object()});
     }
     return out;
 }

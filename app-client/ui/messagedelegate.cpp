@@ -7,6 +7,7 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -42,7 +43,8 @@ QString cacheKey(const QModelIndex &index, int width, bool startsNew)
             + (MessageDelegate::continuesGroup(index) ? QLatin1String("/g") : QLatin1String(""))
             + (startsNew ? QLatin1String("/new") : QLatin1String(""))
             + QLatin1Char('/') + QString::number(qHash(MessageDelegate::bodyText(index)))
-            + QLatin1Char('/') + index.data(MessageListModel::ReactionsRole).toStringList().join(QLatin1Char('/'));
+            + QLatin1Char('/') + index.data(MessageListModel::ReactionsRole).toStringList().join(QLatin1Char('/'))
+            + QLatin1Char('/') + QString::number(qHash(MessageDelegate::quoteText(index)));
 }
 } // namespace
 
@@ -79,6 +81,47 @@ QString MessageDelegate::statusText(const QModelIndex &index)
         break;
     }
     return {};
+}
+
+QString MessageDelegate::quoteText(const QModelIndex &index)
+{
+    if (index.data(MessageListModel::ReplyToRole).toString().isEmpty())
+        return {};
+    const QVariantMap quote = index.data(MessageListModel::ReplyQuoteRole).toMap();
+    if (quote.isEmpty())
+        return tr("↪ Reply to an earlier message");
+    const QString text = quote.value(u"text"_s).toString();
+    return tr("↪ %1: %2").arg(quote.value(u"sender"_s).toString(),
+                                   text.isEmpty() ? tr("deleted message") : text);
+}
+
+MessageDelegate::Hit MessageDelegate::hitTest(const QModelIndex &index, const QPoint &pos) const
+{
+    QStyleOptionViewItem option;
+    option.initFrom(m_view);
+    option.font = m_view->font();
+    option.rect = m_view->visualRect(index);
+    const Layout l = layoutFor(option, index);
+    if (l.quote.contains(pos))
+        return {Hit::Part::Quote, {}};
+    const QStringList pills = index.data(MessageListModel::ReactionsRole).toStringList();
+    for (qsizetype i = 0; i < l.pills.size() && i < pills.size(); ++i) {
+        if (l.pills.at(i).contains(pos))
+            return {Hit::Part::Reaction, pills.at(i).section(QLatin1Char(' '), 0, -2)};
+    }
+    return {};
+}
+
+void MessageDelegate::highlight(const QModelIndex &index)
+{
+    m_highlighted = index;
+    m_view->viewport()->update();
+    QTimer::singleShot(1500, this, [this, row = QPersistentModelIndex(index)] {
+        if (m_highlighted == row) {
+            m_highlighted = QPersistentModelIndex();
+            m_view->viewport()->update();
+        }
+    });
 }
 
 bool MessageDelegate::startsNew(const QModelIndex &index) const
@@ -179,6 +222,9 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     for (const QString &pill : pills)
         pillsWidth += small.horizontalAdvance(pill) + 18;
     contentWidth = std::max(contentWidth, pillsWidth);
+    const QString quote = quoteText(index);
+    if (!quote.isEmpty())
+        contentWidth = std::max(contentWidth, std::min(maxText, small.horizontalAdvance(quote) + 10));
     const QString status = statusText(index);
     if (!status.isEmpty())
         contentWidth = std::max(contentWidth, std::min(maxText, small.horizontalAdvance(status)));
@@ -192,12 +238,21 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
         if (!own)
             l.avatar = QRect(option.rect.left() + kMargin, y, kAvatar, kAvatar);
     }
-    const int bodyTop = grouped ? y + kPadding - 2 : l.header.bottom() + 3;
+    int bodyTop = grouped ? y + kPadding - 2 : l.header.bottom() + 3;
+    if (!quote.isEmpty()) {
+        l.quote = QRect(left + kPadding, bodyTop, textWidth, small.height() + 6);
+        bodyTop = l.quote.bottom() + 4;
+    }
     const QRect wrapped = normal.boundingRect(QRect(0, 0, textWidth, 1 << 20), kBodyFlags, body);
     l.body = QRect(left + kPadding, bodyTop, textWidth, wrapped.height());
     int bottom = l.body.bottom();
     if (!pills.isEmpty()) {
         l.reactions = QRect(left + kPadding, bottom + 4, textWidth, small.height() + 4);
+        int x = l.reactions.left();
+        for (const QString &pill : pills) {
+            l.pills.append(QRect(x, l.reactions.top(), small.horizontalAdvance(pill) + 12, l.reactions.height()));
+            x = l.pills.constLast().right() + 6;
+        }
         bottom = l.reactions.bottom();
     }
     if (!status.isEmpty()) {
@@ -296,6 +351,11 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     } else if (index.data(MessageListModel::MentionRole).toBool()) {
         fill = QColor(0xff, 0xb3, 0x00, 60);
     }
+    if (m_highlighted.isValid() && m_highlighted == index) {
+        QColor flash = pal.color(QPalette::Highlight);
+        flash.setAlpha(110);
+        fill = flash;
+    }
     QPainterPath bubble;
     bubble.addRoundedRect(l.bubble, 8, 8);
     painter->fillPath(bubble, fill);
@@ -324,6 +384,19 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
                           time);
     }
 
+    if (!l.quote.isNull()) {
+        // The answered message: a bar in the accent colour, its sender and first line, elided.
+        QColor shade = text;
+        shade.setAlpha(22);
+        painter->fillRect(l.quote, shade);
+        painter->fillRect(QRect(l.quote.left(), l.quote.top(), 3, l.quote.height()), pal.color(QPalette::Highlight));
+        painter->setFont(smallFont(option.font));
+        painter->setPen(pal.color(QPalette::PlaceholderText));
+        const QRect inner = l.quote.adjusted(8, 0, -4, 0);
+        painter->drawText(inner, Qt::AlignLeft | Qt::AlignVCenter,
+                          painter->fontMetrics().elidedText(quoteText(index), Qt::ElideRight, inner.width()));
+    }
+
     // drawText with a QString: the body is shown as the characters it is made of.
     const bool deleted = index.data(MessageListModel::DeletedRole).toBool();
     QFont bodyFont = option.font;
@@ -333,21 +406,28 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->drawText(l.body, kBodyFlags, bodyText(index));
 
     if (!l.reactions.isNull()) {
-        // Each key with its count, on a pill of its own (shown, not yet clickable).
+        // Each key with its count on a pill of its own (a click toggles the user's); the user's
+        // own in the highlight colour, outlined.
         painter->setFont(smallFont(option.font));
-        const QFontMetrics fm = painter->fontMetrics();
-        int x = l.reactions.left();
         const QStringList pills = index.data(MessageListModel::ReactionsRole).toStringList();
+        const QStringList mine = index.data(MessageListModel::MyReactionsRole).toStringList();
         QColor pillFill = text;
         pillFill.setAlpha(30);
-        for (const QString &pill : pills) {
-            const QRect r(x, l.reactions.top(), fm.horizontalAdvance(pill) + 12, l.reactions.height());
+        QColor myFill = pal.color(QPalette::Highlight);
+        myFill.setAlpha(70);
+        for (qsizetype i = 0; i < pills.size() && i < l.pills.size(); ++i) {
+            const QRect r = l.pills.at(i);
+            const bool me = mine.contains(pills.at(i).section(QLatin1Char(' '), 0, -2));
             QPainterPath path;
             path.addRoundedRect(r, r.height() / 2.0, r.height() / 2.0);
-            painter->fillPath(path, pillFill);
+            painter->fillPath(path, me ? myFill : pillFill);
+            painter->setBrush(Qt::NoBrush);
+            if (me) {
+                painter->setPen(QPen(pal.color(QPalette::Highlight), 1));
+                painter->drawPath(path);
+            }
             painter->setPen(text);
-            painter->drawText(r, Qt::AlignCenter, pill);
-            x = r.right() + 6;
+            painter->drawText(r, Qt::AlignCenter, pills.at(i));
         }
     }
 

@@ -9,7 +9,8 @@
 // Paints one message of a MessageListModel as chats do: a day separator when the day changes;
 // consecutive messages of one sender within five minutes grouped under one name line and one
 // avatar (initials on a colour of the name); bubbles as wide as their text; member and topic
-// events as small centred lines; a mention of the user tinted; colours from the palette. The
+// events as small centred lines; a mention of the user tinted; a reply with the first line of the
+// message it answers; reactions as pills (the user's own marked); colours from the palette. The
 // body as plain text (never markup: a body "<img src=…>" shows those characters and
 // loads nothing), own messages set apart, and pending / failed marks. Row heights are cached per
 // message and width.
@@ -34,6 +35,19 @@ public:
     static QString initials(const QString &name);   // "alice" -> "Al", "bob.smith" -> "BS"
     static QColor colorFor(const QString &name);    // the avatar's, the same for a name everywhere
     void clearCache() { m_sizes.clear(); }
+    // What the message at index has under pos (the view's viewport coordinates): a reaction
+    // pill (its key), the quote of the message it answers, or nothing.
+    struct Hit
+    {
+        enum class Part { None, Reaction, Quote } part = Part::None;
+        QString key;
+    };
+    Hit hitTest(const QModelIndex &index, const QPoint &pos) const;
+    // The quote line of a reply: "alice: first line", or words for a quoted message that is not
+    // loaded or was deleted.
+    static QString quoteText(const QModelIndex &index);
+    // Flashes the row of index for a moment (a reply's original, a search result).
+    void highlight(const QModelIndex &index);
     // The read marker when the room was opened: a "New messages" line goes above the first
     // message after it (0: none).
     void setNewSince(qint64 seq) { m_newSince = seq; m_sizes.clear(); }
@@ -47,13 +61,16 @@ private:
         QRect newLine;   // "New messages", above the first one after the marker
         QRect bubble;
         QRect header;
+        QRect quote;     // the message it answers; empty when none
         QRect body;
         QRect reactions; // empty when none
+        QList<QRect> pills; // one per reaction, in ReactionsRole order
         QRect status;
     };
     Layout layoutFor(const QStyleOptionViewItem &option, const QModelIndex &index) const;
 
     QAbstractItemView *m_view;
     mutable QHash<QString, QSize> m_sizes;
+    QPersistentModelIndex m_highlighted;
     qint64 m_newSince = 0;
 };

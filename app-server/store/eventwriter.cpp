@@ -61,9 +61,10 @@ bool EventWriter::write(QList<NewEvent> &events, QList<AppendResult> &results,
     if (!refuseNonMembers(events, results))
         return false;
     QHash<qint64, qint64> counters = before;
-    QList<NewEvent *> run; // consecutive messages, stored together
+    QList<NewEvent *> run; // consecutive messages, stored together (a reply's target is checked alone)
     for (qsizetype i = 0; i <= events.size(); ++i) {
-        const bool message = i < events.size() && events[i].message.kind == EventKind::Message;
+        const bool message = i < events.size() && events[i].message.kind == EventKind::Message
+                && !events[i].message.fields.contains("replyTo"_L1);
         if (message) {
             run.append(&events[i]);
             continue;
@@ -206,9 +207,19 @@ bool EventWriter::storeChange(NewEvent &event, QHash<qint64, qint64> &counters,
             result.status = StoreStatus::EventNotFound;
             return true;
         }
-        if (m.kind != EventKind::Reaction && author != event.senderId) {
+        if (m.kind == EventKind::Edit && author != event.senderId) {
             result.status = StoreStatus::NotAuthor;
             return true;
+        }
+        if (m.kind == EventKind::Delete && author != event.senderId) {
+            // Another's message: the room's owner and admins may take it down.
+            const auto moderates = isModerator(event.roomId, event.senderId);
+            if (!moderates)
+                return false;
+            if (!*moderates) {
+                result.status = StoreStatus::NotAuthor;
+                return true;
+            }
         }
         if (m.kind == EventKind::Reaction) {
             // Every stored reaction changes the count, so that readers can fold them.
@@ -224,6 +235,20 @@ bool EventWriter::storeChange(NewEvent &event, QHash<qint64, qint64> &counters,
                 result.status = StoreStatus::NoChange;
                 return true;
             }
+        }
+    } else if (m.kind == EventKind::Message && m.fields.contains("replyTo"_L1)) {
+        // A reply quotes a message of this room (deleted since or not).
+        QSqlQuery &target = m_sql.prepared(
+                m_target, u"SELECT room_id, sender_id, kind, deleted FROM events WHERE id = ?"_s);
+        target.bindValue(0, m.fields.value("replyTo"_L1).toString());
+        if (!m_sql.exec(target))
+            return false;
+        const bool found = target.next() && target.value(0).toLongLong() == event.roomId
+                && target.value(2).toString() == EventKinds::name(EventKind::Message);
+        target.finish();
+        if (!found) {
+            result.status = StoreStatus::EventNotFound;
+            return true;
         }
     } else if (m.kind == EventKind::Member) {
         const auto allowed = checkMember(event);
@@ -275,6 +300,11 @@ bool EventWriter::applyChange(const NewEvent &event)
     case EventKind::Delete:
         q.prepare(u"UPDATE events SET body = '', deleted = 1, updated_seq = ? WHERE id = ?"_s);
         q.addBindValue(m.seq);
+        q.addBindValue(target);
+        if (!m_sql.exec(q))
+            return false;
+        // Erased, not hidden: the texts its edits carried go too (the edit events stay, empty).
+        q.prepare(u"UPDATE events SET body = '' WHERE relates_to = ? AND kind = 'edit'"_s);
         q.addBindValue(target);
         if (!m_sql.exec(q))
             return false;
@@ -337,6 +367,19 @@ std::optional<QString> EventWriter::roleOf(qint64 roomId, qint64 ownerId, qint64
         role = userId == ownerId ? QString(RoomRoles::kOwner) : q.value(0).toString();
     q.finish();
     return role;
+}
+
+std::optional<bool> EventWriter::isModerator(qint64 roomId, qint64 userId)
+{
+    QSqlQuery q(m_sql.db());
+    q.prepare(u"SELECT COALESCE(owner_id, 0) FROM rooms WHERE id = ?"_s);
+    q.addBindValue(roomId);
+    if (!m_sql.exec(q) || !q.next())
+        return std::nullopt;
+    const auto role = roleOf(roomId, q.value(0).toLongLong(), userId);
+    if (!role)
+        return std::nullopt;
+    return *role == RoomRoles::kOwner || *role == RoomRoles::kAdmin;
 }
 
 std::optional<StoreStatus> EventWriter::checkMember(NewEvent &event)

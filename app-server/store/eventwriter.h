@@ -82,6 +82,7 @@ private:
     bool applyMember(const NewEvent &event);
     // The user's role in the room: "owner", "admin", "member", or "" for none; nullopt on failure.
     std::optional<QString> roleOf(qint64 roomId, qint64 ownerId, qint64 userId);
+    std::optional<bool> isModerator(qint64 roomId, qint64 userId); // the owner or an admin
 
     std::optional<QSqlQuery> m_insertMessage; // prepared once per connection
     std::optional<QSqlQuery> m_insertEvent;

@@ -65,7 +65,9 @@ bool SqliteStore::open(QString *error)
     // (docs/performance.md). Checkpointing from another connection instead let the WAL grow
     // without bound: it is only rewound after a checkpoint that caught up with the writer.
     for (const QString &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
-                                  u"PRAGMA foreign_keys=ON"_s, u"PRAGMA wal_autocheckpoint=250"_s}) {
+                                  u"PRAGMA foreign_keys=ON"_s, u"PRAGMA wal_autocheckpoint=250"_s,
+                                  // A deleted message's text is overwritten, not left in free space.
+                                  u"PRAGMA secure_delete=ON"_s}) {
         QSqlQuery q(db);
         if (!q.exec(pragma)) {
             *error = u"%1 failed: %2"_s.arg(pragma, q.lastError().text());

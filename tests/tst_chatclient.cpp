@@ -2,6 +2,7 @@
 // chat_client_core against the real chat-server binary: history, live messages, reconnects,
 // the outbox across client restarts, and an epoch change.
 #include "chatclient.h"
+#include "clientharness.h"
 #include "httpclient.h"
 #include "pgserver.h"
 #include "testdatabase.h"
@@ -38,70 +39,14 @@ QList<qint64> oneTo(qint64 n)
 }
 } // namespace
 
-class TestChatClient : public QObject
+class TestChatClient : public QObject, protected ClientHarness
 {
     Q_OBJECT
-
-private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<ServerProcess> m_server;
-    quint16 m_port = 0;
-
-    bool startServer(const QString &db = u"chat.db"_s, bool defaultLimits = false)
-    {
-        m_server = std::make_unique<ServerProcess>(m_dir->filePath(db));
-        m_server->setPort(m_port);
-        if (!defaultLimits) {
-            m_server->setEnv(u"CHAT_SEND_BURST"_s, u"10000"_s);
-            m_server->setEnv(u"CHAT_SEND_RATE"_s, u"10000"_s);
-        }
-        return m_server->start();
-    }
-    ChatClient::Options options(const QString &who)
-    {
-        ChatClient::Options o;
-        o.server = QUrl(u"http://127.0.0.1:%1"_s.arg(m_port));
-        o.dataDir = m_dir->filePath(u"client-"_s + who);
-        o.tuning.backoff = {50, 500};
-        o.tuning.pingIntervalMs = 1000;
-        o.tuning.pongTimeoutMs = 1000;
-        o.retryDelayMs = 100;
-        return o;
-    }
-    std::unique_ptr<ChatClient> loggedIn(const QString &who)
-    {
-        auto client = std::make_unique<ChatClient>(options(who));
-        QSignalSpy started(client.get(), &ChatClient::sessionStarted);
-        client->login(who, u"correct horse"_s, ChatClient::Account::NewOrExisting);
-        if (!started.wait(15000))
-            qWarning() << who << "did not log in";
-        return client;
-    }
-    static bool waitConnected(ChatClient &c, int ms = 15000)
-    {
-        QDeadlineTimer deadline(ms);
-        while (c.connection()->state() != ChatConnection::State::Connected) {
-            if (deadline.hasExpired())
-                return false;
-            QSignalSpy spy(c.connection(), &ChatConnection::stateChanged);
-            spy.wait(100);
-        }
-        return true;
-    }
-    QList<ChatMessage> serverHistory(const QString &token)
-    {
-        return HttpClient(QUrl(u"http://127.0.0.1:%1"_s.arg(m_port))).fullHistory(u"general"_s, token);
-    }
 
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
-    void init()
-    {
-        m_dir = std::make_unique<QTemporaryDir>();
-        m_port = ServerProcess::freePort();
-        QVERIFY(startServer());
-    }
+    void init() { QVERIFY(startFresh()); }
 
     void cleanup() { m_server.reset(); }
 

@@ -140,6 +140,14 @@ void Composer::keyPressEvent(QKeyEvent *event)
             break;
         }
     }
+    if (event->key() == Qt::Key_Escape) {
+        emit cancelled();
+        return;
+    }
+    if (event->key() == Qt::Key_Up && event->modifiers() == Qt::NoModifier && toPlainText().isEmpty()) {
+        emit editLastRequested();
+        return;
+    }
     const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
     if (enter && !(event->modifiers() & Qt::ShiftModifier)) {
         const QString text = toPlainText();

@@ -31,6 +31,8 @@ public:
 
 signals:
     void submitted(const QString &text);
+    void cancelled();          // Escape (no completion open): leave a reply or an edit
+    void editLastRequested();  // Up in an empty composer: edit the user's last message
     void limitTextChanged(const QString &text, bool tooLong);
 
 protected:

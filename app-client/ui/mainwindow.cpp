@@ -8,6 +8,7 @@
 #include "connectionindicator.h"
 #include "memberspanel.h"
 #include "mentions.h"
+#include "messageactions.h"
 #include "messagedelegate.h"
 #include "roomdialogs.h"
 #include "roomlistdelegate.h"
@@ -64,6 +65,7 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
       m_composer(new Composer),
       m_indicator(new ConnectionIndicator)
 {
+    m_actions = new MessageActions(client, m_view, m_delegate, m_composer, this);
     setWindowTitle(tr("Chat — %1 @ %2").arg(client->user(), client->api()->server().host()));
     m_rooms->setModel(client->rooms());
     m_rooms->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -155,6 +157,7 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     layout->addWidget(m_view, 1);
     layout->addWidget(m_typing);
     layout->addWidget(m_noticeBar);
+    layout->addWidget(m_actions->bar());
     layout->addWidget(m_composer);
     layout->addWidget(m_limit);
     m_splitter->addWidget(m_rooms);
@@ -222,7 +225,7 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     connect(m_rooms, &QListView::activated, this, &MainWindow::onRoomActivated);
     connect(m_composer, &Composer::submitted, this, [this](const QString &text) {
         if (m_client && !m_room.isEmpty()) {
-            m_client->sendMessage(m_room, text);
+            m_actions->submit(text); // a message, a reply or an edit
             m_typingIdle->stop();
             m_typingToldAt = 0; // the message ends the typing (the others clear it on it)
         }
@@ -253,6 +256,8 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     });
     connect(client, &ChatClient::messageArrived, this, &MainWindow::onMessageArrived);
     connect(client, &ChatClient::errorOccurred, this,
+            [this](const QString &message) { showNotice(message, true); });
+    connect(m_actions, &MessageActions::problem, this,
             [this](const QString &message) { showNotice(message, true); });
     connect(client, &ChatClient::roomCreated, this, &MainWindow::showRoom); // by this user: open it
     connect(client, &ChatClient::noticed, this,
@@ -362,6 +367,7 @@ void MainWindow::showRoom(const QString &room)
     if (QAbstractItemModel *old = m_view->model())
         old->disconnect(this);
     m_room = room;
+    m_actions->setRoom(room);
     MessageListModel *model = m_client->messages(room);
     m_delegate->clearCache();
     // Where the user stopped reading (before this look moves the marker).

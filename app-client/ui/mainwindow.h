@@ -11,6 +11,7 @@ class ClientSettings;
 class Composer;
 class ConnectionIndicator;
 class MembersPanel;
+class MessageActions;
 class MessageDelegate;
 class QLabel;
 class QToolButton;
@@ -53,6 +54,7 @@ public:
     // What clicking a message the server refused offers: edit in the composer, copy, discard.
     QMenu *refusedMessageMenu(const QModelIndex &index);
     ConnectionIndicator *indicator() const { return m_indicator; }
+    MessageActions *messageActions() const { return m_actions; } // reply, react, edit, delete
 
 signals:
     void logoutRequested();
@@ -102,6 +104,7 @@ private:
     qint64 m_typingToldAt = 0;     // ms; renewals at most every few seconds
     QLabel *m_limit;
     MessageDelegate *m_delegate;
+    MessageActions *m_actions = nullptr;
     QProgressBar *m_loading;
     Composer *m_composer;
     ConnectionIndicator *m_indicator;

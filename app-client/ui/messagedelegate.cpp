@@ -224,7 +224,7 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     contentWidth = std::max(contentWidth, pillsWidth);
     const QString quote = quoteText(index);
     if (!quote.isEmpty())
-        contentWidth = std::max(contentWidth, std::min(maxText, small.horizontalAdvance(quote) + 10));
+        contentWidth = std::max(contentWidth, std::min(maxText, small.horizontalAdvance(quote) + 16));
     const QString status = statusText(index);
     if (!status.isEmpty())
         contentWidth = std::max(contentWidth, std::min(maxText, small.horizontalAdvance(status)));

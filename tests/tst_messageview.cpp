@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+// The conversation's message actions, offscreen, against the real server: a click on a reaction
+// toggles the user's own, a click on a reply's quote jumps to the original through older
+// history, the context menu offers what the user may do, and the composer replies and edits.
+#include "clientharness.h"
+#include "clientsettings.h"
+#include "composer.h"
+#include "connectionindicator.h"
+#include "mainwindow.h"
+#include "messageactions.h"
+#include "messagedelegate.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QListView>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestMessageView : public QObject, protected ClientHarness
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<ClientSettings> m_settings;
+    std::unique_ptr<ChatClient> m_alice;
+    std::unique_ptr<ChatClient> m_bob;
+    std::unique_ptr<MainWindow> m_aliceWindow;
+    std::unique_ptr<MainWindow> m_bobWindow;
+
+    static QModelIndex indexOf(MainWindow &w, const QString &id)
+    {
+        auto *model = qobject_cast<MessageListModel *>(w.conversationView()->model());
+        return model ? model->index(model->rowOfId(id)) : QModelIndex();
+    }
+    // The centre of a part of the message's row, found by scanning for the delegate's hit.
+    static std::optional<QPoint> pointOf(MainWindow &w, const QModelIndex &index, MessageDelegate::Hit::Part part)
+    {
+        auto *delegate = qobject_cast<MessageDelegate *>(w.conversationView()->itemDelegate());
+        const QRect rect = w.conversationView()->visualRect(index);
+        for (int y = rect.top(); y <= rect.bottom(); y += 2) {
+            for (int x = rect.left(); x <= rect.right(); x += 3) {
+                if (delegate->hitTest(index, {x, y}).part == part)
+                    return QPoint(x + 1, y + 1);
+            }
+        }
+        return std::nullopt;
+    }
+    static QStringList actionTexts(QMenu *menu)
+    {
+        QStringList out;
+        for (QAction *a : menu->actions()) {
+            if (!a->isSeparator())
+                out.append(a->text());
+        }
+        return out;
+    }
+    QString said(ChatClient &from, const QString &body)
+    {
+        MessageListModel *mine = from.messages(u"general"_s);
+        const int before = mine->confirmedCount();
+        from.sendMessage(u"general"_s, body);
+        if (!QTest::qWaitFor([&] { return mine->confirmedCount() == before + 1; }, 10000))
+            return {};
+        return mine->confirmedMessages().constLast().id;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(startFresh());
+        qputenv("XDG_CONFIG_HOME", m_dir->filePath(u"config"_s).toLocal8Bit());
+        m_settings = std::make_unique<ClientSettings>();
+        m_alice = loggedIn(u"alice"_s);
+        m_bob = loggedIn(u"bob"_s);
+        m_aliceWindow = std::make_unique<MainWindow>(m_alice.get(), m_settings.get());
+        m_bobWindow = std::make_unique<MainWindow>(m_bob.get(), m_settings.get());
+        for (MainWindow *w : {m_aliceWindow.get(), m_bobWindow.get()}) {
+            w->resize(800, 600);
+            w->show();
+            w->showRoom(u"general"_s);
+            QTRY_COMPARE_WITH_TIMEOUT(w->indicator()->text(), u"Connected"_s, 15000);
+        }
+    }
+
+    void clickingAReactionTogglesTheUsersOwn()
+    {
+        const QString id = said(*m_alice, u"ship it?"_s);
+        QVERIFY(!id.isEmpty());
+        m_alice->toggleReaction(u"general"_s, id, u"\U0001F44D"_s);
+        QTRY_COMPARE(indexOf(*m_bobWindow, id).data(MessageListModel::ReactionsRole).toStringList(),
+                     QStringList{u"\U0001F44D 1"_s});
+        QCOMPARE(indexOf(*m_bobWindow, id).data(MessageListModel::MyReactionsRole).toStringList(), QStringList());
+        // Bob clicks the pill: his joins; again: it goes.
+        const auto pill = pointOf(*m_bobWindow, indexOf(*m_bobWindow, id), MessageDelegate::Hit::Part::Reaction);
+        QVERIFY(pill);
+        QTest::mouseClick(m_bobWindow->conversationView()->viewport(), Qt::LeftButton, {}, *pill);
+        QTRY_COMPARE(indexOf(*m_aliceWindow, id).data(MessageListModel::ReactionsRole).toStringList(),
+                     QStringList{u"\U0001F44D 2"_s});
+        QTRY_COMPARE(indexOf(*m_bobWindow, id).data(MessageListModel::MyReactionsRole).toStringList(),
+                     QStringList{u"\U0001F44D"_s});
+        QTest::mouseClick(m_bobWindow->conversationView()->viewport(), Qt::LeftButton, {}, *pill);
+        QTRY_COMPARE(indexOf(*m_aliceWindow, id).data(MessageListModel::ReactionsRole).toStringList(),
+                     QStringList{u"\U0001F44D 1"_s});
+    }
+
+    void theMenuOffersWhatTheUserMayDo()
+    {
+        const QString id = said(*m_alice, u"menu test"_s);
+        QTRY_VERIFY(indexOf(*m_bobWindow, id).isValid());
+        std::unique_ptr<QMenu> own(m_aliceWindow->messageActions()->menuFor(indexOf(*m_aliceWindow, id), nullptr));
+        QCOMPARE(actionTexts(own.get()), (QStringList{u"Reply"_s, u"React"_s, u"Edit"_s, u"Copy text"_s, u"Delete\u2026"_s}));
+        std::unique_ptr<QMenu> others(m_bobWindow->messageActions()->menuFor(indexOf(*m_bobWindow, id), nullptr));
+        QCOMPARE(actionTexts(others.get()), (QStringList{u"Reply"_s, u"React"_s, u"Copy text"_s}));
+        // The common reactions and free entry.
+        QMenu *react = others->actions().at(1)->menu();
+        QVERIFY(react);
+        QCOMPARE(actionTexts(react).size(), MessageActions::commonReactions().size() + 1);
+    }
+
+    void aReplyQuotesAndJumpsToItsOriginalThroughOlderHistory()
+    {
+        const QString original = said(*m_alice, u"the original question\nsecond line"_s);
+        QVERIFY(!original.isEmpty());
+        // More than a page between the original and its answer, and more than a page after it.
+        const auto fill = [this](int n) {
+            for (int i = 0; i < n; ++i)
+                m_bob->sendMessage(u"general"_s, u"filler %1"_s.arg(i));
+            QTRY_COMPARE_WITH_TIMEOUT(m_bob->outbox()->size(), 0, 20000);
+        };
+        fill(60);
+        // Bob replies from the menu, through the composer.
+        QTRY_VERIFY(indexOf(*m_bobWindow, original).isValid());
+        m_bobWindow->messageActions()->reply(indexOf(*m_bobWindow, original));
+        QCOMPARE(m_bobWindow->messageActions()->barText()->text(), u"Replying to alice: the original question"_s);
+        QVERIFY(m_bobWindow->messageActions()->bar()->isVisible());
+        QTest::keyClicks(m_bobWindow->composer(), u"the answer"_s);
+        QTest::keyClick(m_bobWindow->composer(), Qt::Key_Return);
+        QVERIFY(!m_bobWindow->messageActions()->bar()->isVisible());
+        MessageListModel *alices = m_alice->messages(u"general"_s);
+        QTRY_COMPARE(alices->confirmedMessages().constLast().body, u"the answer"_s);
+        const QString answer = alices->confirmedMessages().constLast().id;
+        QCOMPARE(alices->confirmedMessages().constLast().fields.value("replyTo"_L1).toString(), original);
+        QCOMPARE(MessageDelegate::quoteText(indexOf(*m_aliceWindow, answer)),
+                 u"\u21aa alice: the original question"_s);
+
+        // A new window of Alice's holds only the newest page: the quote says the original is
+        // earlier, and a click on it loads history until it is there.
+        fill(60);
+        auto late = loggedIn(u"alice"_s);
+        MainWindow window(late.get(), m_settings.get());
+        window.resize(800, 600);
+        window.show();
+        window.showRoom(u"general"_s);
+        MessageListModel *model = late->messages(u"general"_s);
+        QTRY_VERIFY(model->confirmedCount() > 0);
+        QVERIFY(!model->containsId(original));
+        QVERIFY(!model->containsId(answer));
+        // The answer is older than the newest page too: bring it in first, as scrolling up would.
+        while (!model->containsId(answer)) {
+            const int before = model->confirmedCount();
+            late->loadOlder(u"general"_s);
+            QTRY_VERIFY(model->confirmedCount() > before);
+        }
+        QVERIFY(!model->containsId(original));
+        QCOMPARE(MessageDelegate::quoteText(indexOf(window, answer)), u"\u21aa Reply to an earlier message"_s);
+        window.conversationView()->scrollTo(indexOf(window, answer));
+        const auto quote = pointOf(window, indexOf(window, answer), MessageDelegate::Hit::Part::Quote);
+        QVERIFY(quote);
+        QTest::mouseClick(window.conversationView()->viewport(), Qt::LeftButton, {}, *quote);
+        QTRY_VERIFY(model->containsId(original));
+        const QModelIndex target = indexOf(window, original);
+        QTRY_VERIFY(window.conversationView()->viewport()->rect().intersects(window.conversationView()->visualRect(target)));
+    }
+
+    void upEditsTheLastOwnMessageAndEscapeCancels()
+    {
+        const QString id = said(*m_alice, u"tpyo here"_s);
+        QVERIFY(!id.isEmpty());
+        Composer *composer = m_aliceWindow->composer();
+        composer->setFocus();
+        QTest::keyClick(composer, Qt::Key_Up);
+        QCOMPARE(m_aliceWindow->messageActions()->editing(), id);
+        QCOMPARE(composer->toPlainText(), u"tpyo here"_s);
+        QTest::keyClick(composer, Qt::Key_Escape);
+        QVERIFY(m_aliceWindow->messageActions()->editing().isEmpty());
+        QVERIFY(composer->toPlainText().isEmpty());
+        QTest::keyClick(composer, Qt::Key_Up);
+        composer->selectAll();
+        QTest::keyClicks(composer, u"typo here"_s);
+        QTest::keyClick(composer, Qt::Key_Return);
+        QTRY_COMPARE(indexOf(*m_bobWindow, id).data(MessageListModel::BodyRole).toString(), u"typo here"_s);
+        QVERIFY(indexOf(*m_bobWindow, id).data(MessageListModel::EditedRole).toBool());
+        QCOMPARE(MessageDelegate::bodyText(indexOf(*m_bobWindow, id)), u"typo here (edited)"_s);
+        QCOMPARE(m_alice->messages(u"general"_s)->confirmedMessages().constLast().id, id); // no new message
+    }
+
+    void deletingAsksFirst()
+    {
+        const QString id = said(*m_alice, u"delete me"_s);
+        QVERIFY(!id.isEmpty());
+        m_aliceWindow->messageActions()->remove(indexOf(*m_aliceWindow, id));
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY((box = m_aliceWindow->findChild<QMessageBox *>()) != nullptr);
+        QAbstractButton *cancel = box->button(QMessageBox::Cancel);
+        QVERIFY(cancel);
+        cancel->click();
+        QTRY_VERIFY(m_aliceWindow->findChild<QMessageBox *>() == nullptr);
+        QCOMPARE(m_alice->outbox()->size(), 0);
+        m_aliceWindow->messageActions()->remove(indexOf(*m_aliceWindow, id));
+        QTRY_VERIFY((box = m_aliceWindow->findChild<QMessageBox *>()) != nullptr);
+        QPushButton *yes = nullptr;
+        for (QAbstractButton *b : box->buttons()) {
+            if (b->text() == u"Delete"_s)
+                yes = qobject_cast<QPushButton *>(b);
+        }
+        QVERIFY(yes);
+        yes->click();
+        QTRY_VERIFY(indexOf(*m_bobWindow, id).data(MessageListModel::DeletedRole).toBool());
+        QCOMPARE(MessageDelegate::bodyText(indexOf(*m_bobWindow, id)), u"This message was deleted."_s);
+    }
+};
+
+QTEST_MAIN(TestMessageView)
+#include "tst_messageview.moc"

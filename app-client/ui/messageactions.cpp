@@ -52,7 +52,8 @@ MessageActions::MessageActions(ChatClient *client, QListView *view, MessageDeleg
         if (!loading && room == m_room && !m_jumpTarget.isEmpty())
             continueJump();
     });
-    view->viewport()->installEventFilter(this);
+    m_viewport = view->viewport();
+    m_viewport->installEventFilter(this);
     view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(view, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
         if (QMenu *menu = menuFor(m_view->indexAt(at), m_view))
@@ -62,7 +63,9 @@ MessageActions::MessageActions(ChatClient *client, QListView *view, MessageDeleg
 
 bool MessageActions::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_view->viewport() && event->type() == QEvent::MouseButtonRelease) {
+    // The type first: the viewport also has events while the view is being destroyed, when
+    // m_view is no longer a QListView to ask.
+    if (event->type() == QEvent::MouseButtonRelease && watched == m_viewport) {
         const auto *mouse = static_cast<QMouseEvent *>(event);
         const QModelIndex index = m_view->indexAt(mouse->position().toPoint());
         if (mouse->button() == Qt::LeftButton && index.isValid() && click(index, mouse->position().toPoint()))

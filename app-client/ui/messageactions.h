@@ -62,6 +62,7 @@ private:
 
     QPointer<ChatClient> m_client;
     QListView *m_view;
+    QObject *m_viewport = nullptr; // m_view's, compared only
     MessageDelegate *m_delegate;
     Composer *m_composer;
     QWidget *m_bar;

@@ -370,10 +370,17 @@ private slots:
             QVERIFY(nodes.back()->start());
             ports.append(quint16(nodes.back()->http().port()));
         }
+        // Ready (listening to the others on the bus) one by one, then through the balancer: under
+        // a sanitizer three servers starting together can take longer than 15 s, and a failure
+        // then says which one was not ready.
+        for (const auto &n : nodes) {
+            HttpClient direct(n->http());
+            QTRY_COMPARE_WITH_TIMEOUT(direct.get(u"/readyz"_s).status, 200, 60000);
+        }
         Balancer balancer(ports);
         QVERIFY(balancer.start());
         HttpClient probe(balancer.http());
-        QTRY_COMPARE_WITH_TIMEOUT(probe.get(u"/readyz"_s).status, 200, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(probe.get(u"/readyz"_s).status, 200, 30000);
         int next = 0;
         runChaos({balancer.http(), balancer.ws(), [&] {
                       ServerProcess &victim = *nodes.at(size_t(next++ % count));

@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo clean test-asan test-tsan chaos fuzz soak bench package
+.PHONY: all deps configure build test demo clean test-asan test-tsan chaos fuzz soak bench bench-render package
 
 all: build
 
@@ -55,6 +55,10 @@ bench: build
 		$$([ -d $(BUILD_DIR)/peers/node_modules ] && echo --node-peer $(BUILD_DIR)/peers) \
 		$$([ -x $(PG_BIN)/initdb ] && echo --postgres $(PG_BIN)) \
 		| tee $(BUILD_DIR)/bench.md
+
+# The client's markdown rendering, offscreen: per message and over a scrolled conversation.
+bench-render: build
+	QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tools/bench/chat-render-bench | tee $(BUILD_DIR)/bench-render.md
 
 # Soak: 5000 WebSocket connections, 20k deliveries/s, 10 minutes (SOAK_* variables override).
 soak: build

@@ -11,6 +11,7 @@
 #include "passworddialog.h"
 #include "sessionsdialog.h"
 #include "memberspanel.h"
+#include "messageactions.h"
 #include "messagedelegate.h"
 #include "roomdialogs.h"
 #include "roomlistdelegate.h"
@@ -253,7 +254,7 @@ private slots:
         QVERIFY(rowWithBody(own, body) < rowWithBody(own, u"written after the refused one"_s));
 
         index = own->model()->index(rowWithBody(own, body), 0);
-        QMenu *menu = m_aliceWindow->refusedMessageMenu(index);
+        QMenu *menu = m_aliceWindow->messageActions()->refusedMenuFor(index, m_aliceWindow.get());
         QVERIFY(menu);
         QStringList labels;
         for (QAction *action : menu->actions())

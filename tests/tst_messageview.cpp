@@ -2,6 +2,8 @@
 // The conversation's message actions, offscreen, against the real server: a click on a reaction
 // toggles the user's own, a click on a reply's quote jumps to the original through older
 // history, the context menu offers what the user may do, and the composer replies and edits.
+// Markdown is rendered (a link shows its address on hover and opens in the browser on a click;
+// an image reference is never fetched), and the composer's toggle sends plain text instead.
 #include "clientharness.h"
 #include "clientsettings.h"
 #include "composer.h"
@@ -12,15 +14,31 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDesktopServices>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
 #include <QMessageBox>
+#include <QMouseEvent>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTest>
+#include <QToolButton>
+#include <QToolTip>
 
 using namespace Qt::StringLiterals;
+
+// Stands in for the browser: QDesktopServices hands it the links the user opens.
+class Browser : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> opened;
+public slots:
+    void open(const QUrl &url) { opened.append(url); }
+};
 
 class TestMessageView : public QObject, protected ClientHarness
 {
@@ -199,6 +217,70 @@ private slots:
         QVERIFY(indexOf(*m_bobWindow, id).data(MessageListModel::EditedRole).toBool());
         QCOMPARE(MessageDelegate::bodyText(indexOf(*m_bobWindow, id)), u"typo here (edited)"_s);
         QCOMPARE(m_alice->messages(u"general"_s)->confirmedMessages().constLast().id, id); // no new message
+    }
+
+    void markdownIsRenderedAndItsLinksOpenInTheBrowser()
+    {
+        QTcpServer trap; // what the image reference would be fetched from
+        QVERIFY(trap.listen(QHostAddress::LocalHost));
+        Browser browser;
+        QDesktopServices::setUrlHandler(u"https"_s, &browser, "open");
+        QDesktopServices::setUrlHandler(u"http"_s, &browser, "open");
+        Composer *composer = m_aliceWindow->composer();
+        QVERIFY(composer->sendsMarkdown()); // on until the user turns it off
+        const QString body = u"see **[the docs](https://example.org/docs)** ![logo](http://127.0.0.1:%1/logo.png)"_s
+                                     .arg(trap.serverPort());
+        composer->setFocus();
+        composer->setPlainText(body);
+        QTest::keyClick(composer, Qt::Key_Return);
+        MessageListModel *bobs = m_bob->messages(u"general"_s);
+        QTRY_VERIFY(!bobs->confirmedMessages().isEmpty() && bobs->confirmedMessages().constLast().body == body);
+        const QModelIndex index = indexOf(*m_bobWindow, bobs->confirmedMessages().constLast().id);
+        QCOMPARE(index.data(MessageListModel::FormatRole).toString(), u"markdown"_s);
+        QListView *view = m_bobWindow->conversationView();
+        view->scrollTo(index);
+        QTRY_VERIFY(view->viewport()->rect().intersects(view->visualRect(index)));
+        const auto link = pointOf(*m_bobWindow, index, MessageDelegate::Hit::Part::Link);
+        QVERIFY(link);
+        auto *delegate = qobject_cast<MessageDelegate *>(view->itemDelegate());
+        QCOMPARE(delegate->hitTest(index, *link).key, u"https://example.org/docs"_s);
+        // The pointer over the link (sent directly: offscreen, QTest::mouseMove only moves a cursor).
+        QMouseEvent move(QEvent::MouseMove, QPointF(*link), view->viewport()->mapToGlobal(QPointF(*link)),
+                         Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(view->viewport(), &move);
+        QTRY_COMPARE(view->viewport()->cursor().shape(), Qt::PointingHandCursor);
+        QTRY_COMPARE(QToolTip::text(), u"https://example.org/docs"_s); // where it goes, before a click
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, *link);
+        QCOMPARE(browser.opened, QList<QUrl>{QUrl(u"https://example.org/docs"_s)});
+        QVERIFY(!m_bobWindow->grab().toImage().isNull()); // painted, image reference and all
+        QSignalSpy fetched(&trap, &QTcpServer::newConnection);
+        QVERIFY(!fetched.wait(500));
+        QVERIFY(!trap.hasPendingConnections());
+        QDesktopServices::unsetUrlHandler(u"https"_s);
+        QDesktopServices::unsetUrlHandler(u"http"_s);
+    }
+
+    void theToggleSendsPlainTextAndIsRemembered()
+    {
+        Composer *composer = m_aliceWindow->composer();
+        QToolButton *toggle = composer->markdownToggle();
+        QVERIFY(toggle->isVisible());
+        toggle->click();
+        QVERIFY(!composer->sendsMarkdown());
+        QVERIFY(!m_settings->composesMarkdown());
+        composer->setPlainText(u"**stars stay**"_s);
+        QTest::keyClick(composer, Qt::Key_Return);
+        MessageListModel *bobs = m_bob->messages(u"general"_s);
+        QTRY_VERIFY(!bobs->confirmedMessages().isEmpty()
+                    && bobs->confirmedMessages().constLast().body == u"**stars stay**"_s);
+        const QModelIndex index = indexOf(*m_bobWindow, bobs->confirmedMessages().constLast().id);
+        QCOMPARE(index.data(MessageListModel::FormatRole).toString(), u"plain"_s);
+        QCOMPARE(MessageDelegate::bodyText(index), u"**stars stay**"_s);
+        // A window opened later starts the way the user left it.
+        MainWindow later(m_alice.get(), m_settings.get());
+        QVERIFY(!later.composer()->sendsMarkdown());
+        toggle->click();
+        QVERIFY(m_settings->composesMarkdown());
     }
 
     void deletingAsksFirst()

@@ -260,8 +260,12 @@ void ChatClient::loadHistory(const QString &room, std::optional<qint64> before)
                       m_historyLoaded.insert(room);
                       m_hasOlder.insert(room, page.hasMore);
                       messages(room)->addPage(page.events);
-                      if (!before && !page.events.isEmpty())
-                          m_rooms.noteMessage(room, page.events.last().seq, false);
+                      if (!before) {
+                          // The newest page can bring messages the room list has not counted
+                          // yet (it was fetched before they were written): counted as live ones.
+                          for (const ChatMessage &event : page.events)
+                              noteInRoomList(event);
+                      }
                   });
 }
 
@@ -409,11 +413,8 @@ void ChatClient::onEvent(const ChatMessage &event)
     const bool fresh = event.seq > model->lastEventSeq();
     model->addEvent(event);
     const bool own = event.sender == m_user;
-    // Only a new message is news; an edit or a reaction just moves the room's cursor. The room
-    // list keeps its own count and ignores what it knows.
     const bool news = event.kind == EventKind::Message;
-    const bool mention = news && !own && Mentions::mentions(event.body, m_user);
-    m_rooms.noteMessage(event.room, event.seq, news && !own, mention);
+    noteInRoomList(event);
     if (news)
         clearTyping(event.room, event.sender); // the message is what they were typing
     if (event.kind == EventKind::Member || event.kind == EventKind::Topic)
@@ -422,6 +423,14 @@ void ChatClient::onEvent(const ChatMessage &event)
         emit membersChanged(event.room);
     if (news && fresh)
         emit messageArrived(event, own);
+}
+
+void ChatClient::noteInRoomList(const ChatMessage &event)
+{
+    // Only a new message of someone else is news; an edit or a reaction just moves the room's
+    // cursor. The room list keeps its own count and ignores what it knows.
+    const bool news = event.kind == EventKind::Message && event.sender != m_user;
+    m_rooms.noteMessage(event.room, event.seq, news, news && Mentions::mentions(event.body, m_user));
 }
 
 void ChatClient::markRead(const QString &room, qint64 seq)

@@ -111,8 +111,11 @@ public:
     // Queues a message: shown at once as pending, sent now or as soon as the link is back.
     // A body the server would refuse (empty, too long) is not queued: errorOccurred says why
     // and the result is empty.
-    // replyTo: the id of the message it answers (shown quoted above it), or empty.
-    QString sendMessage(const QString &room, const QString &body, const QString &replyTo = {});
+    // replyTo: the id of the message it answers (shown quoted above it), or empty. Markdown
+    // is sent with format "markdown", for clients to render; Plain is shown as typed.
+    enum class TextFormat { Plain, Markdown };
+    QString sendMessage(const QString &room, const QString &body, const QString &replyTo = {},
+                        TextFormat format = TextFormat::Plain);
     // Changes of a message, queued like messages (sent now or once the link is back, with the
     // same clientId until answered). The message changes when the server's event comes back;
     // a refusal is told through errorOccurred, in words.
@@ -155,6 +158,7 @@ private:
     void onAck(const QString &clientId, const QString &room, qint64 seq, const QString &id);
     void onError(ErrorCode code, const QString &message, const QString &clientId);
     void onEvent(const ChatMessage &event);
+    void noteInRoomList(const ChatMessage &event); // counts it in the room list when it is news
     void onEpochChanged();
     void onRoomChanged(const QString &room, const QString &change, const QString &by);
     void onTyping(const QString &room, const QString &user, bool typing);

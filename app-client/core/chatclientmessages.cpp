@@ -62,13 +62,16 @@ bool ChatClient::bodyAccepted(const QString &body)
     return true;
 }
 
-QString ChatClient::sendMessage(const QString &room, const QString &body, const QString &replyTo)
+QString ChatClient::sendMessage(const QString &room, const QString &body, const QString &replyTo,
+                                TextFormat format)
 {
     if (!bodyAccepted(body))
         return {};
     QJsonObject fields;
     if (!replyTo.isEmpty())
         fields.insert("replyTo"_L1, replyTo);
+    if (format == TextFormat::Markdown)
+        fields.insert("format"_L1, "markdown"_L1);
     const Outbox::Item item = m_outbox.enqueue(room, body, EventKind::Message, fields);
     m_outboxRoom.insert(item.clientId, room);
     messages(room)->addPending(item.clientId, body, item.typedAt, fields);

@@ -22,6 +22,9 @@ public:
     // "system", "light" or "dark" (Appearance).
     QString appearance() const { return m_settings.value("appearance", QStringLiteral("system")).toString(); }
     void setAppearance(const QString &mode) { m_settings.setValue("appearance", mode); }
+    // Whether the composer sends markdown (on until the user turns it off).
+    bool composesMarkdown() const { return m_settings.value("composer/markdown", true).toBool(); }
+    void setComposesMarkdown(bool on) { m_settings.setValue("composer/markdown", on); }
     QString lastRoom() const { return m_settings.value("lastRoom", QStringLiteral("general")).toString(); }
     void setLastRoom(const QString &room) { m_settings.setValue("lastRoom", room); }
 

@@ -8,11 +8,15 @@
 #include <QKeyEvent>
 #include <QLocale>
 #include <QStringListModel>
+#include <QToolButton>
+
+using namespace Qt::StringLiterals;
 
 Composer::Composer(QWidget *parent)
     : QPlainTextEdit(parent),
       m_completer(new QCompleter(this)),
       m_candidates(new QStringListModel(this)),
+      m_markdownToggle(new QToolButton(this)),
       m_maxBytes(Validation::kDefaultMaxBodyBytes)
 {
     m_completer->setModel(m_candidates);
@@ -26,6 +30,29 @@ Composer::Composer(QWidget *parent)
     // About three lines high; it scrolls beyond that.
     setFixedHeight(fontMetrics().lineSpacing() * 3 + 2 * frameWidth() + 8);
     connect(this, &QPlainTextEdit::textChanged, this, &Composer::updateLimit);
+    m_markdownToggle->setText(u"M\u2193"_s);
+    m_markdownToggle->setCheckable(true);
+    m_markdownToggle->setAutoRaise(true);
+    m_markdownToggle->setAccessibleName(tr("Format with markdown"));
+    setSendsMarkdown(true);
+    connect(m_markdownToggle, &QToolButton::clicked, this, [this](bool on) {
+        setSendsMarkdown(on);
+        emit sendsMarkdownChanged(on);
+    });
+}
+
+bool Composer::sendsMarkdown() const
+{
+    return m_markdownToggle->isChecked();
+}
+
+void Composer::setSendsMarkdown(bool on)
+{
+    m_markdownToggle->setChecked(on);
+    m_markdownToggle->setToolTip(
+            on ? tr("Markdown is on: **bold**, _italic_, `code`, ``` blocks, lists, > quotes and links "
+                    "are formatted. Click to send plain text.")
+               : tr("Plain text: sent and shown exactly as typed. Click to format with markdown."));
 }
 
 void Composer::setMaxBytes(int maxBytes)
@@ -119,6 +146,13 @@ void Composer::insertMention(const QString &name)
     cursor.insertText(name + u' ');
     setTextCursor(cursor);
     m_completer->popup()->hide();
+}
+
+bool Composer::focusNextPrevChild(bool next)
+{
+    if (m_completer->popup()->isVisible())
+        return false;
+    return QPlainTextEdit::focusNextPrevChild(next);
 }
 
 void Composer::keyPressEvent(QKeyEvent *event)

@@ -5,9 +5,12 @@
 
 class QCompleter;
 class QStringListModel;
+class QToolButton;
 
-// The message editor: Enter sends, Shift+Enter starts a new line. Plain text only, sent exactly
-// as typed (leading spaces of indented code included); text that is only whitespace is not sent.
+// The message editor: Enter sends, Shift+Enter starts a new line. What is typed is sent exactly as
+// typed (leading spaces of indented code included), as markdown or as plain text: the toggle
+// beside it (markdownToggle, placed by the window) switches between them. Text that is only
+// whitespace is not sent.
 // Knows the server's size limit: says how close the text is to it, and does not send past it.
 class Composer : public QPlainTextEdit
 {
@@ -28,15 +31,20 @@ public:
     void setMentionCandidates(const QStringList &names);
     QCompleter *mentionCompleter() const { return m_completer; }
     QString mentionPrefix() const; // the "@xy" being typed before the cursor, without '@'
+    bool sendsMarkdown() const;
+    void setSendsMarkdown(bool on);
+    QToolButton *markdownToggle() const { return m_markdownToggle; }
 
 signals:
     void submitted(const QString &text);
     void cancelled();          // Escape (no completion open): leave a reply or an edit
     void editLastRequested();  // Up in an empty composer: edit the user's last message
     void limitTextChanged(const QString &text, bool tooLong);
+    void sendsMarkdownChanged(bool on); // the user switched it
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    bool focusNextPrevChild(bool next) override; // not while names are offered: Tab takes one
 
 private:
     void updateLimit();
@@ -44,6 +52,7 @@ private:
     void insertMention(const QString &name);
     QCompleter *m_completer;
     QStringListModel *m_candidates;
+    QToolButton *m_markdownToggle;
 
     int m_maxBytes;
     QString m_limitText;

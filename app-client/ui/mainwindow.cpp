@@ -17,9 +17,7 @@
 
 #include <QActionGroup>
 #include <QApplication>
-#include <QClipboard>
 #include <QCloseEvent>
-#include <QCursor>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QShortcut>
@@ -158,7 +156,10 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     layout->addWidget(m_typing);
     layout->addWidget(m_noticeBar);
     layout->addWidget(m_actions->bar());
-    layout->addWidget(m_composer);
+    auto *composeRow = new QHBoxLayout;
+    composeRow->addWidget(m_composer, 1);
+    composeRow->addWidget(m_composer->markdownToggle(), 0, Qt::AlignTop);
+    layout->addLayout(composeRow);
     layout->addWidget(m_limit);
     m_splitter->addWidget(m_rooms);
     m_splitter->addWidget(conversation);
@@ -230,16 +231,15 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
             m_typingToldAt = 0; // the message ends the typing (the others clear it on it)
         }
     });
-    connect(m_view, &QListView::clicked, this, [this](const QModelIndex &index) {
-        if (QMenu *menu = refusedMessageMenu(index))
-            menu->popup(QCursor::pos());
-    });
     connect(m_composer, &Composer::limitTextChanged, this, [this](const QString &text, bool tooLong) {
         m_limit->setText(text);
         m_limit->setStyleSheet(tooLong ? QStringLiteral("color: #b00020") : QString());
         m_limit->setVisible(!text.isEmpty());
     });
     connect(client, &ChatClient::limitsChanged, m_composer, &Composer::setMaxBytes);
+    m_composer->setSendsMarkdown(m_settings->composesMarkdown());
+    connect(m_composer, &Composer::sendsMarkdownChanged, this,
+            [this](bool on) { m_settings->setComposesMarkdown(on); });
     // A reload of the list (start, reconnect, a new room) resets it: keep the open room marked.
     connect(client->rooms(), &QAbstractItemModel::modelReset, this, &MainWindow::showCurrentRoomSelected);
     connect(client->rooms(), &QAbstractItemModel::rowsInserted, this, &MainWindow::showCurrentRoomSelected);
@@ -488,30 +488,6 @@ void MainWindow::showRoomState()
     m_details->setText(details.join(u"  ·  "_s));
     m_details->setVisible(!details.isEmpty());
     m_composer->setArchived(archived);
-}
-
-QMenu *MainWindow::refusedMessageMenu(const QModelIndex &index)
-{
-    if (!m_client || index.data(MessageListModel::DeliveryRole).value<MessageListModel::Delivery>()
-                != MessageListModel::Delivery::Failed)
-        return nullptr;
-    const QString clientId = index.data(MessageListModel::ClientIdRole).toString();
-    const QString body = index.data(MessageListModel::BodyRole).toString();
-    auto *menu = new QMenu(this);
-    menu->setAttribute(Qt::WA_DeleteOnClose);
-    menu->addAction(tr("Edit in the composer"), this, [this, clientId] {
-        const QString text = m_client ? m_client->takeBack(clientId) : QString();
-        if (text.isNull())
-            return;
-        m_composer->appendText(text);
-        m_composer->setFocus();
-    });
-    menu->addAction(tr("Copy text"), this, [body] { QApplication::clipboard()->setText(body); });
-    menu->addAction(tr("Discard"), this, [this, clientId] {
-        if (m_client)
-            m_client->discard(clientId);
-    });
-    return menu;
 }
 
 void MainWindow::onRoomActivated(const QModelIndex &index)

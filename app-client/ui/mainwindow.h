@@ -51,8 +51,6 @@ public:
     // "bob is typing…", "bob and carol are typing…", "3 people are typing…" ("" for nobody).
     static QString typingText(const QStringList &users);
     QLabel *limitLabel() const { return m_limit; }
-    // What clicking a message the server refused offers: edit in the composer, copy, discard.
-    QMenu *refusedMessageMenu(const QModelIndex &index);
     ConnectionIndicator *indicator() const { return m_indicator; }
     MessageActions *messageActions() const { return m_actions; } // reply, react, edit, delete
 

@@ -5,9 +5,12 @@
 #include "composer.h"
 #include "messagedelegate.h"
 #include "messagelistmodel.h"
+#include "richtext.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QCursor>
+#include <QDesktopServices>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -17,6 +20,7 @@
 #include <QMouseEvent>
 #include <QPushButton>
 #include <QToolButton>
+#include <QToolTip>
 
 using namespace Qt::StringLiterals;
 
@@ -54,10 +58,15 @@ MessageActions::MessageActions(ChatClient *client, QListView *view, MessageDeleg
     });
     m_viewport = view->viewport();
     m_viewport->installEventFilter(this);
+    view->viewport()->setMouseTracking(true); // hovering a link shows where it goes
     view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(view, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
         if (QMenu *menu = menuFor(m_view->indexAt(at), m_view))
             menu->popup(m_view->viewport()->mapToGlobal(at));
+    });
+    connect(view, &QListView::clicked, this, [this](const QModelIndex &index) {
+        if (QMenu *menu = refusedMenuFor(index, m_view))
+            menu->popup(QCursor::pos());
     });
 }
 
@@ -70,8 +79,31 @@ bool MessageActions::eventFilter(QObject *watched, QEvent *event)
         const QModelIndex index = m_view->indexAt(mouse->position().toPoint());
         if (mouse->button() == Qt::LeftButton && index.isValid() && click(index, mouse->position().toPoint()))
             return true;
+    } else if (event->type() == QEvent::MouseMove && watched == m_viewport) {
+        hover(static_cast<QMouseEvent *>(event));
     }
     return QObject::eventFilter(watched, event);
+}
+
+void MessageActions::hover(const QMouseEvent *mouse)
+{
+    // What can be clicked shows a hand; a link shows its full address first, whatever its text.
+    const QPoint pos = mouse->position().toPoint();
+    const QModelIndex index = m_view->indexAt(pos);
+    const MessageDelegate::Hit hit = index.isValid() ? m_delegate->hitTest(index, pos) : MessageDelegate::Hit();
+    auto *viewport = static_cast<QWidget *>(m_viewport);
+    if (hit.part == MessageDelegate::Hit::Part::None)
+        viewport->unsetCursor();
+    else
+        viewport->setCursor(Qt::PointingHandCursor);
+    if (hit.part == MessageDelegate::Hit::Part::Link) {
+        if (hit.key != m_hoveredLink)
+            QToolTip::showText(mouse->globalPosition().toPoint(), hit.key, viewport);
+        m_hoveredLink = hit.key;
+    } else if (!m_hoveredLink.isEmpty()) {
+        m_hoveredLink.clear();
+        QToolTip::hideText();
+    }
 }
 
 QStringList MessageActions::commonReactions()
@@ -140,6 +172,30 @@ QMenu *MessageActions::menuFor(const QModelIndex &index, QWidget *parent)
     return menu;
 }
 
+QMenu *MessageActions::refusedMenuFor(const QModelIndex &index, QWidget *parent)
+{
+    if (!m_client || index.data(MessageListModel::DeliveryRole).value<MessageListModel::Delivery>()
+                != MessageListModel::Delivery::Failed)
+        return nullptr;
+    const QString clientId = index.data(MessageListModel::ClientIdRole).toString();
+    const QString body = index.data(MessageListModel::BodyRole).toString();
+    auto *menu = new QMenu(parent);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(tr("Edit in the composer"), this, [this, clientId] {
+        const QString text = m_client ? m_client->takeBack(clientId) : QString();
+        if (text.isNull())
+            return;
+        m_composer->appendText(text);
+        m_composer->setFocus();
+    });
+    menu->addAction(tr("Copy text"), this, [body] { QApplication::clipboard()->setText(body); });
+    menu->addAction(tr("Discard"), this, [this, clientId] {
+        if (m_client)
+            m_client->discard(clientId);
+    });
+    return menu;
+}
+
 bool MessageActions::click(const QModelIndex &index, const QPoint &pos)
 {
     const MessageDelegate::Hit hit = m_delegate->hitTest(index, pos);
@@ -152,6 +208,10 @@ bool MessageActions::click(const QModelIndex &index, const QPoint &pos)
         return true;
     case MessageDelegate::Hit::Part::Quote:
         jumpTo(index.data(MessageListModel::ReplyToRole).toString());
+        return true;
+    case MessageDelegate::Hit::Part::Link:
+        if (const QUrl url(hit.key); RichText::isOpenable(url))
+            QDesktopServices::openUrl(url); // the browser or mail program; nothing is fetched here
         return true;
     case MessageDelegate::Hit::Part::None:
         break;
@@ -166,7 +226,9 @@ void MessageActions::submit(const QString &text)
     if (!m_editing.isEmpty()) {
         m_client->editMessage(m_room, std::exchange(m_editing, QString()), text);
     } else {
-        m_client->sendMessage(m_room, text, m_replyTo);
+        m_client->sendMessage(m_room, text, m_replyTo,
+                              m_composer->sendsMarkdown() ? ChatClient::TextFormat::Markdown
+                                                          : ChatClient::TextFormat::Plain);
         m_replyTo.clear();
     }
     m_bar->hide();

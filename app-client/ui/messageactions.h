@@ -11,13 +11,15 @@ class MessageDelegate;
 class QLabel;
 class QListView;
 class QMenu;
+class QMouseEvent;
 class QModelIndex;
 class QPoint;
 class QWidget;
 
 // What a person does with a message in the conversation: reply to it, react to it, edit or
 // delete it, copy it; a click on a reaction toggles the user's own, a click on a reply's quote
-// jumps to the original (older history is loaded until it is there). Replying and editing show a
+// jumps to the original (older history is loaded until it is there), a click on a link opens it
+// with QDesktopServices (hovering it shows the full address first). Replying and editing show a
 // bar above the composer ("Replying to alice: …", "Editing your message") that Escape or × ends;
 // Up in an empty composer edits the user's last message.
 class MessageActions : public QObject
@@ -33,6 +35,9 @@ public:
 
     // The context menu of the message at index (nullptr for none: a system line, a pending one).
     QMenu *menuFor(const QModelIndex &index, QWidget *parent);
+    // What clicking a message the server refused offers: edit in the composer (taken back from
+    // the outbox), copy, discard. nullptr for any other message.
+    QMenu *refusedMenuFor(const QModelIndex &index, QWidget *parent);
     // A click at pos (viewport coordinates) on index: true when it was a reaction or a quote.
     bool click(const QModelIndex &index, const QPoint &pos);
     // The composer's text: sent as an edit, a reply or a message.
@@ -56,6 +61,7 @@ protected:
 
 private:
     void showBar(const QString &text);
+    void hover(const QMouseEvent *mouse);
     void editLast();
     void react(const QModelIndex &index); // "Other…": any short text
     void continueJump();
@@ -70,6 +76,7 @@ private:
     QString m_room;
     QString m_replyTo;
     QString m_editing;
+    QString m_hoveredLink; // its address is shown
     QString m_jumpTarget; // waiting for older pages to bring it
     int m_jumpPages = 0;
 };

@@ -3,11 +3,15 @@
 
 #include "messagelistmodel.h"
 
+#include <QAbstractTextDocumentLayout>
 #include <QApplication>
+#include <QTextDocument>
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 #include <QTimer>
+
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -95,6 +99,20 @@ QString MessageDelegate::quoteText(const QModelIndex &index)
                                    text.isEmpty() ? tr("deleted message") : text);
 }
 
+QTextDocument *MessageDelegate::document(const QModelIndex &index, const QFont &font, int width) const
+{
+    if (index.data(MessageListModel::FormatRole).toString() != "markdown"_L1
+        || index.data(MessageListModel::DeletedRole).toBool() || isSystem(index))
+        return nullptr;
+    const QString body = index.data(MessageListModel::BodyRole).toString();
+    const bool edited = index.data(MessageListModel::EditedRole).toBool();
+    QString id = index.data(MessageListModel::IdRole).toString();
+    if (id.isEmpty())
+        id = index.data(MessageListModel::ClientIdRole).toString();
+    return m_documents.get(id + u'/' + QString::number(qHash(body)) + (edited ? "/e"_L1 : ""_L1), body,
+                           edited ? tr("(edited)") : QString(), font, width);
+}
+
 MessageDelegate::Hit MessageDelegate::hitTest(const QModelIndex &index, const QPoint &pos) const
 {
     QStyleOptionViewItem option;
@@ -104,6 +122,14 @@ MessageDelegate::Hit MessageDelegate::hitTest(const QModelIndex &index, const QP
     const Layout l = layoutFor(option, index);
     if (l.quote.contains(pos))
         return {Hit::Part::Quote, {}};
+    if (l.body.contains(pos)) {
+        if (QTextDocument *doc = document(index, option.font, l.textArea)) {
+            const QString href = doc->documentLayout()->anchorAt(QPointF(pos - l.body.topLeft()));
+            if (!href.isEmpty())
+                return {Hit::Part::Link, href};
+        }
+        return {};
+    }
     const QStringList pills = index.data(MessageListModel::ReactionsRole).toStringList();
     for (qsizetype i = 0; i < l.pills.size() && i < pills.size(); ++i) {
         if (l.pills.at(i).contains(pos))
@@ -211,8 +237,10 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     const int maxBubble = width - 2 * kMargin - indent - avatarSpace;
     const int maxText = maxBubble - 2 * kPadding;
     const QString body = bodyText(index);
-    const QRect bodyBounds = normal.boundingRect(QRect(0, 0, maxText, 1 << 20), kBodyFlags, body);
-    int contentWidth = bodyBounds.width();
+    l.textArea = maxText;
+    const QTextDocument *doc = document(index, option.font, maxText);
+    int contentWidth = doc ? int(std::ceil(doc->idealWidth()))
+                           : normal.boundingRect(QRect(0, 0, maxText, 1 << 20), kBodyFlags, body).width();
     if (!grouped) {
         const QString sender = index.data(MessageListModel::SenderRole).toString();
         contentWidth = std::max(contentWidth, bold.horizontalAdvance(sender) + 8 + small.horizontalAdvance(u"00:00 PM"_s));
@@ -243,8 +271,10 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
         l.quote = QRect(left + kPadding, bodyTop, textWidth, small.height() + 6);
         bodyTop = l.quote.bottom() + 4;
     }
-    const QRect wrapped = normal.boundingRect(QRect(0, 0, textWidth, 1 << 20), kBodyFlags, body);
-    l.body = QRect(left + kPadding, bodyTop, textWidth, wrapped.height());
+    // A document keeps the width it was laid out at (maxText): what it uses is at most textWidth.
+    const int bodyHeight = doc ? int(std::ceil(doc->size().height()))
+                               : normal.boundingRect(QRect(0, 0, textWidth, 1 << 20), kBodyFlags, body).height();
+    l.body = QRect(left + kPadding, bodyTop, textWidth, bodyHeight);
     int bottom = l.body.bottom();
     if (!pills.isEmpty()) {
         l.reactions = QRect(left + kPadding, bottom + 4, textWidth, small.height() + 4);
@@ -397,13 +427,34 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
                           painter->fontMetrics().elidedText(quoteText(index), Qt::ElideRight, inner.width()));
     }
 
-    // drawText with a QString: the body is shown as the characters it is made of.
+    // Plain text with drawText and a QString: the body is shown as the characters it is made of.
+    // Markdown as its safe document, laid out maxText wide and clipped to the bubble.
     const bool deleted = index.data(MessageListModel::DeletedRole).toBool();
-    QFont bodyFont = option.font;
-    bodyFont.setItalic(deleted);
-    painter->setFont(bodyFont);
-    painter->setPen(delivery == Delivery::Pending || deleted ? pal.color(QPalette::PlaceholderText) : text);
-    painter->drawText(l.body, kBodyFlags, bodyText(index));
+    const QColor bodyColor = delivery == Delivery::Pending || deleted ? pal.color(QPalette::PlaceholderText) : text;
+    if (QTextDocument *doc = document(index, option.font, l.textArea)) {
+        painter->save();
+        painter->translate(l.body.topLeft());
+        const QRectF clip(0, 0, l.body.width(), l.body.height());
+        painter->setClipRect(clip);
+        QAbstractTextDocumentLayout::PaintContext context;
+        context.palette = pal;
+        context.palette.setColor(QPalette::Text, bodyColor);
+        context.clip = clip;
+        doc->documentLayout()->draw(painter, context);
+        QColor bar = pal.color(QPalette::PlaceholderText);
+        bar.setAlpha(150);
+        for (const auto &[rect, level] : RichText::quoteBlocks(doc)) {
+            for (int i = 0; i < level; ++i)
+                painter->fillRect(QRectF(i * RichText::kQuoteIndent + 2, rect.top(), 3, rect.height()), bar);
+        }
+        painter->restore();
+    } else {
+        QFont bodyFont = option.font;
+        bodyFont.setItalic(deleted);
+        painter->setFont(bodyFont);
+        painter->setPen(bodyColor);
+        painter->drawText(l.body, kBodyFlags, bodyText(index));
+    }
 
     if (!l.reactions.isNull()) {
         // Each key with its count on a pill of its own (a click toggles the user's); the user's

@@ -6,14 +6,17 @@
 #include <QHash>
 #include <QStyledItemDelegate>
 
+#include "richtext.h"
+
 // Paints one message of a MessageListModel as chats do: a day separator when the day changes;
 // consecutive messages of one sender within five minutes grouped under one name line and one
 // avatar (initials on a colour of the name); bubbles as wide as their text; member and topic
 // events as small centred lines; a mention of the user tinted; a reply with the first line of the
-// message it answers; reactions as pills (the user's own marked); colours from the palette. The
-// body as plain text (never markup: a body "<img src=…>" shows those characters and
-// loads nothing), own messages set apart, and pending / failed marks. Row heights are cached per
-// message and width.
+// message it answers; reactions as pills (the user's own marked); colours from the palette. A
+// plain-text body as the characters it is made of (a body "<img src=…>" shows those characters
+// and loads nothing); a markdown one rendered by RichText (no HTML, nothing loaded, links
+// clickable). Own messages set apart, and pending / failed marks. Row heights are cached per
+// message and width, rendered markdown per message, text and width.
 class MessageDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -34,12 +37,17 @@ public:
     static bool isSystem(const QModelIndex &index); // a member or topic line
     static QString initials(const QString &name);   // "alice" -> "Al", "bob.smith" -> "BS"
     static QColor colorFor(const QString &name);    // the avatar's, the same for a name everywhere
-    void clearCache() { m_sizes.clear(); }
+    void clearCache()
+    {
+        m_sizes.clear();
+        m_documents.clear();
+    }
     // What the message at index has under pos (the view's viewport coordinates): a reaction
-    // pill (its key), the quote of the message it answers, or nothing.
+    // pill (key: its key), the quote of the message it answers, a link (key: its address), or
+    // nothing.
     struct Hit
     {
-        enum class Part { None, Reaction, Quote } part = Part::None;
+        enum class Part { None, Reaction, Quote, Link } part = Part::None;
         QString key;
     };
     Hit hitTest(const QModelIndex &index, const QPoint &pos) const;
@@ -66,11 +74,16 @@ private:
         QRect reactions; // empty when none
         QList<QRect> pills; // one per reaction, in ReactionsRole order
         QRect status;
+        int textArea = 0; // the widest the body may be: what a markdown body is laid out at
     };
     Layout layoutFor(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    // The rendered body of a markdown message laid out width wide; nullptr for plain text and
+    // deleted messages.
+    QTextDocument *document(const QModelIndex &index, const QFont &font, int width) const;
 
     QAbstractItemView *m_view;
     mutable QHash<QString, QSize> m_sizes;
+    mutable RichText::Cache m_documents;
     QPersistentModelIndex m_highlighted;
     qint64 m_newSince = 0;
 };

@@ -65,7 +65,7 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     m_limiter = std::make_unique<RateLimiter>(m_config.sendRate, m_config.sendBurst);
     m_auth = new AuthService(m_store.get(), m_config.tokenTtlDays, this);
     m_hub = new Hub(m_config.pingIntervalSecs, m_config.wsCorkMs, m_config.presenceGraceSecs * 1000, this);
-    m_rooms = new RoomService(m_store.get(), m_catchUp, m_limiter.get(), m_hub, this);
+    m_rooms = new RoomService(m_store.get(), m_catchUp, m_reader.get(), m_limiter.get(), m_hub, this);
     connect(&m_hub->presence(), &PresenceTracker::changed, m_rooms,
             [this](qint64 id, const QString &name, bool online, const QDateTime &lastSeen) {
                 m_rooms->tellPresence(id, name, online, lastSeen, m_config.presenceRoomLimit);

@@ -364,6 +364,15 @@ private slots:
         QCOMPARE(viewOf(http, alice), aliceView);
         QCOMPARE(viewOf(http, bob), bobView);
         QCOMPARE(http.get(u"/api/v2/sessions"_s, bobLoggedOut).status, 401);
+        // Search works on what was carried over: PostgreSQL indexes it itself (accents folded).
+        const HttpResponse found = http.get(u"/api/v2/search?q=general+edited&limit=50"_s, alice);
+        QCOMPARE(found.status, 200);
+        QCOMPARE(found.json.value("events"_L1).toArray().size(), 0); // "edited" replaced "général 1 ✓"
+        const HttpResponse generals = http.get(u"/api/v2/search?q=general&limit=50"_s, alice);
+        QCOMPARE(generals.json.value("events"_L1).toArray().size(), 50);
+        QVERIFY(generals.json.value("hasMore"_L1).toBool());
+        QCOMPARE(http.get(u"/api/v2/search?q=edited"_s, alice).json.value("events"_L1).toArray().size(), 1);
+        QCOMPARE(http.get(u"/api/v2/search?q=oops"_s, alice).json.value("events"_L1).toArray().size(), 0); // deleted
         // The installation goes on where it stopped: seqs, user and room ids.
         const HttpResponse next = post(http, u"general"_s, alice, {{"clientId"_L1, u"after"_s}, {"body"_L1, u"on PostgreSQL"_s}});
         QCOMPARE(next.status, 201);

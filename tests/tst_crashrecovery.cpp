@@ -54,6 +54,12 @@ private slots:
         QCOMPARE(http.fullHistory(u"ops"_s, token).size(), 1);
         const HttpResponse rooms = http.get(u"/api/v2/rooms"_s, token);
         QCOMPARE(rooms.json.value("rooms"_L1).toArray().size(), 2);
+        // The messages written before search existed are found (the migration indexed them).
+        const HttpResponse found = http.get(u"/api/v2/search?q=hello"_s, token);
+        QCOMPARE(found.status, 200);
+        const QJsonArray hits = found.json.value("events"_L1).toArray();
+        QCOMPARE(hits.size(), 1);
+        QCOMPARE(hits.first().toObject().value("seq"_L1).toInteger(), 4);
         // It goes on from where it was: the next message is seq 5, a retry of an old clientId
         // returns the old message.
         const HttpResponse next = http.post(u"/api/v2/rooms/general/messages"_s,

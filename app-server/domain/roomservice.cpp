@@ -22,9 +22,9 @@ RoomService::Refusal refusal(StoreStatus status, const QString &room)
 }
 } // namespace
 
-RoomService::RoomService(StoreService *store, CatchUpQueue *catchUp, RateLimiter *limiter, Hub *hub,
-                         QObject *parent)
-    : QObject(parent), m_store(store), m_catchUp(catchUp), m_limiter(limiter), m_hub(hub)
+RoomService::RoomService(StoreService *store, CatchUpQueue *catchUp, StoreService *reader,
+                         RateLimiter *limiter, Hub *hub, QObject *parent)
+    : QObject(parent), m_store(store), m_catchUp(catchUp), m_reader(reader), m_limiter(limiter), m_hub(hub)
 {
 }
 
@@ -241,6 +241,17 @@ void RoomService::catchUp(const AuthUser &user, HistoryQuery query, QObject *con
 void RoomService::cancelCatchUps(QObject *context)
 {
     m_catchUp->cancel(context);
+}
+
+void RoomService::search(const AuthUser &user, SearchRequest request, QObject *context,
+                         std::function<void(Refusal, const SearchResult &)> done)
+{
+    request.userId = user.id;
+    m_reader->run<Lookup<SearchResult>>(
+            context, [request](ChatStore &store) { return store.search(request); },
+            [room = request.room, done = std::move(done)](const Lookup<SearchResult> &result) {
+                done(refusal(result.status, room), result.value);
+            });
 }
 
 void RoomService::post(const AuthUser &user, const QString &room, const EventSubmission &event,

@@ -30,9 +30,10 @@ class RoomService : public QObject
 public:
     using Refusal = std::optional<WireError>; // nullopt = done
 
-    // catchUp: where catch-up reads wait for the reader store (fairly, per user).
-    RoomService(StoreService *store, CatchUpQueue *catchUp, RateLimiter *limiter, Hub *hub,
-                QObject *parent = nullptr);
+    // catchUp: where catch-up reads wait for the reader store (fairly, per user); reader: that
+    // store, for searches.
+    RoomService(StoreService *store, CatchUpQueue *catchUp, StoreService *reader, RateLimiter *limiter,
+                Hub *hub, QObject *parent = nullptr);
 
     QString epoch() const; // of the database: changes only with a new one
 
@@ -82,6 +83,10 @@ public:
     void catchUp(const AuthUser &user, HistoryQuery query, QObject *context, const QString &key,
                  std::function<void(Refusal, const HistoryResult &)> done);
     void cancelCatchUps(QObject *context);
+    // Messages matching request.query in the user's rooms, newest first; read by the reader
+    // store, beside the writer (a search never delays a commit).
+    void search(const AuthUser &user, SearchRequest request, QObject *context,
+                std::function<void(Refusal, const SearchResult &)> done);
     // Answered only after the transaction committed (or failed); a retry of a stored clientId
     // is answered with the original (duplicate = true).
     void post(const AuthUser &user, const QString &room, const EventSubmission &event,
@@ -91,6 +96,7 @@ private:
     void withPresence(RoomInfo &room) const; // a dm's peerOnline, as this server knows it
     StoreService *m_store;
     CatchUpQueue *m_catchUp;
+    StoreService *m_reader;
     RateLimiter *m_limiter;
     Hub *m_hub;
 };

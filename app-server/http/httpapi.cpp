@@ -104,6 +104,7 @@ void HttpApi::registerRoutes(QHttpServer &server)
     server.route(u"/api/v2/rooms/<arg>/members"_s, Method::Get, bindRoom(&HttpApi::members));
     server.route(u"/api/v2/dms"_s, Method::Post, bind(&HttpApi::directRoom));
     server.route(u"/api/v2/users"_s, Method::Get, bind(&HttpApi::findUsers));
+    server.route(u"/api/v2/search"_s, Method::Get, bind(&HttpApi::search));
     server.route(u"/api/v2/rooms/<arg>/events"_s, Method::Get, bindRoom(&HttpApi::history));
     server.route(u"/api/v2/rooms/<arg>/messages"_s, Method::Post,
                  bindRoom(&HttpApi::postEvent));

@@ -233,3 +233,24 @@ void HttpApi::findUsers(const QHttpServerRequest &request, const HttpReplyPtr &r
         });
     });
 }
+
+void HttpApi::search(const QHttpServerRequest &request, const HttpReplyPtr &reply)
+{
+    withUser(request, reply, [this, reply, parsed = RequestParsing::parseSearchQuery(request.query())](
+                                     const AuthUser &user) {
+        const SearchRequest *q = parsedOrReply(parsed, *reply);
+        if (!q)
+            return;
+        m_services.rooms->search(user, *q, this, [reply](const RoomService::Refusal &refusal,
+                                                         const SearchResult &result) {
+            if (refusal) {
+                reply->error(*refusal);
+                return;
+            }
+            QJsonArray events;
+            for (const ChatMessage &m : result.messages)
+                events.append(m.toJson());
+            reply->json(Status::Ok, QJsonObject{{"events"_L1, events}, {"hasMore"_L1, result.hasMore}});
+        });
+    });
+}

@@ -3,6 +3,8 @@
 
 #include "validation.h"
 
+#include <QUuid>
+
 using namespace Qt::StringLiterals;
 
 namespace RequestParsing {
@@ -57,6 +59,40 @@ std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, cons
         return ApiError{ErrorCode::InvalidRequest,
                         u"use at most one of after=S or before=S (integers >= 0) and limit=1..200"_s};
     return query;
+}
+
+std::variant<SearchRequest, ApiError> parseSearchQuery(const QUrlQuery &params)
+{
+    SearchRequest request;
+    // '+' is a space, as HTML forms send it (in the search syntax it is no word character).
+    const QString q = params.queryItemValue(u"q"_s, QUrl::FullyDecoded).replace(u'+', u' ');
+    if (q.trimmed().isEmpty())
+        return ApiError{ErrorCode::InvalidRequest,
+                        u"q= is what to look for: words, \"a phrase\", a prefix*"_s};
+    QString why;
+    const auto query = SearchQuery::parse(q, &why);
+    if (!query)
+        return ApiError{ErrorCode::InvalidRequest, u"q: %1"_s.arg(why)};
+    request.query = *query;
+    if (params.hasQueryItem(u"room"_s)) {
+        request.room = params.queryItemValue(u"room"_s, QUrl::FullyDecoded);
+        if (!Validation::isValidRoomName(request.room))
+            return ApiError{ErrorCode::InvalidRequest, u"room= is not a room name"_s};
+    }
+    if (params.hasQueryItem(u"before"_s)) {
+        request.before = params.queryItemValue(u"before"_s, QUrl::FullyDecoded);
+        if (request.before.size() != 36 || QUuid::fromString(request.before).isNull())
+            return ApiError{ErrorCode::InvalidRequest, u"before= is an event id (the last result's)"_s};
+        request.before = request.before.toLower();
+    }
+    if (params.hasQueryItem(u"limit"_s)) {
+        bool ok = false;
+        request.limit = params.queryItemValue(u"limit"_s).toInt(&ok);
+        if (!ok || request.limit < 1)
+            return ApiError{ErrorCode::InvalidRequest, u"limit= is 1..%1"_s.arg(kMaxSearchPage)};
+        request.limit = std::min(request.limit, kMaxSearchPage);
+    }
+    return request;
 }
 
 std::variant<RoomListQuery, ApiError> parseRoomListQuery(const QUrlQuery &params)

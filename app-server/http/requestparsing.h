@@ -41,6 +41,11 @@ std::variant<EventSubmission, ApiError> parseEventPost(const QByteArray &body, i
 // ?after=S | ?before=S & limit=N (default 50, capped at 200) for GET …/events.
 std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, const QUrlQuery &params);
 
+// ?q=… & room=NAME & before=ID & limit=N (default 20, at most 50) for GET /search: q in the
+// search syntax (SearchQuery), ID an event id (the previous page's last).
+std::variant<SearchRequest, ApiError> parseSearchQuery(const QUrlQuery &params);
+inline constexpr int kMaxSearchPage = 50;
+
 // ?after=NAME & limit=N (default and at most 500) for GET /rooms: NAME a valid room name.
 std::variant<RoomListQuery, ApiError> parseRoomListQuery(const QUrlQuery &params);
 inline constexpr int kMaxRoomListPage = 500;

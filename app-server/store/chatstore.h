@@ -4,6 +4,7 @@
 #include "chatmessage.h"
 #include "eventkind.h"
 #include "roominfo.h"
+#include "searchquery.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -155,6 +156,23 @@ struct HistoryResult
     qint64 lastSeq = 0;          // newest seq in the room when the query ran
 };
 
+// GET /api/v2/search: messages whose current text matches, in the rooms userId is a member of
+// (never others), newest first. Deleted messages are never found; an edited one by its new text.
+struct SearchRequest
+{
+    qint64 userId = 0;
+    SearchQuery query;
+    QString room;   // only this room (RoomNotFound / Forbidden as history); empty: all of them
+    QString before; // an event id (the last of the previous page): only older messages
+    int limit = 20; // at least 1
+};
+
+struct SearchResult
+{
+    QList<ChatMessage> messages; // newest first; each with its room and its current state
+    bool hasMore = false;        // older matches after the last
+};
+
 // What a store's connection is for. The writer opens the database (lock, migrations) and does
 // everything; a reader is a second connection, opened after the writer, that serves history
 // reads on a thread of its own so that catching clients up never delays a commit. It writes
@@ -230,6 +248,7 @@ public:
     virtual Lookup<QList<qint64>> presenceAudience(qint64 userId, int maxRoomSize) = 0;
 
     virtual HistoryResult history(const HistoryQuery &query) = 0;
+    virtual Lookup<SearchResult> search(const SearchRequest &request) = 0;
     // For the server itself, never for a user's request (no membership check): the events of a
     // room after a seq, to repair a gap in live delivery.
     virtual HistoryResult eventsAfter(const QString &room, qint64 after, int limit) = 0;

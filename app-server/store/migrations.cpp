@@ -41,6 +41,10 @@ bool runScript(QSqlDatabase &db, const QString &script, QString *error)
         statement += line + u'\n';
         if (!line.trimmed().endsWith(u';'))
             continue;
+        // A trigger's statements end with ';' too: it ends at its END.
+        if (statement.trimmed().startsWith("CREATE TRIGGER"_L1, Qt::CaseInsensitive)
+            && line.trimmed().compare("END;"_L1, Qt::CaseInsensitive) != 0)
+            continue;
         QSqlQuery q(db);
         if (!q.exec(statement.trimmed())) {
             *error = q.lastError().text();

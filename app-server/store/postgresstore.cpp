@@ -124,3 +124,9 @@ bool PostgresStore::notify(const char *channel, const QList<QByteArray> &payload
     }
     return true;
 }
+
+SqlStore::SearchSql PostgresStore::searchSql(const SearchQuery &query) const
+{
+    // The generated column of sql/postgresql/010_search.sql, under its GIN index.
+    return {u"events e"_s, u"e.search @@ to_tsquery('simple', chat_unaccent(?))"_s, query.toTsQuery()};
+}

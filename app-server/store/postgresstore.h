@@ -33,6 +33,7 @@ public:
     void setNode(const QString &node) { m_node = node; }
 
 protected:
+    SearchSql searchSql(const SearchQuery &query) const override;
     bool announceEvents(const QList<ChatMessage> &committed) override;
     bool announceRevoked(const QList<QByteArray> &digests) override;
     bool announceRoomChange(const RoomChange &change) override;

@@ -127,3 +127,12 @@ void SqliteStore::close()
     SqlStore::close();
     m_lock.reset(); // unlocks
 }
+
+SqlStore::SearchSql SqliteStore::searchSql(const SearchQuery &query) const
+{
+    // The index's rowid is room_id * 2^32 + seq (sql/sqlite/011_search.sql): events found by
+    // their primary key.
+    return {u"message_search s JOIN events e ON e.room_id = (s.rowid >> 32) "
+            "AND e.seq = (s.rowid & 4294967295)"_s,
+            u"message_search MATCH ?"_s, query.toFts5()};
+}

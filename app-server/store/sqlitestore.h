@@ -22,6 +22,9 @@ public:
 
     static int schemaVersion(); // newest migration shipped in resources
 
+protected:
+    SearchSql searchSql(const SearchQuery &query) const override;
+
 private:
     bool openReader(QString *error);
     bool checkIntegrity(QString *error); // PRAGMA quick_check

@@ -57,6 +57,7 @@ public:
     Lookup<QStringList> findUsers(const QString &prefix, int limit) override;
 
     HistoryResult history(const HistoryQuery &query) override;
+    Lookup<SearchResult> search(const SearchRequest &request) override; // sqlstoresearch.cpp
     HistoryResult eventsAfter(const QString &room, qint64 after, int limit) override;
     QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
     bool ping() override;
@@ -88,6 +89,16 @@ protected:
     // Inside the transaction that stores them, before its commit, so that other servers of the
     // same database hear of exactly what committed: the new events (in commit order) and the
     // tokens deleted. false fails the transaction. Nothing to tell with one server (SQLite).
+    // How the engine's full-text index is asked (the schema's search migration): the FROM
+    // clause giving events as e, and the condition with one placeholder for the query.
+    struct SearchSql
+    {
+        QString from;
+        QString match;
+        QString argument; // bound to the placeholder
+    };
+    virtual SearchSql searchSql(const SearchQuery &query) const = 0;
+
     virtual bool announceEvents(const QList<ChatMessage> &committed);
     virtual bool announceRevoked(const QList<QByteArray> &digests);
     virtual bool announceRoomChange(const RoomChange &change);
@@ -100,6 +111,7 @@ private:
     };
 
     HistoryResult historyOnce(const HistoryQuery &query);
+    Lookup<SearchResult> searchOnce(const SearchRequest &request);
     HistoryResult eventsAfterOnce(const QString &room, qint64 after, int limit);
     std::optional<Room> findRoom(const QString &name);
     HistoryResult readPage(const Room &room, const HistoryQuery &asked); // access checked before

@@ -46,6 +46,27 @@ int fuzzHttpInput(const uint8_t *data, size_t size)
             || (q->before && *q->before < 0))
             std::abort();
     }
+    // A search that parses is 1-16 terms of letters and digits only: what goes into the FTS5 and
+    // tsquery strings can never be read as their syntax.
+    const auto search = RequestParsing::parseSearchQuery(QUrlQuery(QString::fromUtf8(input)));
+    if (const auto *s = std::get_if<SearchRequest>(&search)) {
+        const auto &terms = s->query.terms();
+        if (terms.isEmpty() || terms.size() > SearchQuery::kMaxTerms || s->limit < 1
+            || s->limit > RequestParsing::kMaxSearchPage)
+            std::abort();
+        for (const SearchQuery::Term &t : terms) {
+            if (t.words.isEmpty() || (t.prefix && t.words.constLast().size() < 2))
+                std::abort();
+            for (const QString &w : t.words) {
+                for (const QChar c : w) {
+                    if (!c.isLetterOrNumber())
+                        std::abort();
+                }
+            }
+        }
+        if (s->query.toFts5().count(u'"') != 2 * terms.size())
+            std::abort();
+    }
     // A head that passes the checks has a usable length and, if it upgrades, a GET of /ws.
     const RequestParsing::RequestHead head = RequestParsing::readHead(input, "/ws");
     if (!head.problem

@@ -1,5 +1,6 @@
 -- SPDX-License-Identifier: MIT
--- Schema version 1. Statements are separated by ';' at the end of a line.
+-- Schema version 1. Statements are separated by ';' at the end of a line (a CREATE TRIGGER ends at
+-- its END;).
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL

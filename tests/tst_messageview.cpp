@@ -4,18 +4,24 @@
 // history, the context menu offers what the user may do, and the composer replies and edits.
 // Markdown is rendered (a link shows its address on hover and opens in the browser on a click;
 // an image reference is never fetched), and the composer's toggle sends plain text instead.
+// Ctrl+F finds a message far back and opens it where it is, history loaded back to it.
 #include "clientharness.h"
+#include "httpclient.h"
 #include "clientsettings.h"
 #include "composer.h"
 #include "connectionindicator.h"
 #include "mainwindow.h"
 #include "messageactions.h"
 #include "messagedelegate.h"
+#include "searchpanel.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDesktopServices>
+#include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QListView>
 #include <QMenu>
 #include <QMessageBox>
@@ -78,11 +84,12 @@ private:
         }
         return out;
     }
-    QString said(ChatClient &from, const QString &body)
+    QString said(ChatClient &from, const QString &body,
+                 ChatClient::TextFormat format = ChatClient::TextFormat::Plain)
     {
         MessageListModel *mine = from.messages(u"general"_s);
         const int before = mine->confirmedCount();
-        from.sendMessage(u"general"_s, body);
+        from.sendMessage(u"general"_s, body, {}, format);
         if (!QTest::qWaitFor([&] { return mine->confirmedCount() == before + 1; }, 10000))
             return {};
         return mine->confirmedMessages().constLast().id;
@@ -281,6 +288,58 @@ private slots:
         QVERIFY(!later.composer()->sendsMarkdown());
         toggle->click();
         QVERIFY(m_settings->composesMarkdown());
+    }
+
+    void searchOpensAMessageFarBackInItsPlace()
+    {
+        const QString needle = said(*m_alice, u"the quarterly **budget** is in the shared drive"_s,
+                                    ChatClient::TextFormat::Markdown);
+        QVERIFY(!needle.isEmpty());
+        HttpClient http(m_server->http());
+        const QString token = http.tokenFor(u"carol"_s);
+        QCOMPARE(http.post(u"/api/v2/rooms/general/join"_s, {}, token).status, 204);
+        for (int i = 0; i < 130; ++i) // more than two pages of the client's 50
+            QCOMPARE(http.post(u"/api/v2/rooms/general/messages"_s,
+                               {{"clientId"_L1, u"f%1"_s.arg(i)}, {"body"_L1, u"filler %1"_s.arg(i)}}, token).status, 201);
+        // Carol's own client, started now: it has the newest page only.
+        auto carol = loggedIn(u"carol"_s);
+        MainWindow later(carol.get(), m_settings.get());
+        later.resize(800, 600);
+        later.show();
+        later.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&later));
+        later.showRoom(u"general"_s);
+        MessageListModel *shown = carol->messages(u"general"_s);
+        QTRY_COMPARE(shown->confirmedMessages().isEmpty() ? QString() : shown->confirmedMessages().constLast().body,
+                     u"filler 129"_s);
+        QCOMPARE(shown->rowOfId(needle), -1); // not loaded
+        QAction *find = nullptr; // Chat ▸ Search messages…, Ctrl+F
+        for (QAction *a : later.findChildren<QAction *>()) {
+            if (a->shortcut() == QKeySequence(QKeySequence::Find))
+                find = a;
+        }
+        QVERIFY(find);
+        find->trigger();
+        SearchPanel *search = later.searchPanel();
+        QVERIFY(search->isVisible());
+        QTRY_VERIFY(search->field()->hasFocus());
+        QTest::keyClicks(search->field(), u"\"the quarterly\" BUDGET"_s);
+        QTest::keyClick(search->field(), Qt::Key_Return);
+        QTRY_COMPARE(search->results()->count(), 1);
+        QCOMPARE(search->status()->text(), u"1 message found:"_s);
+        QVERIFY(search->results()->item(0)->text().contains(u"the quarterly budget is in"_s)); // as read
+        QTest::keyClick(search->field(), Qt::Key_Down);
+        QTest::keyClick(search->results(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(shown->rowOfId(needle) >= 0, 15000); // older pages loaded back to it
+        const QModelIndex found = indexOf(later, needle);
+        QTRY_VERIFY(later.conversationView()->viewport()->rect().intersects(later.conversationView()->visualRect(found)));
+        // What cannot be searched for is said as such.
+        search->field()->setText(u"\"open quote"_s);
+        QTest::keyClick(search->field(), Qt::Key_Return);
+        QTRY_COMPARE(search->status()->text(), u"Cannot search for that: a quote is not closed."_s);
+        QCOMPARE(search->results()->count(), 0);
+        QTest::keyClick(search->field(), Qt::Key_Escape);
+        QVERIFY(!search->isVisible());
     }
 
     void deletingAsksFirst()

@@ -90,7 +90,7 @@ private slots:
         const auto doc = RichText::fromMarkdown(u"look:\n\n```cpp\nint  x;\n    return x;\n```"_s, QFont());
         QTextBlock block = doc->begin().next();
         QCOMPARE(block.text(), u"int  x;"_s);
-        QVERIFY(block.blockFormat().nonBreakableLines());
+        QVERIFY(!block.blockFormat().nonBreakableLines()); // wraps rather than being cut off
         QVERIFY(block.blockFormat().hasProperty(QTextFormat::BackgroundBrush));
         const QFontMetricsF code(block.begin().fragment().charFormat().font()); // monospace: i as wide as m
         QCOMPARE(code.horizontalAdvance(u"iiii"_s), code.horizontalAdvance(u"mmmm"_s));

@@ -294,3 +294,24 @@ void ApiClient::history(const QString &room, std::optional<qint64> after,
                 done(f, page.value_or(HistoryPage{}));
             });
 }
+
+void ApiClient::search(const QString &query, const QString &room, const QString &before,
+                       QObject *context, SearchCallback done)
+{
+    QUrlQuery params;
+    params.addQueryItem(u"q"_s, QString::fromLatin1(QUrl::toPercentEncoding(query)));
+    if (!room.isEmpty())
+        params.addQueryItem(u"room"_s, room);
+    if (!before.isEmpty())
+        params.addQueryItem(u"before"_s, before);
+    request("GET", u"/api/v2/search?"_s + params.toString(QUrl::FullyEncoded), nullptr, true, context,
+            [done](const ApiFailure &f, const QJsonObject &json) {
+                SearchPage page;
+                page.hasMore = json.value("hasMore"_L1).toBool();
+                for (const QJsonValue &v : json.value("events"_L1).toArray()) {
+                    if (auto m = ChatMessage::fromJson(v.toObject()))
+                        page.events.append(*m);
+                }
+                done(f, page);
+            });
+}

@@ -75,6 +75,17 @@ public:
     void history(const QString &room, std::optional<qint64> after, std::optional<qint64> before,
                  int limit, QObject *context, PageCallback done);
 
+    // GET /api/v2/search: messages matching query (docs/protocol.md, Search) in room, or in all
+    // the user's rooms when room is empty; newest first, older than the message id before.
+    struct SearchPage
+    {
+        QList<ChatMessage> events;
+        bool hasMore = false;
+    };
+    using SearchCallback = std::function<void(const ApiFailure &, const SearchPage &)>;
+    void search(const QString &query, const QString &room, const QString &before, QObject *context,
+                SearchCallback done);
+
     // ws:// or wss:// URL of the server's WebSocket endpoint.
     QUrl webSocketUrl() const;
 

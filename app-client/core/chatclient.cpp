@@ -232,24 +232,24 @@ void ChatClient::openRoom(const QString &room)
         loadHistory(room, std::nullopt);
 }
 
-void ChatClient::loadOlder(const QString &room)
+void ChatClient::loadOlder(const QString &room, int limit)
 {
     if (!m_historyLoaded.contains(room) || !hasOlder(room) || m_loading.contains(room))
         return;
     const qint64 first = messages(room)->firstSeq();
     if (first > 1)
-        loadHistory(room, first);
+        loadHistory(room, first, limit > 0 ? std::min(limit, 200) : m_options.pageSize);
     else
         m_hasOlder.insert(room, false);
 }
 
-void ChatClient::loadHistory(const QString &room, std::optional<qint64> before)
+void ChatClient::loadHistory(const QString &room, std::optional<qint64> before, int limit)
 {
     if (m_loading.contains(room))
         return;
     m_loading.insert(room);
     emit historyLoading(room, true);
-    m_api.history(room, std::nullopt, before, m_options.pageSize, this,
+    m_api.history(room, std::nullopt, before, limit > 0 ? limit : m_options.pageSize, this,
                   [this, room, before](const ApiFailure &failure, const HistoryPage &page) {
                       m_loading.remove(room);
                       emit historyLoading(room, false);

@@ -60,7 +60,8 @@ public:
 
     // Shows it: joins it first if the user is not a member yet, loads history the first time.
     void openRoom(const QString &room);
-    void loadOlder(const QString &room);  // the page before the oldest loaded message
+    // The page before the oldest loaded message (limit: 0 = the usual page size, at most 200).
+    void loadOlder(const QString &room, int limit = 0);
     bool hasOlder(const QString &room) const { return m_hasOlder.value(room, true); }
     bool isLoadingHistory(const QString &room) const { return m_loading.contains(room); }
     void joinRoom(const QString &room);
@@ -150,7 +151,7 @@ signals:
 
 private:
     void startSession(const QString &user, const QString &token);
-    void loadHistory(const QString &room, std::optional<qint64> before);
+    void loadHistory(const QString &room, std::optional<qint64> before, int limit = 0);
     bool bodyAccepted(const QString &body); // else errorOccurred says why
     void queueChange(const QString &room, EventKind kind, const QString &body, const QJsonObject &fields);
     void trySend(const Outbox::Item &item);

@@ -12,6 +12,7 @@
 #include "messagedelegate.h"
 #include "roomdialogs.h"
 #include "roomlistdelegate.h"
+#include "searchpanel.h"
 #include "passworddialog.h"
 #include "sessionsdialog.h"
 
@@ -164,6 +165,7 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     m_splitter->addWidget(m_rooms);
     m_splitter->addWidget(conversation);
     m_splitter->addWidget(m_members);
+    setUpSearch();
     m_splitter->setStretchFactor(1, 1);
     setCentralWidget(m_splitter);
 
@@ -283,6 +285,7 @@ void MainWindow::buildMenus()
     chat->addAction(tr("&Message someone…"), QKeySequence(u"Ctrl+Shift+M"_s), this, &MainWindow::messageSomeone);
     chat->addAction(tr("&Go to…"), QKeySequence(u"Ctrl+K"_s), this, &MainWindow::quickSwitch)
             ->setShortcutContext(Qt::WidgetShortcut); // the window's QShortcut answers Ctrl+K
+    chat->addAction(tr("&Search messages…"), QKeySequence::Find, this, &MainWindow::showSearch);
     chat->addAction(tr("&Reload rooms"), this, [this] {
         if (m_client)
             m_client->reloadRooms();
@@ -380,6 +383,7 @@ void MainWindow::showRoom(const QString &room)
     });
     m_client->openRoom(room); // joins first when needed
     m_members->setRoom(room);
+    m_search->setRoom(room);
     loadMentionCandidates();
     showTyping();
     showCurrentRoomSelected();

@@ -11,6 +11,7 @@ class ClientSettings;
 class Composer;
 class ConnectionIndicator;
 class MembersPanel;
+class SearchPanel;
 class MessageActions;
 class MessageDelegate;
 class QLabel;
@@ -53,6 +54,8 @@ public:
     QLabel *limitLabel() const { return m_limit; }
     ConnectionIndicator *indicator() const { return m_indicator; }
     MessageActions *messageActions() const { return m_actions; } // reply, react, edit, delete
+    SearchPanel *searchPanel() const { return m_search; }
+    void showSearch(); // Ctrl+F: the search panel, its box focused
 
 signals:
     void logoutRequested();
@@ -71,6 +74,7 @@ private:
     void joinRoom();
     void messageSomeone();
     void quickSwitch();
+    void setUpSearch(); // mainwindowrooms.cpp
     void stepRoom(int delta); // Alt+Up/Down
     void maybeMarkRead();     // the newest events are in view in a focused window: read
     void loadMentionCandidates(); // the room's members, for '@' in the composer
@@ -98,6 +102,7 @@ private:
     int m_missed = 0; // messages that came in while scrolled up
     QToolButton *m_membersButton;
     MembersPanel *m_members;
+    SearchPanel *m_search = nullptr;
     QTimer *m_typingIdle;          // typing stops being told after a pause
     qint64 m_typingToldAt = 0;     // ms; renewals at most every few seconds
     QLabel *m_limit;

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 // MainWindow's ways to rooms: the dialogs that make, find and open them, the quick switcher and
-// stepping through the list, and the room list's context menu.
+// stepping through the list, the room list's context menu, and search (a message found opens in
+// its room).
 #include "mainwindow.h"
 
 #include "chatclient.h"
+#include "composer.h"
+#include "messageactions.h"
 #include "roomdialogs.h"
+#include "searchpanel.h"
 
 #include <QInputDialog>
 #include <QMenu>
+#include <QSplitter>
 #include <QStatusBar>
 
 using namespace Qt::StringLiterals;
@@ -142,4 +147,32 @@ QMenu *MainWindow::roomMenu(const QString &room)
         });
     }
     return menu;
+}
+
+void MainWindow::setUpSearch()
+{
+    m_search = new SearchPanel(m_client, m_splitter);
+    m_search->hide();
+    m_splitter->addWidget(m_search);
+    connect(m_search, &SearchPanel::openRequested, this, [this](const QString &room, const QString &id, qint64 seq) {
+        if (room != m_room)
+            showRoom(room);
+        m_actions->jumpTo(id, seq); // older history loaded back to it, then it flashes
+    });
+    connect(m_search, &SearchPanel::closed, this, [this] { m_composer->setFocus(); });
+}
+
+void MainWindow::showSearch()
+{
+    const bool opening = m_search->isHidden();
+    m_search->setRoom(m_room);
+    m_search->start();
+    QList<int> sizes = m_splitter->sizes();
+    const int search = int(m_splitter->indexOf(m_search));
+    if (opening && search < sizes.size() && sizes.at(search) < 200) {
+        const int width = 280; // taken from the conversation, never from the room list
+        sizes[1] = std::max(220, sizes.at(1) - width);
+        sizes[search] = width;
+        m_splitter->setSizes(sizes);
+    }
 }

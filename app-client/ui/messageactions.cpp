@@ -317,9 +317,10 @@ void MessageActions::react(const QModelIndex &index)
     dialog->open();
 }
 
-void MessageActions::jumpTo(const QString &id)
+void MessageActions::jumpTo(const QString &id, qint64 seq)
 {
     m_jumpTarget = id;
+    m_jumpSeq = seq;
     m_jumpPages = 0;
     continueJump();
 }
@@ -336,11 +337,19 @@ void MessageActions::continueJump()
         m_delegate->highlight(index);
         return;
     }
-    if (!m_client->hasOlder(m_room) || ++m_jumpPages > kMaxJumpPages) {
+    if (m_client->isLoadingHistory(m_room))
+        return; // a room just opened: its first page brings us back here
+    if (!m_client->hasOlder(m_room)) {
         m_jumpTarget.clear();
-        emit problem(tr("The original message is no longer in this room's history."));
+        emit problem(tr("That message is no longer in this room's history."));
         return;
     }
-    if (!m_client->isLoadingHistory(m_room))
-        m_client->loadOlder(m_room); // historyLoading(false) brings us back here
+    if (++m_jumpPages > kMaxJumpPages) {
+        m_jumpTarget.clear();
+        emit problem(tr("That message is too far back to show it here; scroll up to read back to it."));
+        return;
+    }
+    // historyLoading(false) brings us back here. Knowing the seq, the biggest pages the server
+    // gives: fewer round trips to a message far back.
+    m_client->loadOlder(m_room, m_jumpSeq > 0 ? 200 : 0);
 }

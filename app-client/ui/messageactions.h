@@ -46,7 +46,9 @@ public:
     void reply(const QModelIndex &index);
     void edit(const QModelIndex &index);
     void remove(const QModelIndex &index); // asks first
-    void jumpTo(const QString &id);        // scrolls to it and flashes it
+    // Scrolls to the message and flashes it, loading older history until it is there (seq, when
+    // known, loads it in bigger pages).
+    void jumpTo(const QString &id, qint64 seq = 0);
     void cancel();                          // no reply, no edit
     QString replyingTo() const { return m_replyTo; }
     QString editing() const { return m_editing; }
@@ -78,5 +80,6 @@ private:
     QString m_editing;
     QString m_hoveredLink; // its address is shown
     QString m_jumpTarget; // waiting for older pages to bring it
+    qint64 m_jumpSeq = 0;
     int m_jumpPages = 0;
 };

@@ -115,8 +115,10 @@ void shapeBlocks(QTextDocument *doc)
             format.setRightMargin(0);
         }
         format.setIndent(std::min(format.indent(), RichText::kMaxDepth));
-        if (format.hasProperty(QTextFormat::BlockCodeLanguage) || format.hasProperty(QTextFormat::BlockCodeFence))
+        if (format.hasProperty(QTextFormat::BlockCodeLanguage) || format.hasProperty(QTextFormat::BlockCodeFence)) {
             format.setBackground(shade());
+            format.setNonBreakableLines(false); // a long line wraps: a bubble cannot scroll sideways
+        }
         if (block == doc->begin())
             format.setTopMargin(0);
         if (block == doc->lastBlock())

@@ -15,7 +15,8 @@
 // alt text (a link to its address when that is http or https; a click opens it in the browser, as
 // any link). Links stay links only for http, https and mailto; any other scheme (file:, javascript:,
 // data:, a relative path) is shown as plain text. Code spans and fenced blocks are monospace on a
-// shaded background, blocks keep their line breaks and spaces. Quote and list nesting is shown at
+// shaded background, blocks keep their line breaks and spaces (a line too long for the bubble
+// wraps). Quote and list nesting is shown at
 // most kMaxDepth deep, so a message of a thousand '>' lays out as fast as a short one.
 namespace RichText {
 constexpr int kMaxDepth = 6;

@@ -193,17 +193,11 @@ bool EventWriter::storeChange(NewEvent &event, QHash<qint64, qint64> &counters,
     if (EventKinds::relatesToMessage(m.kind)) {
         // The message it changes: in this room, a message, not deleted; an edit or a delete
         // only by the message's own sender.
-        QSqlQuery &target = m_sql.prepared(
-                m_target, u"SELECT room_id, sender_id, kind, deleted FROM events WHERE id = ?"_s);
-        target.bindValue(0, m.fields.value("relatesTo"_L1).toString());
-        if (!m_sql.exec(target))
+        const auto target = messageOf(event.roomId, m.fields.value("relatesTo"_L1).toString());
+        if (!target)
             return false;
-        const bool found = target.next() && target.value(0).toLongLong() == event.roomId
-                && target.value(2).toString() == EventKinds::name(EventKind::Message)
-                && target.value(3).toInt() == 0;
-        const qint64 author = found ? target.value(1).toLongLong() : 0;
-        target.finish();
-        if (!found) {
+        const qint64 author = target->author;
+        if (!target->found || target->deleted) {
             result.status = StoreStatus::EventNotFound;
             return true;
         }
@@ -238,15 +232,10 @@ bool EventWriter::storeChange(NewEvent &event, QHash<qint64, qint64> &counters,
         }
     } else if (m.kind == EventKind::Message && m.fields.contains("replyTo"_L1)) {
         // A reply quotes a message of this room (deleted since or not).
-        QSqlQuery &target = m_sql.prepared(
-                m_target, u"SELECT room_id, sender_id, kind, deleted FROM events WHERE id = ?"_s);
-        target.bindValue(0, m.fields.value("replyTo"_L1).toString());
-        if (!m_sql.exec(target))
+        const auto target = messageOf(event.roomId, m.fields.value("replyTo"_L1).toString());
+        if (!target)
             return false;
-        const bool found = target.next() && target.value(0).toLongLong() == event.roomId
-                && target.value(2).toString() == EventKinds::name(EventKind::Message);
-        target.finish();
-        if (!found) {
+        if (!target->found) {
             result.status = StoreStatus::EventNotFound;
             return true;
         }
@@ -367,6 +356,23 @@ std::optional<QString> EventWriter::roleOf(qint64 roomId, qint64 ownerId, qint64
         role = userId == ownerId ? QString(RoomRoles::kOwner) : q.value(0).toString();
     q.finish();
     return role;
+}
+
+std::optional<EventWriter::Target> EventWriter::messageOf(qint64 roomId, const QString &id)
+{
+    QSqlQuery &q = m_sql.prepared(m_target, u"SELECT room_id, sender_id, kind, deleted FROM events WHERE id = ?"_s);
+    q.bindValue(0, id);
+    if (!m_sql.exec(q))
+        return std::nullopt;
+    Target t;
+    t.found = q.next() && q.value(0).toLongLong() == roomId
+            && q.value(2).toString() == EventKinds::name(EventKind::Message);
+    if (t.found) {
+        t.author = q.value(1).toLongLong();
+        t.deleted = q.value(3).toInt() != 0;
+    }
+    q.finish();
+    return t;
 }
 
 std::optional<bool> EventWriter::isModerator(qint64 roomId, qint64 userId)

@@ -83,6 +83,14 @@ private:
     // The user's role in the room: "owner", "admin", "member", or "" for none; nullopt on failure.
     std::optional<QString> roleOf(qint64 roomId, qint64 ownerId, qint64 userId);
     std::optional<bool> isModerator(qint64 roomId, qint64 userId); // the owner or an admin
+    // The message an event names, as far as roomId's events go (nullopt: the database failed).
+    struct Target
+    {
+        bool found = false; // a message of roomId
+        qint64 author = 0;
+        bool deleted = false;
+    };
+    std::optional<Target> messageOf(qint64 roomId, const QString &id);
 
     std::optional<QSqlQuery> m_insertMessage; // prepared once per connection
     std::optional<QSqlQuery> m_insertEvent;

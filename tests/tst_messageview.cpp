@@ -175,10 +175,10 @@ private slots:
         QCOMPARE(MessageDelegate::quoteText(indexOf(*m_aliceWindow, answer)),
                  u"\u21aa alice: the original question"_s);
 
-        // A new window of Alice's holds only the newest page: the quote says the original is
+        // Alice on another computer holds only the newest page: the quote says the original is
         // earlier, and a click on it loads history until it is there.
         fill(60);
-        auto late = loggedIn(u"alice"_s);
+        auto late = loggedIn(u"alice"_s, u"laptop"_s);
         MainWindow window(late.get(), m_settings.get());
         window.resize(800, 600);
         window.show();

@@ -75,6 +75,7 @@ ChatClient::ChatClient(const Options &options, QObject *parent)
 
 ChatClient::~ChatClient()
 {
+    flushCache();
     m_connection.close();
 }
 
@@ -84,6 +85,7 @@ MessageListModel *ChatClient::messages(const QString &room)
     if (!model) {
         model = std::make_unique<MessageListModel>(room);
         model->setOwnUser(m_user);
+        watchForCache(model.get());
     }
     return model.get();
 }
@@ -105,7 +107,8 @@ void ChatClient::onReady()
     reloadRooms();
     const QString current = m_rooms.currentRoom();
     const bool readable = m_rooms.rowOf(current) < 0 || m_rooms.isMember(current); // unknown: try
-    if (!current.isEmpty() && readable && !m_historyLoaded.contains(current))
+    m_cache.setEpoch(m_connection.epoch()); // what is cached from now on belongs to it
+    if (!current.isEmpty() && readable && !m_historyLoaded.contains(current) && !fillFromCache(current))
         loadHistory(current, std::nullopt);
     flushOutbox();
 }
@@ -168,6 +171,7 @@ void ChatClient::startSession(const QString &user, const QString &token)
     if (!m_outbox.open(QDir(dir).filePath(u"outbox/%1.db"_s.arg(QString::fromLatin1(key))), &error))
         emit errorOccurred(tr("Messages you write cannot be kept on this computer until they are "
                               "sent (%1).").arg(error));
+    openCache(dir, key); // the rooms and messages seen before, shown at once
     // What was typed before a restart is shown again and sent once the link is up.
     for (const Outbox::Item &item : m_outbox.items()) {
         m_outboxRoom.insert(item.clientId, item.room);
@@ -200,6 +204,8 @@ void ChatClient::startSession(const QString &user, const QString &token)
 
 void ChatClient::endSession()
 {
+    flushCache();
+    m_cache.close();
     m_connection.close();
     m_retryTimer.stop();
     m_inFlight.clear();
@@ -213,6 +219,7 @@ void ChatClient::logout()
         return;
     m_api.logout(this, [](const ApiFailure &) {});
     endSession();
+    m_cache.erase(); // what was read stays on the server, not on this computer
     m_user.clear();
     m_api.setToken({});
     m_models.clear();
@@ -228,7 +235,7 @@ void ChatClient::openRoom(const QString &room)
     // Not a member yet: the history is only readable after the join (which loads it).
     if (m_rooms.rowOf(room) >= 0 && !m_rooms.isMember(room))
         joinRoom(room);
-    else if (!m_historyLoaded.contains(room))
+    else if (!m_historyLoaded.contains(room) && !fillFromCache(room))
         loadHistory(room, std::nullopt);
 }
 
@@ -237,8 +244,20 @@ void ChatClient::loadOlder(const QString &room, int limit)
     if (!m_historyLoaded.contains(room) || !hasOlder(room) || m_loading.contains(room))
         return;
     const qint64 first = messages(room)->firstSeq();
+    const int size = limit > 0 ? std::min(limit, 200) : m_options.pageSize;
+    if (first > 1 && m_cache.isOpen()) {
+        // From the cache while it has them (offline too); told like a page from the server.
+        if (const QList<ChatMessage> older = m_cache.before(room, first, size); !older.isEmpty()) {
+            emit historyLoading(room, true);
+            messages(room)->addPage(older);
+            m_hasOlder.insert(room, messages(room)->firstSeq() > 1);
+            QMetaObject::invokeMethod(this, [this, room] { emit historyLoading(room, false); },
+                                      Qt::QueuedConnection);
+            return;
+        }
+    }
     if (first > 1)
-        loadHistory(room, first, limit > 0 ? std::min(limit, 200) : m_options.pageSize);
+        loadHistory(room, first, size);
     else
         m_hasOlder.insert(room, false);
 }
@@ -379,6 +398,7 @@ void ChatClient::reloadRooms()
 void ChatClient::setRoomList(const QList<RoomInfo> &rooms)
 {
     m_rooms.setRooms(rooms);
+    m_cache.saveRooms(rooms);
     for (const QString &room : m_rooms.memberRooms())
         m_connection.subscribe(room);
 }
@@ -461,6 +481,8 @@ void ChatClient::onEpochChanged()
         model->clear();
     m_historyLoaded.clear();
     m_hasOlder.clear();
+    m_cacheDirty.clear();
+    m_cache.setEpoch(m_connection.epoch()); // emptied: it was of the old database
     // The room list (and its seqs) described the old database: forget it, keeping the selection.
     const QString current = m_rooms.currentRoom();
     m_rooms.setRooms({});

@@ -5,6 +5,7 @@
 #include "chatconnection.h"
 #include "messagelistmodel.h"
 #include "outbox.h"
+#include "timelinecache.h"
 #include "roomlistmodel.h"
 
 #include <QDeadlineTimer>
@@ -171,6 +172,12 @@ private:
                     QObject *context, ActionDone done);
     void setRoomList(const QList<RoomInfo> &rooms);
     void endSession();
+    // The timeline cache (chatclientcache.cpp).
+    void openCache(const QString &dir, const QByteArray &key);
+    bool fillFromCache(const QString &room); // the newest cached events shown; false: none
+    void readAfterCache(const QString &room); // what the server has after them
+    void watchForCache(MessageListModel *model);
+    void flushCache();
     std::optional<qint64> cursor(const QString &room);
     void onReady();
 
@@ -180,6 +187,9 @@ private:
     ChatConnection m_connection;
     RoomListModel m_rooms;
     Outbox m_outbox;
+    TimelineCache m_cache;
+    QHash<QString, QSet<QString>> m_cacheDirty; // room -> ids of events changed since the last flush
+    QTimer m_cacheFlush;
     std::map<QString, std::unique_ptr<MessageListModel>> m_models;
     QHash<QString, bool> m_hasOlder;
     QSet<QString> m_historyLoaded;

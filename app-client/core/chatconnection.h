@@ -40,6 +40,9 @@ public:
 
     void setTuning(const Tuning &tuning) { m_tuning = tuning; }
     void setUrl(const QUrl &url) { m_url = url; }
+    // The epoch the client's cursors belong to before any hello (a cache's): a hello naming another
+    // one is an epoch change.
+    void setKnownEpoch(const QString &epoch) { m_epoch = epoch; }
     void setToken(const QString &token) { m_token = token; }
     void setCertificateTrust(CertificateTrust *trust) { m_trust = trust; }
     // Last seq the client holds for a room; nullopt = nothing known: subscribe live only (the

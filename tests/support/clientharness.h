@@ -47,9 +47,14 @@ protected:
         o.retryDelayMs = 100;
         return o;
     }
-    std::unique_ptr<ChatClient> loggedIn(const QString &who)
+    // device: the client's own data folder (outbox, cache) is per user and device; another device
+    // starts with nothing cached.
+    std::unique_ptr<ChatClient> loggedIn(const QString &who, const QString &device = {})
     {
-        auto client = std::make_unique<ChatClient>(options(who));
+        ChatClient::Options o = options(who);
+        if (!device.isEmpty())
+            o.dataDir += u'-' + device;
+        auto client = std::make_unique<ChatClient>(o);
         QSignalSpy started(client.get(), &ChatClient::sessionStarted);
         client->login(who, QStringLiteral("correct horse"), ChatClient::Account::NewOrExisting);
         if (!started.wait(15000))

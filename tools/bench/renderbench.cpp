@@ -2,18 +2,22 @@
 // chat-render-bench: how long the client takes to show markdown messages (docs/performance.md).
 // For each sample message: the first look (parse, make safe, lay out: what a new message costs)
 // and a paint of the cached document; then a conversation of 2000 messages scrolled through end to end in
-// a real QListView with the client's delegate, offscreen. Prints a markdown table.
+// a real QListView with the client's delegate, offscreen; and a start from a timeline cache of
+// 100 000 events. Prints markdown tables.
 #include "messagedelegate.h"
 #include "messagelistmodel.h"
 #include "richtext.h"
+#include "timelinecache.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QApplication>
 #include <QImage>
 #include <QPainter>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QListView>
 #include <QScrollBar>
+#include <QTemporaryDir>
 #include <QTextStream>
 
 #include <algorithm>
@@ -112,6 +116,100 @@ void conversation(QTextStream &out, const QString &format)
         << " ms | " << QString::number(totalMs2 / frames2, 'f', 2) << " ms, worst "
         << QString::number(worstMs2, 'f', 1) << " ms | " << frames << " |\n";
 }
+
+qint64 rssKiB()
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+// A start from the cache: the file holds 100 000 events of the open room; what the client does
+// when the room opens (the newest page read, parsed, put in the model) and the view painted.
+void cachedStart(QTextStream &out)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"cache.db"_s);
+    QString error;
+    {
+        TimelineCache fill;
+        if (!fill.open(path, &error)) {
+            out << "cache: " << error << "\n";
+            return;
+        }
+        const QDateTime start = QDateTime::currentDateTimeUtc().addDays(-30);
+        for (int batch = 0; batch < 100; ++batch) {
+            QList<ChatMessage> events;
+            for (int i = 1; i <= 1000; ++i) {
+                ChatMessage m;
+                m.seq = batch * 1000 + i;
+                m.id = u"m%1"_s.arg(m.seq);
+                m.room = u"bench"_s;
+                m.sender = m.seq % 3 ? u"alice"_s : u"bob"_s;
+                m.ts = start.addSecs(m.seq * 20);
+                m.body = u"message %1 with **some** markdown and a [link](https://example.org/%1)"_s.arg(m.seq);
+                m.fields.insert(u"format"_s, u"markdown"_s);
+                events.append(m);
+            }
+            fill.save(u"bench"_s, events, 1);
+        }
+    }
+    const qint64 rssBefore = rssKiB();
+    QElapsedTimer t;
+    t.start();
+    TimelineCache cache;
+    cache.open(path, &error);
+    MessageListModel model(u"bench"_s);
+    model.addPage(cache.newest(u"bench"_s, 100));
+    const double readMs = t.nsecsElapsed() / 1e6;
+    QListView view;
+    view.setItemDelegate(new MessageDelegate(&view));
+    view.setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    view.resize(800, 700);
+    view.setModel(&model);
+    view.show();
+    view.scrollToBottom();
+    view.grab();
+    const double paintedMs = t.nsecsElapsed() / 1e6;
+    // Scrolling up through the cache: a page of 50 read when the top is reached.
+    QScrollBar *bar = view.verticalScrollBar();
+    double worst = 0;
+    double total = 0;
+    int frames = 0;
+    for (int page = 0; page < 20; ++page) {
+        for (int v = bar->value(); v > 0; v -= view.viewport()->height() / 2, ++frames) {
+            QElapsedTimer frame;
+            frame.start();
+            bar->setValue(std::max(0, v));
+            view.grab();
+            const double ms = frame.nsecsElapsed() / 1e6;
+            worst = std::max(worst, ms);
+            total += ms;
+        }
+        QElapsedTimer frame;
+        frame.start();
+        const qint64 first = model.firstSeq();
+        model.addPage(cache.before(u"bench"_s, first, 50));
+        view.grab();
+        const double ms = frame.nsecsElapsed() / 1e6;
+        worst = std::max(worst, ms);
+        total += ms;
+        ++frames;
+    }
+    out << "\n| start from a cache of " << cache.size() << " events in the open room | |\n|---|---|\n"
+        << "| cache opened, newest 100 read and in the model | " << QString::number(readMs, 'f', 1) << " ms |\n"
+        << "| … and the window's timeline painted | " << QString::number(paintedMs, 'f', 1) << " ms |\n"
+        << "| scrolling up through 1 000 cached messages (pages of 50 read as the top is reached), "
+        << frames << " frames | " << QString::number(total / frames, 'f', 2) << " ms a frame, worst "
+        << QString::number(worst, 'f', 1) << " ms |\n"
+        << "| resident memory: before the start, after | " << rssBefore / 1024 << " MiB, " << rssKiB() / 1024
+        << " MiB |\n";
+}
 } // namespace
 
 int main(int argc, char *argv[])
@@ -152,5 +250,6 @@ int main(int argc, char *argv[])
            "| scroll, a frame | again | frames |\n|---|---|---|---|---|\n";
     conversation(out, u"markdown"_s);
     conversation(out, u"plain"_s);
+    cachedStart(out);
     return 0;
 }

@@ -167,6 +167,26 @@ private slots:
         QVERIFY(cache.size() <= 10); // nothing of the old database is left (seq 1..10 at most)
         QVERIFY(!cache.newest(u"general"_s, 200).isEmpty());
     }
+
+    void leavingARoomForgetsWhatWasCachedOfIt()
+    {
+        auto alice = resumed();
+        QVERIFY(waitConnected(*alice));
+        HttpClient http(serverUrl());
+        QCOMPARE(http.post(u"/api/v2/rooms"_s, {{"name"_L1, u"side"_s}}, m_bob).status, 201);
+        QCOMPARE(http.post(u"/api/v2/rooms/side/invite"_s, {{"user"_L1, u"alice"_s}}, m_bob).status, 204);
+        QCOMPARE(http.post(u"/api/v2/rooms/side/messages"_s, {{"clientId"_L1, u"s1"_s}, {"body"_L1, u"side talk"_s}}, m_bob).status, 201);
+        QTRY_VERIFY_WITH_TIMEOUT(alice->rooms()->rowOf(u"side"_s) >= 0, 15000);
+        alice->openRoom(u"side"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(alice->messages(u"side"_s)->confirmedCount(), 1, 15000);
+        TimelineCache cache;
+        QString error;
+        QVERIFY2(cache.open(cacheFile(), &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!cache.newest(u"side"_s, 10).isEmpty(), 5000); // written within a second
+        alice->leaveRoom(u"side"_s, this, [](const QString &why) { QVERIFY2(why.isEmpty(), qPrintable(why)); });
+        QTRY_VERIFY_WITH_TIMEOUT(cache.newest(u"side"_s, 10).isEmpty(), 15000);
+        QVERIFY(!cache.newest(u"general"_s, 10).isEmpty());
+    }
 };
 
 QTEST_MAIN(TestOfflineCache)

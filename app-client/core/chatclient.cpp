@@ -410,6 +410,8 @@ void ChatClient::onRoomChanged(const QString &room, const QString &change, const
         // No more of it: the server ended the subscription, the client forgets it too.
         m_connection.unsubscribe(room);
         clearTypingIn(room);
+        m_cacheDirty.remove(room);
+        m_cache.forget(room); // no longer this user's to read, on this computer either
         if (change == "kicked"_L1)
             emit noticed(tr("%1 removed you from #%2.").arg(by, name));
     } else if (change == "invited"_L1 && room.startsWith("dm-"_L1)) {

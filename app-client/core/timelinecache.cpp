@@ -200,6 +200,19 @@ bool TimelineCache::save(const QString &room, const QList<ChatMessage> &events, 
     return m_db.commit();
 }
 
+void TimelineCache::forget(const QString &room)
+{
+    if (!isOpen())
+        return;
+    m_db.transaction();
+    for (const QString &table : {u"events"_s, u"coverage"_s}) {
+        QSqlQuery q(m_db);
+        q.prepare(u"DELETE FROM "_s + table + u" WHERE room = ?"_s); // names of our own
+        exec(q, {room});
+    }
+    m_db.commit();
+}
+
 qint64 TimelineCache::size() const
 {
     QSqlQuery q(m_db);

@@ -43,6 +43,7 @@ public:
     // The events as they are now (new or changed), the room covered from coveredFrom on, in
     // one transaction.
     bool save(const QString &room, const QList<ChatMessage> &events, qint64 coveredFrom);
+    void forget(const QString &room); // its events (the user left it, or was removed)
     qint64 size() const; // events held, all rooms
 
 private:

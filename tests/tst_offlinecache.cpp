@@ -168,7 +168,7 @@ private slots:
         QVERIFY(!cache.newest(u"general"_s, 200).isEmpty());
     }
 
-    void leavingARoomForgetsWhatWasCachedOfIt()
+    void leavingARoomForgetsWhatWasCachedOfIt() // or being removed from it
     {
         auto alice = resumed();
         QVERIFY(waitConnected(*alice));
@@ -186,6 +186,18 @@ private slots:
         alice->leaveRoom(u"side"_s, this, [](const QString &why) { QVERIFY2(why.isEmpty(), qPrintable(why)); });
         QTRY_VERIFY_WITH_TIMEOUT(cache.newest(u"side"_s, 10).isEmpty(), 15000);
         QVERIFY(!cache.newest(u"general"_s, 10).isEmpty());
+
+        // Removed from a room while the client was closed: forgotten once the server's room list
+        // says so.
+        QCOMPARE(http.post(u"/api/v2/rooms/side/invite"_s, {{"user"_L1, u"alice"_s}}, m_bob).status, 204);
+        QTRY_VERIFY_WITH_TIMEOUT(alice->rooms()->isMember(u"side"_s), 15000);
+        alice->openRoom(u"side"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(!cache.newest(u"side"_s, 10).isEmpty(), 15000);
+        alice.reset();
+        QCOMPARE(http.post(u"/api/v2/rooms/side/kick"_s, {{"user"_L1, u"alice"_s}}, m_bob).status, 204);
+        alice = resumed();
+        QTRY_VERIFY_WITH_TIMEOUT(!alice->rooms()->isMember(u"side"_s), 15000);
+        QVERIFY(cache.newest(u"side"_s, 10).isEmpty());
     }
 };
 

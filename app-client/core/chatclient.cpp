@@ -398,6 +398,17 @@ void ChatClient::reloadRooms()
 void ChatClient::setRoomList(const QList<RoomInfo> &rooms)
 {
     m_rooms.setRooms(rooms);
+    // Rooms the user is no longer in (removed while this client was closed): their messages go
+    // from this computer too.
+    QSet<QString> member;
+    for (const RoomInfo &room : rooms) {
+        if (room.member)
+            member.insert(room.name);
+    }
+    for (const RoomInfo &cached : m_cache.rooms()) {
+        if (cached.member && !member.contains(cached.name))
+            m_cache.forget(cached.name);
+    }
     m_cache.saveRooms(rooms);
     for (const QString &room : m_rooms.memberRooms())
         m_connection.subscribe(room);

@@ -147,26 +147,6 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(rowWithBody(m_aliceWindow->conversationView(), u"line one\nline two"_s) >= 0, 15000);
     }
 
-    void htmlLookingBodyIsLiteralAndLoadsNothing()
-    {
-        QTcpServer trap; // what an <img> would fetch from
-        QVERIFY(trap.listen(QHostAddress::LocalHost));
-        const QString body = u"<img src=\"http://127.0.0.1:%1/x.png\"><b>bold?</b> &lt;"_s.arg(trap.serverPort());
-        type(m_aliceWindow->composer(), body);
-        QListView *view = m_bobWindow->conversationView();
-        QTRY_VERIFY_WITH_TIMEOUT(rowWithBody(view, body) >= 0, 15000);
-        const QModelIndex index = view->model()->index(rowWithBody(view, body), 0);
-        QCOMPARE(index.data(Qt::DisplayRole).toString(), body);
-        QVERIFY(index.data(Qt::ToolTipRole).isNull()); // no rich-text tooltip either
-        // Paint it (the delegate draws the characters) and give any fetch a chance to happen.
-        view->scrollTo(index);
-        const QImage shot = m_bobWindow->grab().toImage();
-        QVERIFY(!shot.isNull());
-        QSignalSpy fetched(&trap, &QTcpServer::newConnection);
-        QVERIFY(!fetched.wait(500));
-        QVERIFY(!trap.hasPendingConnections());
-    }
-
     void statusBarFollowsTheLinkAndQueuedMessagesGoOut()
     {
         m_server->kill();
@@ -593,27 +573,6 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_aliceWindow->membersPanel()->list()->count(), 1, 15000);
         m_aliceWindow->membersButton()->setChecked(false);
         m_aliceWindow->showRoom(u"general"_s);
-    }
-
-    void composerCompletesMentionsOfMembers()
-    {
-        Composer composer;
-        composer.show();
-        composer.setMentionCandidates({u"bob"_s, u"bobby"_s, u"carol"_s});
-        QTest::keyClicks(&composer, u"hi @bo"_s);
-        QCOMPARE(composer.mentionPrefix(), u"bo"_s);
-        QTRY_VERIFY(composer.mentionCompleter()->popup()->isVisible());
-        QCOMPARE(composer.mentionCompleter()->completionCount(), 2);
-        QTest::keyClick(&composer, Qt::Key_Tab);
-        QCOMPARE(composer.toPlainText(), u"hi @bob "_s);
-        QVERIFY(!composer.mentionCompleter()->popup()->isVisible());
-        // Not after a letter (an address), and nothing offered for names nobody has.
-        composer.clear();
-        QTest::keyClicks(&composer, u"mail@bo"_s);
-        QVERIFY(composer.mentionPrefix().isNull());
-        composer.clear();
-        QTest::keyClicks(&composer, u"@zz"_s);
-        QVERIFY(!composer.mentionCompleter()->popup()->isVisible());
     }
 
     void darkAppearancePaintsTheWindowDark()

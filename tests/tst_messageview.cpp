@@ -2,7 +2,8 @@
 // The conversation's message actions, offscreen, against the real server: a click on a reaction
 // toggles the user's own, a click on a reply's quote jumps to the original through older
 // history, the context menu offers what the user may do, and the composer replies and edits.
-// Markdown is rendered (a link shows its address on hover and opens in the browser on a click;
+// A plain body that looks like HTML is shown as typed and loads nothing; the composer completes
+// mentions. Markdown is rendered (a link shows its address on hover and opens in the browser on a click;
 // an image reference is never fetched), and the composer's toggle sends plain text instead.
 // Ctrl+F finds a message far back and opens it where it is, history loaded back to it.
 #include "clientharness.h"
@@ -19,6 +20,8 @@
 #include <QApplication>
 #include <QDesktopServices>
 #include <QComboBox>
+#include <QCompleter>
+#include <QAbstractItemView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -224,6 +227,47 @@ private slots:
         QVERIFY(indexOf(*m_bobWindow, id).data(MessageListModel::EditedRole).toBool());
         QCOMPARE(MessageDelegate::bodyText(indexOf(*m_bobWindow, id)), u"typo here (edited)"_s);
         QCOMPARE(m_alice->messages(u"general"_s)->confirmedMessages().constLast().id, id); // no new message
+    }
+
+    void aPlainBodyThatLooksLikeHtmlIsLiteralAndLoadsNothing()
+    {
+        QTcpServer trap; // what an <img> would fetch from
+        QVERIFY(trap.listen(QHostAddress::LocalHost));
+        const QString body = u"<img src=\"http://127.0.0.1:%1/x.png\"><b>bold?</b> &lt;"_s.arg(trap.serverPort());
+        const QString id = said(*m_alice, body); // plain text
+        QVERIFY(!id.isEmpty());
+        QTRY_VERIFY(indexOf(*m_bobWindow, id).isValid());
+        const QModelIndex index = indexOf(*m_bobWindow, id);
+        QCOMPARE(index.data(Qt::DisplayRole).toString(), body);
+        QCOMPARE(MessageDelegate::bodyText(index), body);
+        QVERIFY(index.data(Qt::ToolTipRole).isNull()); // no rich-text tooltip either
+        // Paint it (the delegate draws the characters) and give any fetch a chance to happen.
+        m_bobWindow->conversationView()->scrollTo(index);
+        QVERIFY(!m_bobWindow->grab().toImage().isNull());
+        QSignalSpy fetched(&trap, &QTcpServer::newConnection);
+        QVERIFY(!fetched.wait(500));
+        QVERIFY(!trap.hasPendingConnections());
+    }
+
+    void composerCompletesMentionsOfMembers()
+    {
+        Composer composer;
+        composer.show();
+        composer.setMentionCandidates({u"bob"_s, u"bobby"_s, u"carol"_s});
+        QTest::keyClicks(&composer, u"hi @bo"_s);
+        QCOMPARE(composer.mentionPrefix(), u"bo"_s);
+        QTRY_VERIFY(composer.mentionCompleter()->popup()->isVisible());
+        QCOMPARE(composer.mentionCompleter()->completionCount(), 2);
+        QTest::keyClick(&composer, Qt::Key_Tab); // the M↓ toggle beside it does not take the Tab
+        QCOMPARE(composer.toPlainText(), u"hi @bob "_s);
+        QVERIFY(!composer.mentionCompleter()->popup()->isVisible());
+        // Not after a letter (an address), and nothing offered for names nobody has.
+        composer.clear();
+        QTest::keyClicks(&composer, u"mail@bo"_s);
+        QVERIFY(composer.mentionPrefix().isNull());
+        composer.clear();
+        QTest::keyClicks(&composer, u"@zz"_s);
+        QVERIFY(!composer.mentionCompleter()->popup()->isVisible());
     }
 
     void markdownIsRenderedAndItsLinksOpenInTheBrowser()

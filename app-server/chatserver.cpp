@@ -8,6 +8,7 @@
 #include "bus/sequencer.h"
 #include "filelimit.h"
 #include "domain/catchupqueue.h"
+#include "domain/fileservice.h"
 #include "domain/roomservice.h"
 #include "http/connectionguard.h"
 #include "http/httpapi.h"
@@ -84,6 +85,9 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
                       checkReady(context, std::move(done));
                   },
                   m_metrics.get()};
+    m_files = new FileService(m_store.get(), m_reader.get(),
+                              {m_config.maxFileBytes, m_config.fileQuotaBytes}, this);
+    m_services.files = m_files;
     m_api = new HttpApi(m_services, this);
     m_http = new QHttpServer(this);
     // Commit -> bus -> sequencer -> hub. The sequencer repairs what a bus can lose from the
@@ -217,6 +221,7 @@ bool ChatServer::start(QString *error)
     HttpLimits limits;
     limits.maxHeaderBytes = m_config.maxHttpHeaderBytes;
     limits.maxBodyBytes = m_config.maxHttpBodyBytes;
+    limits.maxUploadBytes = m_config.maxFileBytes;
     limits.idleTimeoutMs = m_config.httpIdleTimeoutSecs * 1000;
     limits.requestTimeoutMs = m_config.httpRequestTimeoutSecs * 1000;
     // WebSocket upgrades to /ws go to a WebSocket server of our own, which answers the chat.v2

@@ -12,6 +12,7 @@
 #include <memory>
 
 class AuthService;
+class FileService;
 class CatchUpQueue;
 class GuardedTcpServer;
 class HttpApi;
@@ -60,6 +61,7 @@ private:
     quint64 *m_sendsCharged = nullptr;  // in m_metrics
     static constexpr int kSendReportMs = 1000; // how often the servers of a database swap send counts
     std::unique_ptr<StoreService> m_store;  // writes, and every read but catch-up
+    FileService *m_files = nullptr;
     std::unique_ptr<StoreService> m_reader; // catch-up reads, beside the writer
     CatchUpQueue *m_catchUp = nullptr;
     std::unique_ptr<RateLimiter> m_limiter;      // sends, per user

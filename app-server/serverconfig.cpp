@@ -154,6 +154,23 @@ const QList<Key> &allKeys()
          [](ServerConfig &c, const QString &v) { return setBytes(&c.maxQueuedBytesPerConnection, v); }},
         {"max_queued_bytes_per_user", "bytes, 65536 to 2^40",
          [](ServerConfig &c, const QString &v) { return setBytes(&c.maxQueuedBytesPerUser, v); }},
+        // At most 1 GiB: QtHttpServer holds a request's body in memory, whole.
+        {"max_file_bytes", "bytes, 65536 to 2^30",
+         [](ServerConfig &c, const QString &v) {
+             qint64 bytes = 0;
+             if (!setBytes(&bytes, v) || bytes > (qint64(1) << 30))
+                 return false;
+             c.maxFileBytes = bytes;
+             return true;
+         }},
+        {"file_quota_bytes", "bytes, 0 (no quota) or 65536 to 2^40",
+         [](ServerConfig &c, const QString &v) {
+             if (v.trimmed() == "0"_L1) {
+                 c.fileQuotaBytes = 0;
+                 return true;
+             }
+             return setBytes(&c.fileQuotaBytes, v);
+         }},
         {"max_queued_bytes", "bytes, 65536 to 2^40",
          [](ServerConfig &c, const QString &v) { return setBytes(&c.maxQueuedBytes, v); }},
         {"register_per_hour", "a number of accounts, 1 to 1000000000",

@@ -28,6 +28,8 @@ struct ServerConfig
     int maxBodyBytes = 4096;        // message body, UTF-8 bytes
     int maxHttpBodyBytes = 64 * 1024;
     int maxHttpHeaderBytes = 16 * 1024;
+    qint64 maxFileBytes = 25 << 20;          // one uploaded file (413 above it, before its body)
+    qint64 fileQuotaBytes = qint64(1) << 30; // every file one user uploaded together; 0 = none
     int maxWsMessageBytes = 64 * 1024; // one WebSocket message (and frame)
     double sendRate = 20.0;         // messages per second per user, sustained
     int sendBurst = 50;             // token bucket size

@@ -8,6 +8,7 @@
 #include <functional>
 
 class AuthService;
+class FileService;
 class Metrics;
 class Hub;
 class OutputLedger;
@@ -32,4 +33,5 @@ struct ServerServices
     using ReadyCallback = std::function<void(bool ready, const QString &reason)>;
     std::function<void(QObject *context, ReadyCallback done)> checkReady;
     Metrics *metrics = nullptr;
+    FileService *files = nullptr; // uploads and downloads
 };

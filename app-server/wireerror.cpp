@@ -24,6 +24,10 @@ WireError storeError(StoreStatus status, const QString &room)
         return {ErrorCode::Forbidden, u"only its sender can edit or delete a message"_s};
     case StoreStatus::NoChange:
         return {ErrorCode::NoChange, Errors::defaultMessage(ErrorCode::NoChange)};
+    case StoreStatus::FileNotFound:
+        return {ErrorCode::FileNotFound, Errors::defaultMessage(ErrorCode::FileNotFound)};
+    case StoreStatus::QuotaExceeded:
+        return {ErrorCode::QuotaExceeded, Errors::defaultMessage(ErrorCode::QuotaExceeded)};
     case StoreStatus::Conflict:
         return {ErrorCode::NameTaken, Errors::defaultMessage(ErrorCode::NameTaken)};
     default:

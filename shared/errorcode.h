@@ -25,11 +25,15 @@
     X(RoomArchived, "room_archived", 403, "the room is archived: it can be read, not written to") \
     X(UserNotFound, "user_not_found", 404, "no such user") \
     X(EventNotFound, "event_not_found", 404, "no such message in this room") \
+    X(FileNotFound, "file_not_found", 404, "no such file") \
     X(NotFound, "not_found", 404, "no such route") \
     X(RequestTimeout, "request_timeout", 408, "the request took too long to arrive") \
     X(NameTaken, "name_taken", 409, "the name is taken, or looks like one that is") \
     X(NoChange, "no_change", 409, "nothing to change: that reaction is already there, or not there") \
     X(PayloadTooLarge, "payload_too_large", 413, "the request body is too large") \
+    X(QuotaExceeded, "quota_exceeded", 413, "your files take all the space this server gives you") \
+    X(RangeNotSatisfiable, "range_not_satisfiable", 416, "the range is not within the file") \
+    X(InvalidImage, "invalid_image", 422, "the image cannot be read, or has too many pixels") \
     X(UpgradeRequired, "upgrade_required", 426, "connect with a WebSocket client") \
     X(RateLimited, "rate_limited", 429, "sending too fast; retry later") \
     X(HeadersTooLarge, "headers_too_large", 431, "the request headers are too large") \

@@ -70,6 +70,13 @@ bool isValidReactionKey(const QString &key)
     });
 }
 
+bool isFileId(QStringView id)
+{
+    return id.size() == 32 && std::all_of(id.cbegin(), id.cend(), [](QChar c) {
+               return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f');
+           });
+}
+
 bool relatesToMessage(EventKind kind)
 {
     return kind == EventKind::Edit || kind == EventKind::Delete || kind == EventKind::Reaction;
@@ -89,6 +96,9 @@ std::optional<ErrorCode> fieldsError(EventKind kind, const QJsonObject &fields, 
             return invalid(u"field 'format' must be \"plain\" or \"markdown\""_s);
         if (fields.contains("replyTo"_L1) && !isEventId(fields.value("replyTo"_L1)))
             return invalid(u"field 'replyTo' must be the id of an event"_s);
+        if (fields.contains("attachment"_L1)
+            && (!fields.value("attachment"_L1).isString() || !isFileId(fields.value("attachment"_L1).toString())))
+            return invalid(u"field 'attachment' must be the id of a file uploaded to the room"_s);
         return std::nullopt;
     case EventKind::Edit:
     case EventKind::Delete:

@@ -11,7 +11,8 @@
 
 // The kinds of event a room's timeline holds (docs/protocol.md, contract v2), each with its own
 // fields besides the common ones (id, room, seq, sender, ts, clientId):
-//   message  body, format ("plain" | "markdown"), replyTo? (an event id)
+//   message  body, format ("plain" | "markdown"), replyTo? (an event id), attachment? (a file:
+//            the id of an upload when sent, the file's description once stored)
 //   edit     relatesTo (a message's id), body: the message's new text
 //   delete   relatesTo: the message removed
 //   reaction relatesTo, key (an emoji or short text), op ("add" | "remove")
@@ -27,6 +28,8 @@ inline constexpr int kMaxReactionKeyBytes = 16; // UTF-8: 👍🏽 is 8, 👩‍
 // A reaction key: 1 to 16 bytes of UTF-8, not only spaces, no control characters.
 bool isValidReactionKey(const QString &key);
 inline constexpr int kMaxTopicLength = 256;
+// The id of an uploaded file: 32 lower-case hex digits (128 random bits).
+bool isFileId(QStringView id);
 
 QLatin1StringView name(EventKind kind); // "unknown" for Unknown
 EventKind fromName(QStringView name);   // Unknown when not in the table (a newer peer's kind)

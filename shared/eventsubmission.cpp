@@ -12,7 +12,7 @@ QList<QLatin1StringView> fieldNames(EventKind kind)
 {
     switch (kind) {
     case EventKind::Message:
-        return {"format"_L1, "replyTo"_L1};
+        return {"format"_L1, "replyTo"_L1, "attachment"_L1};
     case EventKind::Edit:
     case EventKind::Delete:
         return {"relatesTo"_L1};
@@ -62,7 +62,10 @@ std::optional<ErrorCode> EventSubmission::read(const QJsonObject &json, int maxB
     if (EventKinds::hasBody(s.kind)) {
         if (!JsonFields::readString(json, "body"_L1, &s.body, why))
             return ErrorCode::InvalidRequest;
-        if (const auto bodyError = Validation::bodyError(s.body, maxBodyBytes)) {
+        // A file may go without a caption.
+        const bool captionless = s.kind == EventKind::Message && s.body.isEmpty()
+                && json.contains("attachment"_L1);
+        if (const auto bodyError = Validation::bodyError(s.body, maxBodyBytes); bodyError && !captionless) {
             *why = Validation::bodyErrorMessage(*bodyError, maxBodyBytes);
             return bodyError;
         }

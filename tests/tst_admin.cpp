@@ -8,6 +8,8 @@
 #include "testserver.h"
 #include "wsclient.h"
 
+#include <QBuffer>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -23,6 +25,20 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// A small picture as PNG bytes (the same every call).
+QByteArray pngImage()
+{
+    QImage image(90, 60, QImage::Format_RGB32);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            image.setPixel(x, y, qRgb(x * 2, y * 4, 128));
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return bytes;
+}
 
 struct AdminRun
 {
@@ -311,7 +327,8 @@ private slots:
     {
         const QString source = m_dir.filePath(u"release.db"_s);
         QJsonObject aliceView, bobView;
-        QString alice, bob, bobLoggedOut;
+        QString alice, bob, bobLoggedOut, photo, draft;
+        QByteArray thumbnail, draftBytes;
         {
             ServerProcess server(source);
             server.setEnv(u"CHAT_SEND_RATE"_s, u"100000"_s);
@@ -341,6 +358,19 @@ private slots:
             const QString doomed = post(http, u"secret"_s, alice, {{"clientId"_L1, u"s2"_s}, {"body"_L1, u"oops"_s}}).json["id"_L1].toString();
             QCOMPARE(post(http, u"secret"_s, alice, {{"clientId"_L1, u"d1"_s}, {"kind"_L1, u"delete"_s},
                                                      {"relatesTo"_L1, doomed}}).status, 201);
+            // Files go with the database: one of several chunks on a message, one not posted yet.
+            QByteArray big;
+            for (int i = 0; i < 700 * 1024; ++i)
+                big += char(i * 7 % 251);
+            photo = http.upload(u"secret"_s, u"photo.png"_s, "image/png", pngImage(), alice).json["file"_L1]["id"_L1].toString();
+            QVERIFY(!photo.isEmpty());
+            QCOMPARE(post(http, u"secret"_s, alice, {{"clientId"_L1, u"f1"_s}, {"body"_L1, u"look"_s},
+                                                     {"attachment"_L1, photo}}).status, 201);
+            thumbnail = http.get(u"/api/v2/files/%1/thumbnail"_s.arg(photo), bob).body;
+            QVERIFY(!thumbnail.isEmpty());
+            draft = http.upload(u"secret"_s, u"draft.bin"_s, "application/octet-stream", big, alice).json["file"_L1]["id"_L1].toString();
+            QVERIFY(!draft.isEmpty());
+            draftBytes = big;
             aliceView = viewOf(http, alice);
             bobView = viewOf(http, bob);
             QCOMPARE(aliceView.value("general"_L1).toArray().size(), 2); // two pages
@@ -364,6 +394,11 @@ private slots:
         QCOMPARE(viewOf(http, alice), aliceView);
         QCOMPARE(viewOf(http, bob), bobView);
         QCOMPARE(http.get(u"/api/v2/sessions"_s, bobLoggedOut).status, 401);
+        QCOMPARE(http.get(u"/api/v2/files/"_s + photo, bob).body, pngImage());
+        QCOMPARE(http.get(u"/api/v2/files/%1/thumbnail"_s.arg(photo), bob).body, thumbnail);
+        QCOMPARE(http.get(u"/api/v2/files/"_s + draft, alice).body, draftBytes);
+        QCOMPARE(post(http, u"secret"_s, alice, {{"clientId"_L1, u"f2"_s}, {"body"_L1, u"draft"_s},
+                                                 {"attachment"_L1, draft}}).status, 201);
         // Search works on what was carried over: PostgreSQL indexes it itself (accents folded).
         const HttpResponse found = http.get(u"/api/v2/search?q=general+edited&limit=50"_s, alice);
         QCOMPARE(found.status, 200);

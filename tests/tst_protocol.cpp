@@ -365,7 +365,7 @@ private slots:
             CHAT_ERROR_CODES(CHAT_ERROR_ITEM)
 #undef CHAT_ERROR_ITEM
         };
-        QCOMPARE(all.size(), 28);
+        QCOMPARE(all.size(), 32);
         for (ErrorCode error : all) {
             const QString code = Errors::code(error);
             QVERIFY2(!seen.contains(code), qPrintable(code));

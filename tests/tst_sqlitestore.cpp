@@ -44,7 +44,7 @@ private slots:
             auto store = openStore();
             epoch = store->epoch();
             QVERIFY(!epoch.isEmpty());
-            QCOMPARE(SqliteStore::schemaVersion(), 11);
+            QCOMPARE(SqliteStore::schemaVersion(), 12);
         }
         {
             auto again = openStore();

@@ -143,7 +143,9 @@ bool copyTable(QSqlDatabase &source, QSqlDatabase &target, const QString &table,
     while (read.next()) {
         for (int i = 0; i < columns->size(); ++i)
             pending.append(read.value(i));
-        if (pending.size() >= kRowsPerInsert * columns->size() && !flush())
+        // Chunks of files are 256 KiB each: a few per statement, not hundreds.
+        const int rowsPerInsert = table == "file_chunks"_L1 ? 4 : kRowsPerInsert;
+        if (pending.size() >= rowsPerInsert * columns->size() && !flush())
             return false;
     }
     if (read.lastError().isValid()) {
@@ -248,8 +250,9 @@ namespace Migration {
 
 const QStringList &tables()
 {
-    static const QStringList names{u"meta"_s,    u"users"_s,  u"rooms"_s,    u"tokens"_s,
-                                   u"members"_s, u"events"_s, u"reactions"_s};
+    static const QStringList names{u"meta"_s,    u"users"_s,     u"rooms"_s, u"tokens"_s,
+                                   u"members"_s, u"events"_s,    u"reactions"_s,
+                                   u"files"_s,   u"file_chunks"_s};
     return names;
 }
 

@@ -22,6 +22,7 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const HttpLimits &limits, H
       m_toHttp(std::move(toHttp)),
       m_toWebSocket(std::move(toWebSocket))
 {
+    m_bodyLimit = m_limits.maxBodyBytes;
     // Connected before QtHttpServer's own slot, so this runs first on every read.
     m_readConnection = connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
     connect(socket, &QTcpSocket::bytesWritten, this, &ConnectionGuard::onBytesWritten);
@@ -72,7 +73,9 @@ void ConnectionGuard::onReadyRead()
         m_bodyBytes = m_headers.size() - (end + 4);
         m_expectedBody = head.bodyLength;
         m_headers.clear();
-        if (m_expectedBody > m_limits.maxBodyBytes) {
+        m_upload = head.fileUpload;
+        m_bodyLimit = m_upload ? m_limits.maxUploadBytes : m_limits.maxBodyBytes;
+        if (m_expectedBody > m_bodyLimit) {
             reject(ErrorCode::PayloadTooLarge, "Payload Too Large");
             return;
         }
@@ -80,8 +83,11 @@ void ConnectionGuard::onReadyRead()
             handToHttp();
     } else {
         m_bodyBytes += fresh.size();
+        // A file may take longer than a request to arrive: the deadline is then for progress.
+        if (m_upload)
+            m_timer.start(m_limits.requestTimeoutMs);
     }
-    if (m_bodyBytes > m_limits.maxBodyBytes) {
+    if (m_bodyBytes > m_bodyLimit) {
         reject(ErrorCode::PayloadTooLarge, "Payload Too Large");
         return;
     }
@@ -101,6 +107,8 @@ void ConnectionGuard::onBytesWritten()
     m_headers.clear();
     m_bodyBytes = 0;
     m_expectedBody = -1;
+    m_upload = false;
+    m_bodyLimit = m_limits.maxBodyBytes;
     m_timer.start(m_limits.idleTimeoutMs);
 }
 

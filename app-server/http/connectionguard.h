@@ -19,6 +19,7 @@ struct HttpLimits
 {
     qint64 maxHeaderBytes = 16 * 1024;
     qint64 maxBodyBytes = 64 * 1024;
+    qint64 maxUploadBytes = 25 << 20; // a file upload's body (POST /api/v2/rooms/{room}/files)
     int idleTimeoutMs = 60'000;    // keep-alive connection with no request in flight
     int requestTimeoutMs = 15'000; // from a request's first byte to its last
 };
@@ -72,6 +73,8 @@ private:
     QByteArray m_headers; // the current request's head, until its blank line (bounded)
     qint64 m_bodyBytes = 0;
     qint64 m_expectedBody = -1; // Content-Length; -1 = not known yet, or chunked
+    bool m_upload = false;      // the request in flight is a file upload
+    qint64 m_bodyLimit = 0;     // for the request in flight
 };
 
 // How many connections a server keeps open. Over `total` or `perAddress` (0 = no such cap) a new

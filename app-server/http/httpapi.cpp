@@ -106,6 +106,16 @@ void HttpApi::registerRoutes(QHttpServer &server)
     server.route(u"/api/v2/users"_s, Method::Get, bind(&HttpApi::findUsers));
     server.route(u"/api/v2/search"_s, Method::Get, bind(&HttpApi::search));
     server.route(u"/api/v2/rooms/<arg>/events"_s, Method::Get, bindRoom(&HttpApi::history));
+    server.route(u"/api/v2/rooms/<arg>/files"_s, Method::Post, bindRoom(&HttpApi::uploadFile));
+    auto bindFile = [this](void (HttpApi::*method)(const QString &, const QHttpServerRequest &,
+                                                   const HttpReplyPtr &)) {
+        return [this, method](const QString &id, const QHttpServerRequest &request,
+                              QHttpServerResponder &&responder) {
+            (this->*method)(id, request, std::make_shared<HttpReply>(std::move(responder)));
+        };
+    };
+    server.route(u"/api/v2/files/<arg>"_s, Method::Get, bindFile(&HttpApi::downloadFile));
+    server.route(u"/api/v2/files/<arg>/thumbnail"_s, Method::Get, bindFile(&HttpApi::fileThumbnail));
     server.route(u"/api/v2/rooms/<arg>/messages"_s, Method::Post,
                  bindRoom(&HttpApi::postEvent));
 

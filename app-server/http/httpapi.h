@@ -58,6 +58,10 @@ private:
     void directRoom(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void findUsers(const QHttpServerRequest &request, const HttpReplyPtr &reply);
     void search(const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    // httpfiles.cpp
+    void uploadFile(const QString &room, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void downloadFile(const QString &id, const QHttpServerRequest &request, const HttpReplyPtr &reply);
+    void fileThumbnail(const QString &id, const QHttpServerRequest &request, const HttpReplyPtr &reply);
     // A membership change of the caller (join, leave: target empty) or of target, answered 204.
     void changeMember(const QString &room, const QString &change, const QString &target,
                       const QString &role, const AuthUser &user, const HttpReplyPtr &reply);

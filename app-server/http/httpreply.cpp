@@ -70,3 +70,10 @@ void HttpReply::noContent()
         return;
     m_responder.write(Status::NoContent);
 }
+
+void HttpReply::send(const QHttpServerResponse &response)
+{
+    if (!begin())
+        return;
+    response.write(std::move(m_responder));
+}

@@ -6,6 +6,7 @@
 #include "wireerror.h"
 
 #include <QHttpServerResponder>
+#include <QHttpServerResponse>
 #include <QJsonObject>
 #include <QPointer>
 #include <QTcpSocket>
@@ -35,6 +36,8 @@ public:
     // 429 rate_limited with Retry-After (whole seconds, at least 1).
     void rateLimited(const QString &message, qint64 retryAfterMs);
     void noContent();
+    // Anything else: a response with headers of its own (a file).
+    void send(const QHttpServerResponse &response);
     // Called once the answer is written (or found to have no connection left): metrics.
     void onSent(std::function<void()> sent) { m_onSent = std::move(sent); }
 

@@ -184,6 +184,15 @@ RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath)
     } else if (chunked) {
         out.bodyLength = -1;
     }
+    {
+        // POST /api/v2/rooms/{room}/files[?…]: a file upload, with a body limit of its own.
+        const QByteArray &target = requestLine.at(1);
+        const QByteArray path = target.left(target.indexOf('?') < 0 ? target.size() : target.indexOf('?'));
+        const QList<QByteArray> parts = path.split('/'); // "", api, v2, rooms, ROOM, files
+        out.fileUpload = requestLine.at(0) == "POST" && parts.size() == 6 && parts.at(1) == "api"
+                && parts.at(2) == "v2" && parts.at(3) == "rooms" && !parts.at(4).isEmpty()
+                && parts.at(5) == "files";
+    }
     if (!upgrade.isEmpty()) {
         const QByteArray &target = requestLine.at(1);
         const bool onPath = target.startsWith(webSocketPath)
@@ -196,6 +205,56 @@ RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath)
         out.webSocketUpgrade = true;
     }
     return out;
+}
+
+std::optional<ByteRange> parseRange(QByteArrayView header, qint64 size, bool *unsatisfiable)
+{
+    *unsatisfiable = false;
+    const QByteArrayView value = header.trimmed();
+    if (!value.startsWith("bytes=") || value.contains(','))
+        return std::nullopt;
+    const QByteArrayView spec = value.sliced(6).trimmed();
+    const qsizetype dash = spec.indexOf('-');
+    if (dash < 0)
+        return std::nullopt;
+    const QByteArrayView from = spec.first(dash).trimmed();
+    const QByteArrayView to = spec.sliced(dash + 1).trimmed();
+    auto number = [](QByteArrayView digits, qint64 *out) {
+        if (digits.isEmpty() || digits.size() > 18)
+            return false;
+        for (char c : digits) {
+            if (c < '0' || c > '9')
+                return false;
+        }
+        *out = digits.toLongLong();
+        return true;
+    };
+    qint64 first = 0;
+    qint64 last = 0;
+    if (from.isEmpty()) { // the last n bytes
+        qint64 n = 0;
+        if (!number(to, &n))
+            return std::nullopt;
+        if (n == 0 || size == 0) {
+            *unsatisfiable = true;
+            return std::nullopt;
+        }
+        first = std::max<qint64>(0, size - n);
+        last = size - 1;
+    } else {
+        if (!number(from, &first) || (!to.isEmpty() && !number(to, &last)))
+            return std::nullopt;
+        if (!to.isEmpty() && last < first)
+            return std::nullopt; // not a valid range: ignored, as RFC 9110 says
+        if (to.isEmpty())
+            last = size - 1;
+        if (first >= size) {
+            *unsatisfiable = true;
+            return std::nullopt;
+        }
+        last = std::min(last, size - 1);
+    }
+    return ByteRange{first, last - first + 1};
 }
 
 } // namespace RequestParsing

@@ -46,6 +46,16 @@ std::variant<HistoryQuery, ApiError> parseHistoryQuery(const QString &room, cons
 std::variant<SearchRequest, ApiError> parseSearchQuery(const QUrlQuery &params);
 inline constexpr int kMaxSearchPage = 50;
 
+// A Range header (RFC 9110: "bytes=a-b", "bytes=a-", "bytes=-n") over a file of size bytes:
+// the first byte and the length. nullopt = serve the whole file (no header, another unit, more
+// than one range); *unsatisfiable set when the one range asked lies outside the file (416).
+struct ByteRange
+{
+    qint64 offset = 0;
+    qint64 length = 0;
+};
+std::optional<ByteRange> parseRange(QByteArrayView header, qint64 size, bool *unsatisfiable);
+
 // ?after=NAME & limit=N (default and at most 500) for GET /rooms: NAME a valid room name.
 std::variant<RoomListQuery, ApiError> parseRoomListQuery(const QUrlQuery &params);
 inline constexpr int kMaxRoomListPage = 500;
@@ -69,6 +79,7 @@ struct RequestHead
     std::optional<HeadProblem> problem;
     bool webSocketUpgrade = false; // a well-formed GET handshake for webSocketPath (a query allowed)
     qint64 bodyLength = 0;         // Content-Length; -1 when chunked (the end is the parser's)
+    bool fileUpload = false;       // POST /api/v2/rooms/{room}/files: HttpLimits::maxUploadBytes
 };
 RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath);
 

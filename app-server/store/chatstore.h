@@ -3,6 +3,7 @@
 
 #include "chatmessage.h"
 #include "eventkind.h"
+#include "fileinfo.h"
 #include "roominfo.h"
 #include "searchquery.h"
 
@@ -25,6 +26,8 @@ enum class StoreStatus {
     NotPermitted, // a member, but their role (or the room's kind: a dm) does not allow it
     NotAuthor, // an edit or delete of another sender's message
     NoChange,  // a reaction already there added, or one not there removed
+    FileNotFound,  // no such file (or, attaching it: not the sender's upload to this room, or attached already)
+    QuotaExceeded, // the uploader's files would take more than their quota
     Conflict,
     Error
 };
@@ -173,6 +176,24 @@ struct SearchResult
     bool hasMore = false;        // older matches after the last
 };
 
+// POST /api/v2/rooms/{room}/files: the content and what FileService found in it.
+struct FileUpload
+{
+    qint64 userId = 0;
+    QString room;
+    FileInfo info;          // all of it but `thumbnail`, which is whether one is given here
+    QByteArray content;     // info.size bytes whose SHA-256 is info.sha256
+    QByteArray thumbnail;   // JPEG or PNG; empty: none
+    qint64 quotaBytes = 0;  // the uploader's files together may take at most this; 0: no limit
+};
+
+// A file as GET /api/v2/files/{id} needs it.
+struct StoredFile
+{
+    FileInfo info;
+    QString room;
+};
+
 // What a store's connection is for. The writer opens the database (lock, migrations) and does
 // everything; a reader is a second connection, opened after the writer, that serves history
 // reads on a thread of its own so that catching clients up never delays a commit. It writes
@@ -256,4 +277,13 @@ public:
     // Stores a batch in one transaction. Results are in request order; nothing in the batch is
     // visible (or reported Ok) unless the transaction committed.
     virtual QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) = 0;
+
+    // Files (sqlstorefiles.cpp). storeFile: RoomNotFound, Forbidden (not a member), QuotaExceeded.
+    virtual StoreStatus storeFile(const FileUpload &upload) = 0;
+    // A file whose room userId is a member of: FileNotFound, or Forbidden for anyone else.
+    virtual Lookup<StoredFile> findFile(const QString &id, qint64 userId) = 0;
+    // length bytes of content from offset (within its size; the caller checks).
+    virtual Lookup<QByteArray> readFile(const QString &sha256, qint64 offset, qint64 length) = 0;
+    // FileNotFound when the file has none.
+    virtual Lookup<QByteArray> thumbnail(const QString &id) = 0;
 };

@@ -64,7 +64,8 @@ bool EventWriter::write(QList<NewEvent> &events, QList<AppendResult> &results,
     QList<NewEvent *> run; // consecutive messages, stored together (a reply's target is checked alone)
     for (qsizetype i = 0; i <= events.size(); ++i) {
         const bool message = i < events.size() && events[i].message.kind == EventKind::Message
-                && !events[i].message.fields.contains("replyTo"_L1);
+                && !events[i].message.fields.contains("replyTo"_L1)
+                && !events[i].message.fields.contains("attachment"_L1);
         if (message) {
             run.append(&events[i]);
             continue;
@@ -230,14 +231,26 @@ bool EventWriter::storeChange(NewEvent &event, QHash<qint64, qint64> &counters,
                 return true;
             }
         }
-    } else if (m.kind == EventKind::Message && m.fields.contains("replyTo"_L1)) {
+    } else if (m.kind == EventKind::Message) {
         // A reply quotes a message of this room (deleted since or not).
-        const auto target = messageOf(event.roomId, m.fields.value("replyTo"_L1).toString());
-        if (!target)
-            return false;
-        if (!target->found) {
-            result.status = StoreStatus::EventNotFound;
-            return true;
+        if (m.fields.contains("replyTo"_L1)) {
+            const auto target = messageOf(event.roomId, m.fields.value("replyTo"_L1).toString());
+            if (!target)
+                return false;
+            if (!target->found) {
+                result.status = StoreStatus::EventNotFound;
+                return true;
+            }
+        }
+        if (m.fields.contains("attachment"_L1)) {
+            const auto file = attachable(event);
+            if (!file)
+                return false;
+            if (file->id.isEmpty()) {
+                result.status = StoreStatus::FileNotFound;
+                return true;
+            }
+            m.fields.insert("attachment"_L1, file->toJson()); // the file as stored and served
         }
     } else if (m.kind == EventKind::Member) {
         const auto allowed = checkMember(event);
@@ -287,10 +300,11 @@ bool EventWriter::applyChange(const NewEvent &event)
         q.addBindValue(target);
         return m_sql.exec(q);
     case EventKind::Delete:
-        q.prepare(u"UPDATE events SET body = '', deleted = 1, updated_seq = ? WHERE id = ?"_s);
+        // Its other fields go too: an attachment's name and the file itself.
+        q.prepare(u"UPDATE events SET body = '', content = NULL, deleted = 1, updated_seq = ? WHERE id = ?"_s);
         q.addBindValue(m.seq);
         q.addBindValue(target);
-        if (!m_sql.exec(q))
+        if (!m_sql.exec(q) || !eraseAttachment(target))
             return false;
         // Erased, not hidden: the texts its edits carried go too (the edit events stay, empty).
         q.prepare(u"UPDATE events SET body = '' WHERE relates_to = ? AND kind = 'edit'"_s);
@@ -322,10 +336,66 @@ bool EventWriter::applyChange(const NewEvent &event)
     case EventKind::Member:
         return applyMember(event);
     case EventKind::Message:
+        if (m.fields.contains("attachment"_L1)) {
+            q.prepare(u"UPDATE files SET event_id = ? WHERE id = ?"_s);
+            q.addBindValue(m.id);
+            q.addBindValue(m.fields.value("attachment"_L1).toObject().value("id"_L1).toString());
+            return m_sql.exec(q);
+        }
+        break;
     case EventKind::Unknown:
         break;
     }
     return true;
+}
+
+std::optional<FileInfo> EventWriter::attachable(const NewEvent &event)
+{
+    // The sender's own upload to this room, not attached to another message.
+    QSqlQuery q(m_sql.db());
+    q.prepare(u"SELECT name, type, size, sha256, width, height, thumbnail IS NOT NULL FROM files "
+              "WHERE id = ? AND room_id = ? AND uploader_id = ? AND event_id IS NULL"_s);
+    const QString id = event.message.fields.value("attachment"_L1).toString();
+    q.addBindValue(id);
+    q.addBindValue(event.roomId);
+    q.addBindValue(event.senderId);
+    if (!m_sql.exec(q))
+        return std::nullopt;
+    FileInfo f;
+    if (!q.next())
+        return f;
+    f.id = id;
+    f.name = q.value(0).toString();
+    f.type = q.value(1).toString();
+    f.size = q.value(2).toLongLong();
+    f.sha256 = q.value(3).toString();
+    f.width = q.value(4).toInt();
+    f.height = q.value(5).toInt();
+    f.thumbnail = q.value(6).toBool();
+    return f;
+}
+
+bool EventWriter::eraseAttachment(const QString &messageId)
+{
+    QSqlQuery q(m_sql.db());
+    q.prepare(u"SELECT sha256 FROM files WHERE event_id = ?"_s);
+    q.addBindValue(messageId);
+    if (!m_sql.exec(q))
+        return false;
+    if (!q.next())
+        return true;
+    const QString sha256 = q.value(0).toString();
+    q.finish();
+    q.prepare(u"DELETE FROM files WHERE event_id = ?"_s);
+    q.addBindValue(messageId);
+    if (!m_sql.exec(q))
+        return false;
+    // The content, unless another upload has the same.
+    q.prepare(u"DELETE FROM file_chunks WHERE sha256 = ? AND NOT EXISTS "
+              "(SELECT 1 FROM files WHERE sha256 = ?)"_s);
+    q.addBindValue(sha256);
+    q.addBindValue(sha256);
+    return m_sql.exec(q);
 }
 
 std::optional<ChatMessage> EventWriter::findByClientId(qint64 senderId, const QString &clientId)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatstore.h"
+#include "fileinfo.h"
 #include "sqlsession.h"
 
 #include <QHash>
@@ -91,6 +92,11 @@ private:
         bool deleted = false;
     };
     std::optional<Target> messageOf(qint64 roomId, const QString &id);
+    // The file a message attaches, when it is the sender's upload to the room and attached to
+    // nothing yet (else an empty id); nullopt when a statement failed.
+    std::optional<FileInfo> attachable(const NewEvent &event);
+    // A deleted message's file: the row, and the content unless another file has the same.
+    bool eraseAttachment(const QString &messageId);
 
     std::optional<QSqlQuery> m_insertMessage; // prepared once per connection
     std::optional<QSqlQuery> m_insertEvent;

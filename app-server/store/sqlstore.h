@@ -62,6 +62,13 @@ public:
     QList<AppendResult> appendBatch(const QList<AppendRequest> &batch) override;
     bool ping() override;
 
+    // sqlstorefiles.cpp
+    StoreStatus storeFile(const FileUpload &upload) override;
+    Lookup<StoredFile> findFile(const QString &id, qint64 userId) override;
+    Lookup<QByteArray> readFile(const QString &sha256, qint64 offset, qint64 length) override;
+    Lookup<QByteArray> thumbnail(const QString &id) override;
+    static constexpr qint64 kFileChunkBytes = 256 * 1024;
+
     // chat-admin's: a room archived (true) or back from the archive; NoChange when it is so
     // already. Announced to the servers of the database.
     StoreStatus setRoomArchived(const QString &room, bool archived);

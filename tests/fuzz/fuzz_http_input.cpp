@@ -67,6 +67,14 @@ int fuzzHttpInput(const uint8_t *data, size_t size)
         if (s->query.toFts5().count(u'"') != 2 * terms.size())
             std::abort();
     }
+    // A range that parses lies inside the file; an unsatisfiable one is never also a range.
+    for (const qint64 size : {qint64(0), qint64(1), qint64(1000), qint64(1) << 40}) {
+        bool unsatisfiable = false;
+        const auto range = RequestParsing::parseRange(input, size, &unsatisfiable);
+        if (range && (unsatisfiable || range->offset < 0 || range->length < 1
+                      || range->offset + range->length > size))
+            std::abort();
+    }
     // A head that passes the checks has a usable length and, if it upgrades, a GET of /ws.
     const RequestParsing::RequestHead head = RequestParsing::readHead(input, "/ws");
     if (!head.problem

@@ -67,27 +67,38 @@ QString HttpClient::registerUser(const QString &name)
     return r.json.value("token"_L1).toString();
 }
 
-HttpResponse HttpClient::send(const QByteArray &verb, const QString &path, const QByteArray &body,
-                              const QString &token)
+HttpResponse HttpClient::upload(const QString &room, const QString &name, const QByteArray &type,
+                                const QByteArray &content, const QString &token)
+{
+    return request("POST", u"/api/v2/rooms/%1/files?name=%2"_s.arg(room, QString::fromLatin1(QUrl::toPercentEncoding(name))),
+                   content, token, {{"Content-Type", type}});
+}
+
+HttpResponse HttpClient::request(const QByteArray &verb, const QString &path, const QByteArray &body,
+                                 const QString &token, const QHash<QByteArray, QByteArray> &headers)
 {
     QUrl url = m_base;
     const qsizetype q = path.indexOf(u'?');
     url.setPath(q < 0 ? path : path.left(q));
     if (q >= 0)
         url.setQuery(path.mid(q + 1));
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    request.setTransferTimeout(20000);
+    QNetworkRequest req(url);
+    req.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    req.setTransferTimeout(20000);
     if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    QNetworkReply *reply = verb == "GET" ? m_nam.get(request)
-                                         : m_nam.sendCustomRequest(request, verb, body);
+        req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+        req.setRawHeader(it.key(), it.value());
+    QNetworkReply *reply = verb == "GET" ? m_nam.get(req)
+                                         : m_nam.sendCustomRequest(req, verb, body);
     QSignalSpy finished(reply, &QNetworkReply::finished);
     finished.wait(30000);
     HttpResponse r;
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     r.body = reply->readAll();
     r.json = QJsonDocument::fromJson(r.body).object();
+    for (const auto &pair : reply->rawHeaderPairs())
+        r.headers.insert(pair.first.toLower(), pair.second);
     reply->deleteLater();
     return r;
 }

@@ -13,7 +13,9 @@ struct HttpResponse
     int status = 0; // 0 = no HTTP answer (network error or timeout)
     QByteArray body;
     QJsonObject json;
+    QHash<QByteArray, QByteArray> headers; // response headers, names in lower case
     QString errorCode() const; // json.error.code
+    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
 };
 
 // Blocking-style calls over QNetworkAccessManager for tests (waits with QSignalSpy).
@@ -26,6 +28,12 @@ public:
     HttpResponse del(const QString &path, const QString &token = {});
     HttpResponse post(const QString &path, const QJsonObject &body, const QString &token = {});
     HttpResponse postRaw(const QString &path, const QByteArray &body, const QString &token = {});
+    // Any request with headers of its own (Content-Type defaults to application/json).
+    HttpResponse request(const QByteArray &verb, const QString &path, const QByteArray &body,
+                         const QString &token, const QHash<QByteArray, QByteArray> &headers);
+    // POST /api/v2/rooms/{room}/files?name=… with the given type.
+    HttpResponse upload(const QString &room, const QString &name, const QByteArray &type,
+                        const QByteArray &content, const QString &token);
 
     // Every message of a room, paging with after= until hasMore is false ({} on failure).
     QList<ChatMessage> fullHistory(const QString &room, const QString &token);
@@ -38,7 +46,10 @@ public:
 
 private:
     HttpResponse send(const QByteArray &verb, const QString &path, const QByteArray &body,
-                      const QString &token);
+                      const QString &token)
+    {
+        return request(verb, path, body, token, {});
+    }
 
     QUrl m_base;
     QHash<QString, QString> m_tokens; // tokenFor

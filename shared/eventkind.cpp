@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "eventkind.h"
 
+#include "fileinfo.h"
 #include "validation.h"
 
 #include <QUuid>
@@ -96,8 +97,9 @@ std::optional<ErrorCode> fieldsError(EventKind kind, const QJsonObject &fields, 
             return invalid(u"field 'format' must be \"plain\" or \"markdown\""_s);
         if (fields.contains("replyTo"_L1) && !isEventId(fields.value("replyTo"_L1)))
             return invalid(u"field 'replyTo' must be the id of an event"_s);
-        if (fields.contains("attachment"_L1)
-            && (!fields.value("attachment"_L1).isString() || !isFileId(fields.value("attachment"_L1).toString())))
+        // Sent: the file's id; stored and read back: the file object (fileinfo.h).
+        if (const QJsonValue a = fields.value("attachment"_L1); !a.isUndefined()
+            && !(a.isString() ? isFileId(a.toString()) : a.isObject() && !FileInfo::fromJson(a.toObject()).id.isEmpty()))
             return invalid(u"field 'attachment' must be the id of a file uploaded to the room"_s);
         return std::nullopt;
     case EventKind::Edit:

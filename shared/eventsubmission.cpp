@@ -76,6 +76,10 @@ std::optional<ErrorCode> EventSubmission::read(const QJsonObject &json, int maxB
     }
     if (const auto error = EventKinds::fieldsError(s.kind, s.fields, why))
         return error;
+    if (s.fields.contains("attachment"_L1) && !s.fields.value("attachment"_L1).isString()) {
+        *why = u"field 'attachment' must be the id of a file uploaded to the room"_s;
+        return ErrorCode::InvalidRequest;
+    }
     if (s.fields.value("format"_L1).toString() == "plain"_L1)
         s.fields.remove("format"_L1); // the default, as stored
     *out = s;

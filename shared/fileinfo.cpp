@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "fileinfo.h"
 
+#include "eventkind.h"
+
 #include <QLocale>
 #include <QRegularExpression>
 
@@ -25,7 +27,8 @@ QJsonObject FileInfo::toJson() const
 FileInfo FileInfo::fromJson(const QJsonObject &json)
 {
     FileInfo f;
-    if (!json.value("id"_L1).isString() || !json.value("size"_L1).isDouble())
+    if (!EventKinds::isFileId(json.value("id"_L1).toString()) || !json.value("size"_L1).isDouble()
+        || json.value("size"_L1).toInteger() < 0)
         return f;
     f.id = json.value("id"_L1).toString();
     f.name = json.value("name"_L1).toString();

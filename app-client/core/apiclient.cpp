@@ -70,8 +70,9 @@ QUrl ApiClient::webSocketUrl() const
     return url;
 }
 
-void ApiClient::request(const QByteArray &verb, const QString &path, const QJsonObject *body,
-                        bool authenticated, QObject *context, JsonCallback done)
+QNetworkReply *ApiClient::start(const QByteArray &verb, const QString &path, QIODevice *upload,
+                                const QByteArray &payload, const QByteArray &contentType,
+                                bool authenticated)
 {
     QUrl url = m_server;
     const qsizetype q = path.indexOf(u'?');
@@ -79,13 +80,12 @@ void ApiClient::request(const QByteArray &verb, const QString &path, const QJson
     if (q >= 0)
         url.setQuery(path.mid(q + 1));
     QNetworkRequest request(url);
-    request.setTransferTimeout(m_timeoutMs);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    request.setTransferTimeout(m_timeoutMs); // without progress for this long
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QString::fromLatin1(contentType));
     if (authenticated)
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    const QByteArray payload = body ? QJsonDocument(*body).toJson(QJsonDocument::Compact)
-                                    : QByteArray();
     QNetworkReply *reply = verb == "GET" ? m_nam.get(request)
+            : upload                     ? m_nam.sendCustomRequest(request, verb, upload)
                                          : m_nam.sendCustomRequest(request, verb, payload);
     connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
         const QSslCertificate certificate = reply->sslConfiguration().peerCertificate();
@@ -98,6 +98,29 @@ void ApiClient::request(const QByteArray &verb, const QString &path, const QJson
         reply->setProperty("certificateProblem", description);
         emit certificateRejected({server, certificate, description});
     });
+    return reply;
+}
+
+QNetworkReply *ApiClient::transfer(const QByteArray &verb, const QString &path, QIODevice *upload,
+                                   const QByteArray &contentType)
+{
+    return start(verb, path, upload, {}, contentType, true);
+}
+
+ApiFailure ApiClient::finish(QNetworkReply *reply, const QJsonObject &json)
+{
+    const ApiFailure failure = failureFor(reply, json);
+    if (failure.kind == ApiFailure::Kind::Unauthorized)
+        emit sessionExpired();
+    return failure;
+}
+
+void ApiClient::request(const QByteArray &verb, const QString &path, const QJsonObject *body,
+                        bool authenticated, QObject *context, JsonCallback done)
+{
+    const QByteArray payload = body ? QJsonDocument(*body).toJson(QJsonDocument::Compact)
+                                    : QByteArray();
+    QNetworkReply *reply = start(verb, path, nullptr, payload, "application/json", authenticated);
     QPointer<QObject> guard(context);
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, guard, authenticated, done = std::move(done)] {

@@ -13,6 +13,9 @@
 #include <functional>
 #include <optional>
 
+class QIODevice;
+class QNetworkReply;
+
 // What went wrong with an API call, in terms a user can act on.
 struct ApiFailure
 {
@@ -89,6 +92,14 @@ public:
     // ws:// or wss:// URL of the server's WebSocket endpoint.
     QUrl webSocketUrl() const;
 
+    // A file transfer (FileTransfers): an authenticated request whose reply the caller reads,
+    // watches and aborts; upload (may be null) is its body, read as it goes. The timeout is
+    // for a stall, not the whole transfer. When it finishes, finish() says how it went (a 401
+    // also emits sessionExpired).
+    QNetworkReply *transfer(const QByteArray &verb, const QString &path, QIODevice *upload,
+                            const QByteArray &contentType);
+    ApiFailure finish(QNetworkReply *reply, const QJsonObject &json);
+
 signals:
     void sessionExpired();
     // The server's certificate did not verify and the user has not trusted it.
@@ -96,6 +107,9 @@ signals:
 
 private:
     using JsonCallback = std::function<void(const ApiFailure &, const QJsonObject &)>;
+    QNetworkReply *start(const QByteArray &verb, const QString &path, QIODevice *upload,
+                         const QByteArray &payload, const QByteArray &contentType,
+                         bool authenticated);
     void request(const QByteArray &verb, const QString &path, const QJsonObject *body,
                  bool authenticated, QObject *context, JsonCallback done);
     void roomsAfter(const QString &after, QList<RoomInfo> sofar, QObject *context, RoomsCallback done);

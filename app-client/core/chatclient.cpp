@@ -27,6 +27,8 @@ ChatClient::ChatClient(const Options &options, QObject *parent)
     m_api.setCertificateTrust(&m_trust);
     m_connection.setCertificateTrust(&m_trust);
     connect(&m_api, &ApiClient::certificateRejected, this, &ChatClient::certificateRejected);
+    connect(&m_files, &FileTransfers::uploaded, this, &ChatClient::onUploaded);
+    connect(&m_files, &FileTransfers::failed, this, [this](const QString &id) { m_captions.remove(id); });
     connect(&m_connection, &ChatConnection::certificateRejected, this, &ChatClient::certificateRejected);
     m_connection.setTuning(options.tuning);
     m_connection.setUrl(m_api.webSocketUrl());

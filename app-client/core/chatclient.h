@@ -2,6 +2,7 @@
 #pragma once
 
 #include "apiclient.h"
+#include "filetransfers.h"
 #include "chatconnection.h"
 #include "messagelistmodel.h"
 #include "outbox.h"
@@ -50,6 +51,7 @@ public:
     QString user() const { return m_user; }
     bool isActive() const { return !m_user.isEmpty(); }
     ApiClient *api() { return &m_api; }
+    FileTransfers *files() { return &m_files; }
     ChatConnection *connection() { return &m_connection; }
     RoomListModel *rooms() { return &m_rooms; }
     MessageListModel *messages(const QString &room); // created on first use
@@ -118,6 +120,11 @@ public:
     enum class TextFormat { Plain, Markdown };
     QString sendMessage(const QString &room, const QString &body, const QString &replyTo = {},
                         TextFormat format = TextFormat::Plain);
+    // Uploads the file at path to room, then sends it as a message (with the caption as its
+    // text, which may be empty) through the outbox like any other. Returns the upload's id in
+    // files() ("" when the file cannot be read: errorOccurred says why); its progress and a
+    // failure come from files(); cancelling it there sends nothing.
+    QString sendFile(const QString &room, const QString &path, const QString &caption = {});
     // Changes of a message, queued like messages (sent now or once the link is back, with the
     // same clientId until answered). The message changes when the server's event comes back;
     // a refusal is told through errorOccurred, in words.
@@ -154,6 +161,7 @@ private:
     void startSession(const QString &user, const QString &token);
     void loadHistory(const QString &room, std::optional<qint64> before, int limit = 0);
     bool bodyAccepted(const QString &body); // else errorOccurred says why
+    void onUploaded(const QString &uploadId, const QString &room, const FileInfo &file);
     void queueChange(const QString &room, EventKind kind, const QString &body, const QJsonObject &fields);
     void trySend(const Outbox::Item &item);
     void flushOutbox();
@@ -184,6 +192,8 @@ private:
     Options m_options;
     CertificateTrust m_trust;
     ApiClient m_api;
+    FileTransfers m_files{&m_api};
+    QHash<QString, QString> m_captions; // upload id -> the text to send with the file
     ChatConnection m_connection;
     RoomListModel m_rooms;
     Outbox m_outbox;

@@ -79,6 +79,30 @@ QString ChatClient::sendMessage(const QString &room, const QString &body, const 
     return item.clientId;
 }
 
+QString ChatClient::sendFile(const QString &room, const QString &path, const QString &caption)
+{
+    if (!caption.isEmpty() && !bodyAccepted(caption))
+        return {};
+    QString error;
+    const QString id = m_files.upload(room, path, &error);
+    if (id.isEmpty()) {
+        emit errorOccurred(error);
+        return {};
+    }
+    m_captions.insert(id, caption);
+    return id;
+}
+
+void ChatClient::onUploaded(const QString &uploadId, const QString &room, const FileInfo &file)
+{
+    // Sent by id; shown at once with what the server said of the file.
+    const QString caption = m_captions.take(uploadId);
+    const Outbox::Item item = m_outbox.enqueue(room, caption, EventKind::Message, {{"attachment"_L1, file.id}});
+    m_outboxRoom.insert(item.clientId, room);
+    messages(room)->addPending(item.clientId, caption, item.typedAt, {{"attachment"_L1, file.toJson()}});
+    trySend(item);
+}
+
 void ChatClient::queueChange(const QString &room, EventKind kind, const QString &body,
                              const QJsonObject &fields)
 {

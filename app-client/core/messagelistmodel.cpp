@@ -66,6 +66,14 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         const QString text = quoted.deleted ? QString() : quoted.body.section(QLatin1Char('\n'), 0, 0);
         return QVariantMap{{u"sender"_s, quoted.sender}, {u"text"_s, text}};
     }
+    case AttachmentRole: {
+        const QJsonValue attachment = row.message.fields.value(u"attachment");
+        if (row.message.deleted)
+            return QJsonObject();
+        if (attachment.isString()) // a restored outbox entry: only its id is known
+            return QJsonObject{{u"id"_s, attachment}, {u"name"_s, tr("file")}, {u"size"_s, 0}};
+        return attachment.toObject();
+    }
     case FormatRole: {
         const QString format = row.message.fields.value(u"format").toString();
         return format.isEmpty() ? u"plain"_s : format;

@@ -41,6 +41,9 @@ public:
         // or an empty map when that message is not loaded (yet).
         ReplyQuoteRole,
         FormatRole,      // "plain" or "markdown"
+        // The file the message carries, as a FileInfo's JSON ({"id","name","size",…}); empty
+        // when none, and once the message is deleted.
+        AttachmentRole,
     };
     // Member and topic events are rows too (shown as small system lines); the counts and the
     // lists of messages below leave them out.

@@ -8,6 +8,7 @@
 #include "connectionindicator.h"
 #include "memberspanel.h"
 #include "mentions.h"
+#include "fileactions.h"
 #include "messageactions.h"
 #include "messagedelegate.h"
 #include "roomdialogs.h"
@@ -65,6 +66,9 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
       m_indicator(new ConnectionIndicator)
 {
     m_actions = new MessageActions(client, m_view, m_delegate, m_composer, this);
+    m_files = new FileActions(client, this, this);
+    m_files->takeDrops(m_composer->viewport());
+    m_delegate->setFiles(client->files());
     setWindowTitle(tr("Chat — %1 @ %2").arg(client->user(), client->api()->server().host()));
     m_rooms->setModel(client->rooms());
     m_rooms->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -157,7 +161,9 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
     layout->addWidget(m_typing);
     layout->addWidget(m_noticeBar);
     layout->addWidget(m_actions->bar());
+    layout->addWidget(m_files->bar());
     auto *composeRow = new QHBoxLayout;
+    composeRow->addWidget(m_files->attachButton(), 0, Qt::AlignTop);
     composeRow->addWidget(m_composer, 1);
     composeRow->addWidget(m_composer->markdownToggle(), 0, Qt::AlignTop);
     layout->addLayout(composeRow);
@@ -261,6 +267,9 @@ MainWindow::MainWindow(ChatClient *client, ClientSettings *settings, QWidget *pa
             [this](const QString &message) { showNotice(message, true); });
     connect(m_actions, &MessageActions::problem, this,
             [this](const QString &message) { showNotice(message, true); });
+    connect(m_actions, &MessageActions::attachmentClicked, m_files, &FileActions::open);
+    connect(m_files, &FileActions::problem, this, [this](const QString &message) { showNotice(message, true); });
+    connect(m_files, &FileActions::notice, this, [this](const QString &message) { showNotice(message, false); });
     connect(client, &ChatClient::roomCreated, this, &MainWindow::showRoom); // by this user: open it
     connect(client, &ChatClient::noticed, this,
             [this](const QString &message) { showNotice(message, false); });
@@ -371,6 +380,7 @@ void MainWindow::showRoom(const QString &room)
         old->disconnect(this);
     m_room = room;
     m_actions->setRoom(room);
+    m_files->setRoom(room);
     MessageListModel *model = m_client->messages(room);
     m_delegate->clearCache();
     // Where the user stopped reading (before this look moves the marker).

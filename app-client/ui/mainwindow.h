@@ -12,6 +12,7 @@ class Composer;
 class ConnectionIndicator;
 class MembersPanel;
 class SearchPanel;
+class FileActions;
 class MessageActions;
 class MessageDelegate;
 class QLabel;
@@ -108,6 +109,7 @@ private:
     QLabel *m_limit;
     MessageDelegate *m_delegate;
     MessageActions *m_actions = nullptr;
+    FileActions *m_files = nullptr;
     QProgressBar *m_loading;
     Composer *m_composer;
     ConnectionIndicator *m_indicator;

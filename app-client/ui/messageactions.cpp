@@ -213,6 +213,9 @@ bool MessageActions::click(const QModelIndex &index, const QPoint &pos)
         if (const QUrl url(hit.key); RichText::isOpenable(url))
             QDesktopServices::openUrl(url); // the browser or mail program; nothing is fetched here
         return true;
+    case MessageDelegate::Hit::Part::Attachment:
+        emit attachmentClicked(FileInfo::fromJson(index.data(MessageListModel::AttachmentRole).toJsonObject()));
+        return true;
     case MessageDelegate::Hit::Part::None:
         break;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "fileinfo.h"
+
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -57,6 +59,7 @@ public:
 
 signals:
     void problem(const QString &message);
+    void attachmentClicked(const FileInfo &file); // its image or card
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override; // clicks on the view

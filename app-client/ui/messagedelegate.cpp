@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "messagedelegate.h"
 
+#include "attachmentview.h"
+#include "filetransfers.h"
 #include "messagelistmodel.h"
 
 #include <QAbstractTextDocumentLayout>
@@ -37,6 +39,11 @@ QFont smallFont(const QFont &base)
     return f;
 }
 
+FileInfo attachmentOf(const QModelIndex &index)
+{
+    return FileInfo::fromJson(index.data(MessageListModel::AttachmentRole).toJsonObject());
+}
+
 QString cacheKey(const QModelIndex &index, int width, bool startsNew)
 {
     const QString id = index.data(MessageListModel::IdRole).toString();
@@ -48,7 +55,8 @@ QString cacheKey(const QModelIndex &index, int width, bool startsNew)
             + (startsNew ? QLatin1String("/new") : QLatin1String(""))
             + QLatin1Char('/') + QString::number(qHash(MessageDelegate::bodyText(index)))
             + QLatin1Char('/') + index.data(MessageListModel::ReactionsRole).toStringList().join(QLatin1Char('/'))
-            + QLatin1Char('/') + QString::number(qHash(MessageDelegate::quoteText(index)));
+            + QLatin1Char('/') + QString::number(qHash(MessageDelegate::quoteText(index)))
+            + QLatin1Char('/') + attachmentOf(index).id;
 }
 } // namespace
 
@@ -130,6 +138,8 @@ MessageDelegate::Hit MessageDelegate::hitTest(const QModelIndex &index, const QP
         }
         return {};
     }
+    if (l.attachment.contains(pos))
+        return {Hit::Part::Attachment, attachmentOf(index).id};
     const QStringList pills = index.data(MessageListModel::ReactionsRole).toStringList();
     for (qsizetype i = 0; i < l.pills.size() && i < pills.size(); ++i) {
         if (l.pills.at(i).contains(pos))
@@ -205,6 +215,28 @@ QColor MessageDelegate::colorFor(const QString &name)
     return palette[qHash(name.toLower()) % (sizeof(palette) / sizeof(palette[0]))];
 }
 
+void MessageDelegate::setFiles(FileTransfers *files)
+{
+    m_files = files;
+    connect(files, &FileTransfers::thumbnailReady, this, [this] { m_view->viewport()->update(); });
+}
+
+QPixmap MessageDelegate::thumbnail(const FileInfo &file) const
+{
+    if (!m_files || !file.thumbnail)
+        return {};
+    if (const auto it = m_thumbnails.constFind(file.id); it != m_thumbnails.cend())
+        return *it;
+    const QByteArray bytes = m_files->thumbnail(file); // empty: asked for, thumbnailReady follows
+    QPixmap pixmap;
+    if (bytes.isEmpty() || !pixmap.loadFromData(bytes))
+        return {};
+    if (m_thumbnails.size() > 300)
+        m_thumbnails.clear();
+    m_thumbnails.insert(file.id, pixmap);
+    return pixmap;
+}
+
 MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &option,
                                                    const QModelIndex &index) const
 {
@@ -241,6 +273,10 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     const QTextDocument *doc = document(index, option.font, maxText);
     int contentWidth = doc ? int(std::ceil(doc->idealWidth()))
                            : normal.boundingRect(QRect(0, 0, maxText, 1 << 20), kBodyFlags, body).width();
+    const FileInfo file = attachmentOf(index);
+    const QSize attachment = file.id.isEmpty() ? QSize() : AttachmentView::size(file, maxText, option.font);
+    if (body.isEmpty() && !file.id.isEmpty())
+        contentWidth = 0; // a file alone: the bubble is as wide as the file (or the name line)
     if (!grouped) {
         const QString sender = index.data(MessageListModel::SenderRole).toString();
         contentWidth = std::max(contentWidth, bold.horizontalAdvance(sender) + 8 + small.horizontalAdvance(u"00:00 PM"_s));
@@ -250,6 +286,7 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     for (const QString &pill : pills)
         pillsWidth += small.horizontalAdvance(pill) + 18;
     contentWidth = std::max(contentWidth, pillsWidth);
+    contentWidth = std::max(contentWidth, attachment.width());
     const QString quote = quoteText(index);
     if (!quote.isEmpty())
         contentWidth = std::max(contentWidth, std::min(maxText, small.horizontalAdvance(quote) + 16));
@@ -274,8 +311,12 @@ MessageDelegate::Layout MessageDelegate::layoutFor(const QStyleOptionViewItem &o
     // A document keeps the width it was laid out at (maxText): what it uses is at most textWidth.
     const int bodyHeight = doc ? int(std::ceil(doc->size().height()))
                                : normal.boundingRect(QRect(0, 0, textWidth, 1 << 20), kBodyFlags, body).height();
-    l.body = QRect(left + kPadding, bodyTop, textWidth, bodyHeight);
-    int bottom = l.body.bottom();
+    l.body = QRect(left + kPadding, bodyTop, textWidth, body.isEmpty() && !file.id.isEmpty() ? 0 : bodyHeight);
+    int bottom = l.body.isEmpty() ? bodyTop - 3 : l.body.bottom();
+    if (!attachment.isEmpty()) {
+        l.attachment = QRect(QPoint(left + kPadding, bottom + 4), attachment);
+        bottom = l.attachment.bottom();
+    }
     if (!pills.isEmpty()) {
         l.reactions = QRect(left + kPadding, bottom + 4, textWidth, small.height() + 4);
         int x = l.reactions.left();
@@ -454,6 +495,11 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         painter->setFont(bodyFont);
         painter->setPen(bodyColor);
         painter->drawText(l.body, kBodyFlags, bodyText(index));
+    }
+
+    if (!l.attachment.isNull()) {
+        const FileInfo file = attachmentOf(index);
+        AttachmentView::paint(painter, l.attachment, file, thumbnail(file), pal, option.font);
     }
 
     if (!l.reactions.isNull()) {

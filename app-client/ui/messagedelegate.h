@@ -6,7 +6,12 @@
 #include <QHash>
 #include <QStyledItemDelegate>
 
+#include "fileinfo.h"
 #include "richtext.h"
+
+#include <QPixmap>
+
+class FileTransfers;
 
 // Paints one message of a MessageListModel as chats do: a day separator when the day changes;
 // consecutive messages of one sender within five minutes grouped under one name line and one
@@ -37,6 +42,8 @@ public:
     static bool isSystem(const QModelIndex &index); // a member or topic line
     static QString initials(const QString &name);   // "alice" -> "Al", "bob.smith" -> "BS"
     static QColor colorFor(const QString &name);    // the avatar's, the same for a name everywhere
+    // Where thumbnails come from (none: images show as placeholders).
+    void setFiles(FileTransfers *files);
     void clearCache()
     {
         m_sizes.clear();
@@ -47,7 +54,7 @@ public:
     // nothing.
     struct Hit
     {
-        enum class Part { None, Reaction, Quote, Link } part = Part::None;
+        enum class Part { None, Reaction, Quote, Link, Attachment } part = Part::None; // Attachment: key = file id
         QString key;
     };
     Hit hitTest(const QModelIndex &index, const QPoint &pos) const;
@@ -70,7 +77,8 @@ private:
         QRect bubble;
         QRect header;
         QRect quote;     // the message it answers; empty when none
-        QRect body;
+        QRect body;       // empty for a file sent without text
+        QRect attachment; // the file: thumbnail or card; empty when none
         QRect reactions; // empty when none
         QList<QRect> pills; // one per reaction, in ReactionsRole order
         QRect status;
@@ -81,7 +89,10 @@ private:
     // deleted messages.
     QTextDocument *document(const QModelIndex &index, const QFont &font, int width) const;
 
+    QPixmap thumbnail(const FileInfo &file) const; // null until fetched
     QAbstractItemView *m_view;
+    FileTransfers *m_files = nullptr;
+    mutable QHash<QString, QPixmap> m_thumbnails; // file id -> decoded thumbnail
     mutable QHash<QString, QSize> m_sizes;
     mutable RichText::Cache m_documents;
     QPersistentModelIndex m_highlighted;

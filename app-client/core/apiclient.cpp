@@ -81,7 +81,8 @@ QNetworkReply *ApiClient::start(const QByteArray &verb, const QString &path, QIO
         url.setQuery(path.mid(q + 1));
     QNetworkRequest request(url);
     request.setTransferTimeout(m_timeoutMs); // without progress for this long
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QString::fromLatin1(contentType));
+    if (!contentType.isEmpty())
+        request.setRawHeader("Content-Type", contentType);
     if (authenticated)
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
     QNetworkReply *reply = verb == "GET" ? m_nam.get(request)

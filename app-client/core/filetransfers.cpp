@@ -47,7 +47,10 @@ QString FileTransfers::track(QNetworkReply *reply, const QString &room, const QS
     const bool isUpload = reply->operation() != QNetworkAccessManager::GetOperation;
     if (isUpload) {
         connect(reply, &QNetworkReply::uploadProgress, this,
-                [this, id](qint64 sent, qint64 total) { emit progress(id, sent, total); });
+                [this, id](qint64 sent, qint64 total) {
+                    if (total > 0) // Qt ends an upload with (0, 0)
+                        emit progress(id, sent, total);
+                });
     } else {
         connect(reply, &QNetworkReply::downloadProgress, this,
                 [this, id](qint64 got, qint64 total) { emit progress(id, got, total); });
@@ -76,9 +79,9 @@ QString FileTransfers::upload(const QString &room, const QString &path, QString 
     connect(reply, &QNetworkReply::finished, this, [this, reply, id, room, name] {
         reply->deleteLater();
         m_transfers.remove(id);
-        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
         if (m_cancelled.remove(id))
             return;
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
         const ApiFailure failure = m_api->finish(reply, json);
         const FileInfo info = FileInfo::fromJson(json.value("file"_L1).toObject());
         if (!failure.ok() || info.id.isEmpty()) {
@@ -110,14 +113,14 @@ QString FileTransfers::download(const FileInfo &file, const QString &path)
     connect(reply, &QNetworkReply::finished, this, [this, reply, id, target, file, path] {
         reply->deleteLater();
         m_transfers.remove(id);
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 200)
-            target->write(reply->readAll());
-        const QJsonObject json = status == 200 ? QJsonObject() : QJsonDocument::fromJson(reply->readAll()).object();
         if (m_cancelled.remove(id)) {
             target->cancelWriting();
             return;
         }
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 200)
+            target->write(reply->readAll());
+        const QJsonObject json = status == 200 ? QJsonObject() : QJsonDocument::fromJson(reply->readAll()).object();
         const ApiFailure failure = m_api->finish(reply, json);
         if (!failure.ok() || status != 200) {
             target->cancelWriting();

@@ -63,7 +63,9 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         if (at < 0)
             return QVariantMap();
         const ChatMessage &quoted = m_rows.at(at).message;
-        const QString text = quoted.deleted ? QString() : quoted.body.section(QLatin1Char('\n'), 0, 0);
+        QString text = quoted.deleted ? QString() : quoted.body.section(QLatin1Char('\n'), 0, 0);
+        if (text.isEmpty() && !quoted.deleted) // a file sent without text: its name
+            text = u"\U0001F4CE "_s + quoted.fields.value(u"attachment").toObject().value(u"name").toString();
         return QVariantMap{{u"sender"_s, quoted.sender}, {u"text"_s, text}};
     }
     case AttachmentRole: {

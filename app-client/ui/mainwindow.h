@@ -36,6 +36,7 @@ public:
     void showRoom(const QString &room);
     QString currentRoom() const { return m_room; }
     QListView *conversationView() const { return m_view; }
+    FileActions *fileActions() const { return m_files; }
     QListView *roomView() const { return m_rooms; }
     Composer *composer() const { return m_composer; }
     QLabel *roomHeader() const { return m_header; }

@@ -267,6 +267,17 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(answer.contains("payload_too_large"), 10000);
         QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(200).constData());
 
+        // Without a token not even the head is taken: 401 and closed, before any body.
+        QTcpSocket anonymous;
+        anonymous.connectToHost(QHostAddress::LocalHost, quint16(m_server->http().port()));
+        QVERIFY(anonymous.waitForConnected(5000));
+        anonymous.write("POST /api/v2/rooms/lounge/files?name=x.bin HTTP/1.1\r\nHost: x\r\n"
+                        "Content-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n");
+        QByteArray refused;
+        connect(&anonymous, &QTcpSocket::readyRead, &anonymous, [&] { refused += anonymous.readAll(); });
+        QTRY_VERIFY_WITH_TIMEOUT(refused.contains("unauthorized"), 10000);
+        QVERIFY2(refused.startsWith("HTTP/1.1 401"), refused.left(200).constData());
+
         // At the limit it is taken; a message-sized request limit does not apply to files.
         QVERIFY(!uploaded(u"alice"_s, u"lounge"_s, u"just.bin"_s, "application/octet-stream",
                           QByteArray(kMaxFile, 'j')).isEmpty());

@@ -149,6 +149,7 @@ RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath)
     std::optional<QByteArray> length;
     bool chunked = false;
     QByteArray upgrade, key, wsVersion;
+    bool bearer = false;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines.at(i).trimmed();
         if (line.isEmpty())
@@ -172,6 +173,8 @@ RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath)
             key = value;
         } else if (name == "sec-websocket-version") {
             wsVersion = value;
+        } else if (name == "authorization") {
+            bearer = value.startsWith("Bearer ") && value.size() > 7;
         }
     }
     if (length && chunked)
@@ -192,6 +195,12 @@ RequestHead readHead(const QByteArray &head, QByteArrayView webSocketPath)
         out.fileUpload = requestLine.at(0) == "POST" && parts.size() == 6 && parts.at(1) == "api"
                 && parts.at(2) == "v2" && parts.at(3) == "rooms" && !parts.at(4).isEmpty()
                 && parts.at(5) == "files";
+        // Nobody without a token makes the server take in a file's body (it is held whole).
+        if (out.fileUpload && !bearer) {
+            out.problem = HeadProblem{ErrorCode::Unauthorized, "Unauthorized",
+                                      u"sending a file needs Authorization: Bearer <token>"_s};
+            return out;
+        }
     }
     if (!upgrade.isEmpty()) {
         const QByteArray &target = requestLine.at(1);

@@ -2,7 +2,8 @@
 // Files in the desktop client, offscreen, against the real server: a file sent (from the code
 // path of the attach button, and by dropping it on the composer) shows a progress row that goes
 // when it is sent; the other user sees an image as its thumbnail (fetched once) and a document as
-// a card, both clickable; Cancel sends nothing; a download writes the same bytes.
+// a card, both clickable; Cancel sends nothing; a download writes the same bytes; a client closed
+// while it uploads goes cleanly.
 #include "clientharness.h"
 #include "clientsettings.h"
 #include "composer.h"
@@ -196,6 +197,20 @@ private slots:
         QCOMPARE(m_bobWindow->conversationView()->model()->rowCount(), rows + 1);
         QVERIFY(fileAt(lastWithFile(*m_bobWindow)).name != u"big.bin"_s);
         QCOMPARE(uploaded.size(), 0);
+    }
+
+    void closingDuringAnUploadIsClean()
+    {
+        // The client goes while its upload does: the upload ends with it, nobody is told.
+        std::unique_ptr<ChatClient> carol = loggedIn(u"carol"_s);
+        const QString path = writeFile(u"leaving.bin"_s, QByteArray(8 * 1024 * 1024, 'l'));
+        QVERIFY(!carol->sendFile(u"general"_s, path).isEmpty());
+        QVERIFY(!carol->files()->thumbnail({}).size()); // nothing asked for without a file
+        carol.reset();
+        QCOMPARE(m_alice->sendMessage(u"general"_s, u"still here"_s).isEmpty(), false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_bobWindow->conversationView()->model()->index(
+                                         m_bobWindow->conversationView()->model()->rowCount() - 1, 0)
+                                         .data(MessageListModel::BodyRole) == u"still here"_s, 15000);
     }
 };
 

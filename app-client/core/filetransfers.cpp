@@ -18,9 +18,12 @@ FileTransfers::FileTransfers(ApiClient *api, QObject *parent)
 
 FileTransfers::~FileTransfers()
 {
-    for (const Transfer &t : std::as_const(m_transfers)) {
-        if (t.reply)
-            t.reply->abort();
+    // Aborted as cancelled: their finished() tells nobody (the owner is going too).
+    const QHash<QString, Transfer> transfers = std::exchange(m_transfers, {});
+    for (auto it = transfers.cbegin(); it != transfers.cend(); ++it) {
+        m_cancelled.insert(it.key());
+        if (it->reply)
+            it->reply->abort();
     }
 }
 

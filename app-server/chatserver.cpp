@@ -226,16 +226,20 @@ bool ChatServer::start(QString *error)
     limits.requestTimeoutMs = m_config.httpRequestTimeoutSecs * 1000;
     // WebSocket upgrades to /ws go to a WebSocket server of our own, which answers the chat.v2
     // subprotocol (QtHttpServer 6.4's cannot be told any); every other request to QtHttpServer.
-    m_ws = new QWebSocketServer(u"chat-server"_s, QWebSocketServer::NonSecureMode, this);
-    m_ws->setSupportedSubprotocols({QString::fromLatin1(Protocol::kSubprotocol)});
-    m_ws->setMaxPendingConnections(4096);
-    connect(m_ws, &QWebSocketServer::newConnection, this, &ChatServer::onNewWebSocketConnections);
-    m_tcp = new GuardedTcpServer(limits, [ws = QPointer(m_ws)](QTcpSocket *socket) {
-        if (!ws) {
+    for (int i = 0; i < kWebSocketShards; ++i) {
+        auto *ws = new QWebSocketServer(u"chat-server"_s, QWebSocketServer::NonSecureMode, this);
+        ws->setSupportedSubprotocols({QString::fromLatin1(Protocol::kSubprotocol)});
+        ws->setMaxPendingConnections(4096);
+        connect(ws, &QWebSocketServer::newConnection, this, [this, ws] { takeWebSockets(ws); });
+        m_ws.append(ws);
+    }
+    m_tcp = new GuardedTcpServer(limits, [this, self = QPointer(this)](QTcpSocket *socket) {
+        if (!self) {
             socket->deleteLater();
             return;
         }
-        ws->handleConnection(socket);
+        m_ws[m_nextShard]->handleConnection(socket);
+        m_nextShard = (m_nextShard + 1) % kWebSocketShards;
         Q_EMIT socket->readyRead(); // the request is already in the socket's buffer
     }, this);
     if (m_config.tlsEnabled()) {
@@ -393,9 +397,14 @@ void ChatServer::checkReady(QObject *context, ServerServices::ReadyCallback done
 
 void ChatServer::onNewWebSocketConnections()
 {
-    auto next = [this]() -> std::unique_ptr<QWebSocket> {
-        if (m_ws->hasPendingConnections())
-            return std::unique_ptr<QWebSocket>(m_ws->nextPendingConnection());
+    takeWebSockets(nullptr);
+}
+
+void ChatServer::takeWebSockets(QWebSocketServer *from)
+{
+    auto next = [this, from]() -> std::unique_ptr<QWebSocket> {
+        if (from && from->hasPendingConnections())
+            return std::unique_ptr<QWebSocket>(from->nextPendingConnection());
         if (m_http->hasPendingWebSocketConnections())
             return m_http->nextPendingWebSocketConnection();
         return nullptr;

@@ -79,7 +79,15 @@ private:
     HttpApi *m_api = nullptr;
     QHttpServer *m_http = nullptr;
     GuardedTcpServer *m_tcp = nullptr;
-    QWebSocketServer *m_ws = nullptr; // takes the /ws upgrades the guard diverts
+    // The /ws upgrades the guard diverts, spread over several QWebSocketServers in turn: each one
+    // connects every socket's disconnected() to itself for the socket's life and looks the
+    // socket up with QObject::sender(), which walks all of them, so with one server a
+    // disconnect costs O(connections) and a restart with 15 000 of them took seconds
+    // (docs/performance.md, reconnect storm).
+    static constexpr int kWebSocketShards = 64;
+    QList<QWebSocketServer *> m_ws;
+    int m_nextShard = 0;
+    void takeWebSockets(QWebSocketServer *from);
     ServerServices m_services;
     bool m_shuttingDown = false;
 };

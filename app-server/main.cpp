@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "chatserver.h"
+#include "epolldispatcher.h"
 #include "logging.h"
 #include "serverconfig.h"
 #include "unixsignals.h"
@@ -14,8 +15,12 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
-    // Qt's own UNIX dispatcher: GLib's makes broadcasts O(n^2) in room size (QT64-NOTES.md).
+    // The event loop on epoll: Qt's UNIX dispatcher polls every connection on every pass, and
+    // GLib's makes broadcasts O(n^2) in room size (QT64-NOTES.md, docs/performance.md).
+    // CHAT_EVENT_DISPATCHER=qt keeps Qt's own (UNIX, not GLib), to compare.
     qputenv("QT_NO_GLIB", "1");
+    if (qgetenv("CHAT_EVENT_DISPATCHER") != "qt")
+        QCoreApplication::setEventDispatcher(new EpollDispatcher);
     QCoreApplication app(argc, argv);
     Logging::install(QProcessEnvironment::systemEnvironment());
     QCoreApplication::setApplicationName(u"chat-server"_s);

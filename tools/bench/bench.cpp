@@ -2,13 +2,14 @@
 // chat-bench: load generator for chat-server, with the reference Node `ws` broadcast server run
 // side by side under the same fan-out load. See docs/performance.md for how to run and read it.
 //
-//   chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|nodes|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...
+//   chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|nodes|idle|storm] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--storm CLIENTS]... [--server-env NAME=VALUE]...
 //
 // --postgres: also run the ingest scenarios with chat-server on PostgreSQL, a cluster of the
 // benchmark's own made with that directory's initdb (Debian: /usr/lib/postgresql/15/bin).
 #include "minihttp.h"
 #include "pgcluster.h"
 #include "process.h"
+#include "storm.h"
 #include "wsloop.h"
 
 #include <algorithm>
@@ -343,6 +344,7 @@ int main(int argc, char **argv)
     struct Ingest { int senders, window; };
     std::vector<Ingest> ingests{{50, 20}, {50, 4}}; // throughput with 1000 in flight; latency with 200
     Fan historyLoad{1000, 50, 100}; // the fan-out that runs while wrk reads history
+    std::vector<int> storms{2000, 8000, 15000}; // clients reconnecting after a restart
     std::vector<std::pair<std::string, std::string>> env{
         {"CHAT_SEND_RATE", "1000000"}, {"CHAT_SEND_BURST", "1000000"}, {"QT_NO_GLIB", "1"},
         {"CHAT_REGISTER_PER_HOUR", "1000000"}, {"CHAT_ROOMS_PER_HOUR", "1000000"}};
@@ -359,7 +361,7 @@ int main(int argc, char **argv)
         else if (a == "--quick")
             quick = true;
         else if (a == "--only" && i + 1 < argc)
-            only = argv[++i]; // fanout | history | ingest | nodes | idle
+            only = argv[++i]; // fanout | history | ingest | nodes | idle | storm
         else if (a == "--fan" && i + 1 < argc) {
             int subs = 0, rate = 0;
             if (std::sscanf(argv[++i], "%d:%d", &subs, &rate) != 2 || subs <= 0 || rate <= 0) {
@@ -383,6 +385,16 @@ int main(int argc, char **argv)
                 return 2;
             }
             only = "history";
+        } else if (a == "--storm" && i + 1 < argc) {
+            const int n = std::atoi(argv[++i]);
+            if (n <= 0) {
+                std::fprintf(stderr, "chat-bench: --storm wants a number of clients, e.g. 15000\n");
+                return 2;
+            }
+            if (only != "storm")
+                storms.clear();
+            storms.push_back(n);
+            only = "storm";
         } else if (a == "--server-env" && i + 1 < argc) {
             const std::string kv = argv[++i]; // e.g. CHAT_WS_CORK_MS=0, to compare settings
             const size_t eq = kv.find('=');
@@ -392,7 +404,7 @@ int main(int argc, char **argv)
             }
             env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
         } else {
-            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|nodes|idle] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--server-env NAME=VALUE]...\n");
+            std::fprintf(stderr, "usage: chat-bench --server BIN [--node-peer DIR] [--postgres BINDIR] [--seconds S] [--quick] [--only fanout|history|ingest|nodes|idle|storm] [--fan SUBS:RATE]... [--ingest SENDERS:WINDOW] [--history SUBS:RATE] [--storm CLIENTS]... [--server-env NAME=VALUE]...\n");
             return 2;
         }
     }
@@ -527,6 +539,12 @@ int main(int argc, char **argv)
         Process p;
         if (chatServer(p))
             idle(p, quick ? 500 : 15000);
+    }
+    if (only.empty() || only == "storm") {
+        for (const int clients : quick ? std::vector<int>{500} : storms) {
+            const std::string db = std::string(dbDir) + "/storm-" + std::to_string(clients) + "-" + std::to_string(nowNs()) + ".db";
+            storm(serverBin, db, env, clients);
+        }
     }
     return 0;
 }

@@ -53,7 +53,21 @@ void Process::stop()
 bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
            const std::vector<std::pair<std::string, std::string>> &env)
 {
-    p.port = freePort();
+    if (!spawn(p, std::move(argv), dir, env))
+        return false;
+    for (int i = 0; i < 200; ++i) {
+        if (canConnect(p.port))
+            return true;
+        usleep(50000);
+    }
+    return false;
+}
+
+bool spawn(Process &p, std::vector<std::string> argv, const std::string &dir,
+           const std::vector<std::pair<std::string, std::string>> &env)
+{
+    if (p.port == 0)
+        p.port = freePort();
     std::fflush(stdout); // or the child inherits what is buffered and prints it again
     for (auto &a : argv) {
         const size_t at = a.find("{port}");
@@ -67,7 +81,9 @@ bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
             _exit(127);
         for (const auto &[k, v] : env)
             setenv(k.c_str(), v.c_str(), 1);
-        if (!freopen("/dev/null", "w", stderr) || !freopen("/dev/null", "w", stdout))
+        // CHAT_BENCH_SERVER_LOG=FILE keeps the servers' output there (to find out why one failed).
+        const char *log = std::getenv("CHAT_BENCH_SERVER_LOG");
+        if (!freopen(log ? log : "/dev/null", "a", stderr) || !freopen("/dev/null", "w", stdout))
             _exit(127);
         std::vector<char *> args;
         for (auto &a : argv)
@@ -76,12 +92,7 @@ bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
         execvp(args[0], args.data());
         _exit(127);
     }
-    for (int i = 0; i < 200; ++i) {
-        if (canConnect(p.port))
-            return true;
-        usleep(50000);
-    }
-    return false;
+    return p.pid > 0;
 }
 
 double cpuSeconds(pid_t pid)

@@ -22,9 +22,12 @@ struct Process
     void stop();
 };
 
-// Starts argv (with a free port substituted for "{port}") in dir with env added, and waits
-// until it accepts connections.
+// Starts argv (with p.port, or a free port if it is 0, substituted for "{port}") in dir with env
+// added, and waits until it accepts connections.
 bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
+           const std::vector<std::pair<std::string, std::string>> &env);
+// The same without waiting (a restart that clients find by retrying).
+bool spawn(Process &p, std::vector<std::string> argv, const std::string &dir,
            const std::vector<std::pair<std::string, std::string>> &env);
 
 double cpuSeconds(pid_t pid); // user + system CPU time, from /proc/PID/stat

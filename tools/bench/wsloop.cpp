@@ -98,10 +98,29 @@ void Loop::run(int64_t durationMs, int tickMs, const std::function<void()> &tick
                 continue;
             if (events[i].events & EPOLLOUT)
                 c->flush();
-            if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+            if (!c->closed && (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
                 c->readable();
         }
     }
+}
+
+void WsConn::drop()
+{
+    if (closed)
+        return;
+    closed = true;
+    open = false;
+    ::close(m_fd); // also leaves the epoll set
+    m_fd = -1;
+}
+
+void WsConn::fail()
+{
+    if (closed)
+        return;
+    drop();
+    if (onClosed)
+        onClosed(*this);
 }
 
 void WsConn::sendText(std::string_view text)
@@ -141,9 +160,7 @@ void WsConn::flush()
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOTCONN))
             break;
-        closed = true;
-        if (onClosed)
-            onClosed(*this);
+        fail();
         return;
     }
     const bool want = !m_out.empty();
@@ -164,10 +181,7 @@ void WsConn::readable()
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        closed = true;
-        open = false;
-        if (onClosed)
-            onClosed(*this);
+        fail();
         return;
     }
     if (!m_handshakeDone) {
@@ -175,9 +189,7 @@ void WsConn::readable()
         if (end == std::string::npos)
             return;
         if (m_in.compare(0, 12, "HTTP/1.1 101") != 0) {
-            closed = true;
-            if (onClosed)
-                onClosed(*this);
+            fail();
             return;
         }
         m_in.erase(0, end + 4);
@@ -225,10 +237,7 @@ void WsConn::parseFrames()
             m_out.append(pong);
             flush();
         } else if (opcode == 0x8) {
-            closed = true;
-            open = false;
-            if (onClosed)
-                onClosed(*this);
+            fail();
             return;
         }
         pos += h + size_t(len);

@@ -28,6 +28,8 @@ public:
     int64_t lastSeq = 0; // bookkeeping for scenarios
 
     void sendText(std::string_view text);
+    // Closes the connection from this side (its descriptor too); onClosed is not called.
+    void drop();
 
 private:
     friend class Loop;
@@ -41,6 +43,7 @@ private:
     void flush();
     void readable();
     void parseFrames();
+    void fail(); // the peer closed, refused or reset: closed once, descriptor released, onClosed
 };
 
 class Loop

@@ -238,6 +238,12 @@ bool ChatServer::start(QString *error)
             socket->deleteLater();
             return;
         }
+        const Peer peer{socket->peerAddress(), socket->peerPort()};
+        m_upgrading.insert(peer, socket);
+        connect(socket, &QObject::destroyed, this, [this, peer] {
+            if (const auto it = m_upgrading.constFind(peer); it != m_upgrading.cend() && it->isNull())
+                m_upgrading.erase(it); // the handshake failed: no QWebSocket came of it
+        });
         m_ws[m_nextShard]->handleConnection(socket);
         m_nextShard = (m_nextShard + 1) % kWebSocketShards;
         Q_EMIT socket->readyRead(); // the request is already in the socket's buffer
@@ -415,7 +421,8 @@ void ChatServer::takeWebSockets(QWebSocketServer *from)
             socket.release()->deleteLater();
             continue;
         }
-        auto *session = new WsSession(std::move(socket), m_services, m_hub);
+        QTcpSocket *transport = m_upgrading.take({socket->peerAddress(), socket->peerPort()});
+        auto *session = new WsSession(std::move(socket), transport, m_services, m_hub);
         session->start();
     }
 }

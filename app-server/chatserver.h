@@ -7,6 +7,10 @@
 #include "serverservices.h"
 
 #include <QObject>
+#include <QTcpSocket>
+#include <QPointer>
+#include <QHostAddress>
+#include <QHash>
 
 #include <functional>
 #include <memory>
@@ -88,6 +92,10 @@ private:
     QList<QWebSocketServer *> m_ws;
     int m_nextShard = 0;
     void takeWebSockets(QWebSocketServer *from);
+    // The TCP sockets handed to m_ws, by peer, until their QWebSocket comes out: a session
+    // writes its frames to that socket itself (WsSession, TextFrame).
+    using Peer = std::pair<QHostAddress, quint16>;
+    QHash<Peer, QPointer<QTcpSocket>> m_upgrading;
     ServerServices m_services;
     bool m_shuttingDown = false;
 };

@@ -162,7 +162,7 @@ void Hub::deliver(const QList<ChatMessage> &messages)
                 memberChanged(m);
             continue;
         }
-        const QString frame = QString::fromUtf8(ServerFrame::eventFrame(m).toJson());
+        const TextFrame frame(ServerFrame::eventFrame(m).toJson());
         m_handedOut += quint64(it->size());
         // deliver() never closes synchronously, so the set cannot change under this loop.
         for (Subscriber *s : *it) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "textframe.h"
+
 #include <QString>
 #include <QWebSocketProtocol>
 
@@ -14,9 +16,9 @@ class Subscriber
 public:
     virtual ~Subscriber() = default;
 
-    // A committed event for a subscribed room; frame is the serialised text shared by all
+    // A committed event for a subscribed room; frame is the framed text shared by all
     // recipients. True the first time it queues data after a flush(): flush() is then owed.
-    virtual bool deliver(const QString &room, qint64 seq, const QString &frame) = 0;
+    virtual bool deliver(const QString &room, qint64 seq, const TextFrame &frame) = 0;
     virtual void flush() = 0;
     virtual void push(const QString &frame) = 0;     // not a room's message; dropped before auth
     // Its user is no longer a member of room: nothing more of it, not even a catch-up in flight

@@ -21,10 +21,12 @@ namespace {
 constexpr int kMaxEarlyFrames = 32;
 } // namespace
 
-WsSession::WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &services,
-                     QObject *parent)
+WsSession::WsSession(std::unique_ptr<QWebSocket> socket, QTcpSocket *transport,
+                     const ServerServices &services, QObject *parent)
     : QObject(parent),
       m_socket(std::move(socket)),
+      m_transport(transport),
+      m_direct(transport != nullptr),
       m_services(services),
       m_errorBudget(2, 20)
 {
@@ -261,7 +263,7 @@ void WsSession::onCatchUp(const QString &room, quint64 generation,
         for (const ChatMessage &m : result.messages) {
             if (m.seq <= sub.lastSent)
                 continue;
-            sendText(QString::fromUtf8(ServerFrame::eventFrame(m).toJson()));
+            sendFrame(ServerFrame::eventFrame(m));
             sub.lastSent = m.seq;
         }
         if (result.hasMore) {
@@ -292,7 +294,7 @@ void WsSession::unsubscribe(const QString &room)
     m_services.hub->unsubscribe(room, this);
 }
 
-bool WsSession::deliver(const QString &room, qint64 seq, const QString &frame)
+bool WsSession::deliver(const QString &room, qint64 seq, const TextFrame &frame)
 {
     const auto it = m_subs.find(room);
     if (it == m_subs.end() || m_closing)
@@ -322,7 +324,10 @@ void WsSession::flush()
     m_flushOwed = false;
     if (m_closing)
         return;
-    m_socket->flush();
+    if (!m_direct)
+        m_socket->flush();
+    else if (m_transport)
+        m_transport->flush();
     account();
     checkCaps();
 }
@@ -352,7 +357,7 @@ void WsSession::push(const QString &frame)
 {
     if (!m_user || m_closing)
         return;
-    sendText(frame);
+    sendText(TextFrame(frame.toUtf8()));
 }
 
 void WsSession::markRead(const QString &room, qint64 seq)
@@ -385,10 +390,17 @@ void WsSession::leftRoom(const QString &room)
 
 void WsSession::sendFrame(const ServerFrame &frame)
 {
-    sendText(QString::fromUtf8(frame.toJson()));
+    sendText(TextFrame(frame.toJson()));
 }
 
-void WsSession::sendText(const QString &text)
+qint64 WsSession::unwritten() const
+{
+    if (m_direct)
+        return m_transport ? m_transport->bytesToWrite() : 0;
+    return m_socket->bytesToWrite();
+}
+
+void WsSession::sendText(const TextFrame &frame)
 {
     if (m_closing)
         return;
@@ -396,18 +408,28 @@ void WsSession::sendText(const QString &text)
     // the backstop for a peer that gets no flushes (only answers to its own frames) and for a
     // pass that writes without end: twice the cap, counting what this pass wrote and did not
     // flush yet (a busy pass can hold several commit groups for a peer that reads them at once).
-    if (m_socket->bytesToWrite() > 2 * m_services.output->caps().perConnection) {
+    // What is unwritten is counted here, not asked of the socket for every frame.
+    if (m_queued + m_writtenSinceAccount > 2 * m_services.output->caps().perConnection) {
         dropForNotReading("max_queued_bytes_per_connection");
         return;
     }
-    m_socket->sendTextMessage(text);
+    m_writtenSinceAccount += frame.bytes().size();
+    if (!m_direct) {
+        m_socket->sendTextMessage(QString::fromUtf8(frame.payload()));
+        return;
+    }
+    // Whole frames, as QWebSocket writes its own (pongs, the close frame): they never interleave.
+    // Once QWebSocket has closed the socket (the peer's close frame), nothing more goes out.
+    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
+        m_transport->write(frame.bytes());
 }
 
 void WsSession::account()
 {
     if (m_closing)
         return; // released already
-    const qint64 now = m_socket->bytesToWrite();
+    const qint64 now = unwritten();
+    m_writtenSinceAccount = 0;
     const qint64 delta = now - std::exchange(m_queued, now);
     if (delta == 0)
         return;
@@ -446,7 +468,7 @@ void WsSession::dropForNotReading(const char *cap)
         return;
     qCInfo(lcWs).noquote() << "dropping slow connection of" << (m_user ? m_user->name : QString())
                            << "from" << m_socket->peerAddress().toString() << "with"
-                           << m_socket->bytesToWrite() << u"bytes unread (%1)"_s.arg(QLatin1StringView(cap));
+                           << unwritten() << u"bytes unread (%1)"_s.arg(QLatin1StringView(cap));
     // Off the books at once, so that the same pass does not drop another for these bytes.
     releaseAccount();
     m_closing = true;

@@ -10,6 +10,8 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QWebSocket>
 
 class QTimer;
@@ -29,18 +31,20 @@ class WsSession : public QObject, public Subscriber
 {
     Q_OBJECT
 public:
-    WsSession(std::unique_ptr<QWebSocket> socket, const ServerServices &services,
-              QObject *parent = nullptr);
+    // transport: the TCP socket under socket, written to directly with frames built once
+    // (TextFrame); null when it is not known (QtHttpServer's own upgrade): QWebSocket frames.
+    WsSession(std::unique_ptr<QWebSocket> socket, QTcpSocket *transport,
+              const ServerServices &services, QObject *parent = nullptr);
     ~WsSession() override;
 
     // Refuses a client that did not ask for the chat.v2 subprotocol, else authenticates.
     void start();
     // Whether an upgrade request offers the subprotocol of the contract this server speaks.
     static bool asksForCurrentProtocol(const QNetworkRequest &upgrade);
-    // A committed event for a room this session subscribed to; frame is the serialised
+    // A committed event for a room this session subscribed to; frame is the framed
     // {"type":"event"} text shared by all recipients. Returns true the first time it queues
     // data after a flush(): the caller then owes this session one flush().
-    bool deliver(const QString &room, qint64 seq, const QString &frame) override;
+    bool deliver(const QString &room, qint64 seq, const TextFrame &frame) override;
     void flush() override;
     // A frame that is not a room's message (e.g. a room-list change) for this session's user;
     // dropped before authentication.
@@ -62,7 +66,7 @@ private:
         bool catchingUp = true;
         bool refilling = false; // catching up on a jump in live seqs, not a new subscription
         qint64 lastSent = 0;
-        QList<std::pair<qint64, QString>> held; // live messages that came during catch-up
+        QList<std::pair<qint64, TextFrame>> held; // live messages that came during catch-up
     };
 
     void onAuthenticated(const Lookup<AuthUser> &user);
@@ -78,7 +82,8 @@ private:
     void markRead(const QString &room, qint64 seq);
     void typing(const QString &room, bool typing);
     void sendFrame(const ServerFrame &frame);
-    void sendText(const QString &text);
+    void sendText(const TextFrame &frame);
+    qint64 unwritten() const; // bytes in the socket's buffer
     enum class Strike { Yes, No }; // does the error count towards closing the connection?
     void sendError(ErrorCode code, const QString &message, const QString &clientId = {},
                    Strike strike = Strike::Yes);
@@ -86,6 +91,8 @@ private:
     void closeLater(QWebSocketProtocol::CloseCode code, const QString &reason);
 
     std::unique_ptr<QWebSocket> m_socket;
+    QPointer<QTcpSocket> m_transport; // under m_socket, if known; QWebSocketServer deletes it
+    bool m_direct = false;            // frames go to m_transport (while it exists)
     ServerServices m_services;
     std::optional<AuthUser> m_user;
     QByteArray m_tokenDigest; // the token it authenticated with: revoked or expired ends it
@@ -106,5 +113,6 @@ private:
     void releaseAccount();
     void checkCaps();
     qint64 m_queued = 0;
+    qint64 m_writtenSinceAccount = 0; // by sendText since account() last looked
     std::shared_ptr<qint64> m_userQueued; // the user's, once authenticated
 };

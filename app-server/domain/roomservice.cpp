@@ -302,6 +302,6 @@ void RoomService::tellPresence(qint64 userId, const QString &name, bool online,
                     return; // (best effort: GET members still tells)
                 self->m_hub->pushToUsers(
                         *audience,
-                        QString::fromUtf8(ServerFrame::presence(name, online, lastSeen).toJson()));
+                        TextFrame(ServerFrame::presence(name, online, lastSeen).toJson()));
             });
 }

@@ -57,7 +57,7 @@ void Hub::sessionAuthenticated(Subscriber *session)
     m_presence.sessionUp(user->id, user->name);
 }
 
-void Hub::pushToUsers(const QList<qint64> &userIds, const QString &frame)
+void Hub::pushToUsers(const QList<qint64> &userIds, const TextFrame &frame)
 {
     for (qint64 id : userIds) {
         const auto it = m_byUser.constFind(id);
@@ -191,7 +191,7 @@ void Hub::tellTyping(const QString &room, const QString &user, bool typing)
     const auto it = m_rooms.constFind(room);
     if (it == m_rooms.cend())
         return;
-    const QString frame = QString::fromUtf8(ServerFrame::typingOf(room, user, typing).toJson());
+    const TextFrame frame(ServerFrame::typingOf(room, user, typing).toJson());
     for (Subscriber *s : *it) {
         if (const AuthUser *u = s->user(); u && u->name.compare(user, Qt::CaseInsensitive) != 0)
             s->push(frame);
@@ -210,8 +210,7 @@ void Hub::memberChanged(const ChatMessage &event)
             : change == "kick"_L1              ? u"kicked"_s
             : change == "join"_L1              ? u"joined"_s
                                                : u"invited"_s;
-    const QString frame = QString::fromUtf8(
-            ServerFrame::roomChanged(event.room, pushed, false, event.sender).toJson());
+    const TextFrame frame(ServerFrame::roomChanged(event.room, pushed, false, event.sender).toJson());
     if (gone)
         m_typing.left(event.room, user);
     for (Subscriber *s : sessionsOf(user)) {
@@ -236,7 +235,7 @@ QList<Subscriber *> Hub::sessionsOf(const QString &user) const
 
 void Hub::readMarkerMoved(qint64 userId, const QString &room, qint64 seq, Subscriber *except)
 {
-    const QString frame = QString::fromUtf8(ServerFrame::readMarker(room, seq).toJson());
+    const TextFrame frame(ServerFrame::readMarker(room, seq).toJson());
     for (Subscriber *s : sessionsOf(userId)) {
         if (s != except)
             s->push(frame);
@@ -246,13 +245,12 @@ void Hub::readMarkerMoved(qint64 userId, const QString &room, qint64 seq, Subscr
 
 void Hub::readMarkerElsewhere(qint64 userId, const QString &room, qint64 seq)
 {
-    pushToUsers({userId}, QString::fromUtf8(ServerFrame::readMarker(room, seq).toJson()));
+    pushToUsers({userId}, TextFrame(ServerFrame::readMarker(room, seq).toJson()));
 }
 
 void Hub::roomCreated(const QString &room, bool isPrivate, qint64 creatorId, const QString &creator)
 {
-    const QString frame = QString::fromUtf8(
-            ServerFrame::roomChanged(room, u"created"_s, isPrivate, creator).toJson());
+    const TextFrame frame(ServerFrame::roomChanged(room, u"created"_s, isPrivate, creator).toJson());
     push(frame, [isPrivate, creatorId](const AuthUser &user) {
         return !isPrivate || user.id == creatorId;
     });
@@ -260,17 +258,15 @@ void Hub::roomCreated(const QString &room, bool isPrivate, qint64 creatorId, con
 
 void Hub::userInvited(const QString &room, const QString &user, const QString &by)
 {
-    const QString frame =
-            QString::fromUtf8(ServerFrame::roomChanged(room, u"invited"_s, true, by).toJson());
+    const TextFrame frame(ServerFrame::roomChanged(room, u"invited"_s, true, by).toJson());
     for (Subscriber *s : sessionsOf(user))
         s->push(frame);
 }
 
 void Hub::roomArchived(const QString &room, bool isPrivate, bool archived)
 {
-    const QString frame = QString::fromUtf8(
-            ServerFrame::roomChanged(room, archived ? u"archived"_s : u"unarchived"_s, isPrivate, {})
-                    .toJson());
+    const TextFrame frame(
+            ServerFrame::roomChanged(room, archived ? u"archived"_s : u"unarchived"_s, isPrivate, {}).toJson());
     if (!isPrivate) {
         push(frame, [](const AuthUser &) { return true; });
         return;
@@ -279,7 +275,7 @@ void Hub::roomArchived(const QString &room, bool isPrivate, bool archived)
         s->push(frame);
 }
 
-void Hub::push(const QString &frame, const std::function<bool(const AuthUser &)> &to)
+void Hub::push(const TextFrame &frame, const std::function<bool(const AuthUser &)> &to)
 {
     for (Subscriber *s : std::as_const(m_sessions)) {
         if (const AuthUser *user = s->user(); user && to(*user))

@@ -3,6 +3,7 @@
 
 #include "chatmessage.h"
 #include "presencetracker.h"
+#include "textframe.h"
 #include "typingtracker.h"
 
 #include <QElapsedTimer>
@@ -55,7 +56,7 @@ public:
     bool isOnline(const QString &user) const { return m_presence.isOnline(user); }
     PresenceTracker &presence() { return m_presence; }
     // A frame to every session here of these users.
-    void pushToUsers(const QList<qint64> &userIds, const QString &frame);
+    void pushToUsers(const QList<qint64> &userIds, const TextFrame &frame);
     // Subscribers of a room here.
     QList<Subscriber *> subscribersOf(const QString &room) const { return m_rooms.value(room).values(); }
     // A typing frame of user's session subscribed to room (TypingTracker).
@@ -85,7 +86,7 @@ private:
     // was removed is taken off the room at once, and the user it names hears of it.
     void memberChanged(const ChatMessage &event);
     void flushUnflushed();
-    void push(const QString &frame, const std::function<bool(const AuthUser &)> &to);
+    void push(const TextFrame &frame, const std::function<bool(const AuthUser &)> &to);
 
     QSet<Subscriber *> m_sessions;
     QHash<qint64, QList<Subscriber *>> m_byUser; // authenticated sessions by user id

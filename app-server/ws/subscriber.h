@@ -20,7 +20,7 @@ public:
     // recipients. True the first time it queues data after a flush(): flush() is then owed.
     virtual bool deliver(const QString &room, qint64 seq, const TextFrame &frame) = 0;
     virtual void flush() = 0;
-    virtual void push(const QString &frame) = 0;     // not a room's message; dropped before auth
+    virtual void push(const TextFrame &frame) = 0;   // not a room's message; dropped before auth
     // Its user is no longer a member of room: nothing more of it, not even a catch-up in flight
     // (the Hub has taken it off the room's subscribers).
     virtual void leftRoom(const QString &room) = 0;

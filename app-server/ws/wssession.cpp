@@ -353,11 +353,11 @@ void WsSession::send(const ClientFrame &frame)
     });
 }
 
-void WsSession::push(const QString &frame)
+void WsSession::push(const TextFrame &frame)
 {
     if (!m_user || m_closing)
         return;
-    sendText(TextFrame(frame.toUtf8()));
+    sendText(frame);
 }
 
 void WsSession::markRead(const QString &room, qint64 seq)

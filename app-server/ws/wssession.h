@@ -48,7 +48,7 @@ public:
     void flush() override;
     // A frame that is not a room's message (e.g. a room-list change) for this session's user;
     // dropped before authentication.
-    void push(const QString &frame) override;
+    void push(const TextFrame &frame) override;
     void leftRoom(const QString &room) override;
     const AuthUser *user() const override { return m_user ? &*m_user : nullptr; }
     void keepAlive(qint64 nowMs, qint64 intervalMs) override;

@@ -46,6 +46,9 @@ EpollDispatcher::EpollDispatcher(QObject *parent)
 
 EpollDispatcher::~EpollDispatcher()
 {
+#if defined(__SANITIZE_THREAD__)
+    std::lock_guard lock(m_wakeFdLock);
+#endif
     ::close(m_wakeFd);
     ::close(m_epoll);
 }
@@ -357,6 +360,9 @@ int EpollDispatcher::activateTimers()
 
 void EpollDispatcher::wakeUp()
 {
+#if defined(__SANITIZE_THREAD__)
+    std::lock_guard lock(m_wakeFdLock);
+#endif
     if (!m_wakeUpPending.exchange(true))
         eventfd_write(m_wakeFd, 1);
 }

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <queue>
 #include <vector>
 
@@ -96,6 +97,11 @@ private:
     int m_epoll = -1;
     int m_wakeFd = -1;
     std::atomic<bool> m_wakeUpPending{false};
+#if defined(__SANITIZE_THREAD__)
+    // Qt orders a wake-up from another thread (QThread::quit) before the dispatcher's destruction
+    // with its own futex-based mutex, which TSan cannot see; this one it can (TSan builds only).
+    std::mutex m_wakeFdLock;
+#endif
     std::atomic<bool> m_interrupt{false};
     std::vector<Watch> m_watches; // by descriptor
     std::vector<int> m_dirty;

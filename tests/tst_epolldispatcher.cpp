@@ -3,6 +3,7 @@
 // start), so the test thread can drive it and watch; chat-server runs its main thread on it, so
 // every integration test exercises it too.
 #include "epolldispatcher.h"
+#include "threadhandoff.h"
 
 #include <QElapsedTimer>
 #include <QSocketNotifier>
@@ -37,10 +38,13 @@ private slots:
     void tcpEchoOfAMegabyte();
 
 private:
-    // Runs f on the worker thread and waits for it.
-    void inWorker(const std::function<void()> &f)
+    // Runs f on the worker thread and waits for it (ThreadHandOff: a hand-off TSan can see).
+    void inWorker(const std::function<void()> &f) { ThreadHandOff::run(m_context, f); }
+    // On the worker thread, whose dispatcher may still tell epoll about notifiers just deleted.
+    static void closeAll(std::initializer_list<int> fds)
     {
-        QMetaObject::invokeMethod(m_context, f, Qt::BlockingQueuedConnection);
+        for (int fd : fds)
+            ::close(fd);
     }
     QThread *m_thread = nullptr;
     QObject *m_context = nullptr; // lives in the worker thread
@@ -191,9 +195,10 @@ void tst_EpollDispatcher::notifierFiresWhileReadableAndStopsWhenDisabled()
     inWorker([&] { QTimer::singleShot(50, m_context, [&later] { later = true; }); });
     QTRY_VERIFY(later);
     QCOMPARE(activations.load(), 3);
-    inWorker([&] { delete notifier; });
-    ::close(fds[0]);
-    ::close(fds[1]);
+    inWorker([&] {
+        delete notifier;
+        closeAll({fds[0], fds[1]});
+    });
 }
 
 void tst_EpollDispatcher::notifierDisabledEarlierInThePassIsNotActivated()
@@ -226,9 +231,10 @@ void tst_EpollDispatcher::notifierDisabledEarlierInThePassIsNotActivated()
     inWorker([&] { QTimer::singleShot(50, m_context, [&later] { later = true; }); });
     QTRY_VERIFY(later);
     QCOMPARE(activations.load(), 1);
-    inWorker([&] { qDeleteAll(m_context->findChildren<QSocketNotifier *>()); });
-    for (int fd : {a[0], a[1], b[0], b[1]})
-        ::close(fd);
+    inWorker([&] {
+        qDeleteAll(m_context->findChildren<QSocketNotifier *>());
+        closeAll({a[0], a[1], b[0], b[1]});
+    });
 }
 
 void tst_EpollDispatcher::descriptorReusedWithinAPassIsWatchedAgain()
@@ -243,7 +249,6 @@ void tst_EpollDispatcher::descriptorReusedWithinAPassIsWatchedAgain()
     inWorker([&] {
         auto *n = new QSocketNotifier(first[0], QSocketNotifier::Read, m_context);
         connect(n, &QSocketNotifier::activated, m_context, [&, n] {
-            seenFirst = true;
             delete n;
             ::close(first[0]);
             QCOMPARE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, second), 0);
@@ -253,15 +258,17 @@ void tst_EpollDispatcher::descriptorReusedWithinAPassIsWatchedAgain()
                 seenSecond = true;
                 again->setEnabled(false);
             });
+            seenFirst = true; // last: the test thread writes to the new socket after this
         });
     });
     QCOMPARE(::write(first[1], "x", 1), 1);
     QTRY_VERIFY(seenFirst);
     QCOMPARE(::write(second[1], "y", 1), 1);
     QTRY_VERIFY(seenSecond);
-    inWorker([&] { qDeleteAll(m_context->findChildren<QSocketNotifier *>()); });
-    for (int fd : {first[1], second[0], second[1]})
-        ::close(fd);
+    inWorker([&] {
+        qDeleteAll(m_context->findChildren<QSocketNotifier *>());
+        closeAll({first[1], second[0], second[1]});
+    });
 }
 
 void tst_EpollDispatcher::switchingAWriteNotifierOnAndOffCostsNoSystemCall()
@@ -290,8 +297,7 @@ void tst_EpollDispatcher::switchingAWriteNotifierOnAndOffCostsNoSystemCall()
     });
     QTRY_VERIFY(done);
     QCOMPARE(after.load(), before.load());
-    ::close(fds[0]);
-    ::close(fds[1]);
+    inWorker([&] { closeAll({fds[0], fds[1]}); });
 }
 
 void tst_EpollDispatcher::postedEventsFromAnotherThreadWakeTheLoop()
@@ -299,10 +305,10 @@ void tst_EpollDispatcher::postedEventsFromAnotherThreadWakeTheLoop()
     // The worker is blocked in epoll_wait with no timer: only a wake-up gets it out.
     std::atomic<int> ran{0};
     for (int i = 0; i < 1000; ++i)
-        QMetaObject::invokeMethod(m_context, [&ran] { ++ran; }, Qt::QueuedConnection);
+        ThreadHandOff::post(m_context, [&ran] { ++ran; });
     QTRY_COMPARE(ran.load(), 1000);
     inWorker([] {}); // one more round trip, then it waits again
-    QMetaObject::invokeMethod(m_context, [&ran] { ++ran; }, Qt::QueuedConnection);
+    ThreadHandOff::post(m_context, [&ran] { ++ran; });
     QTRY_COMPARE(ran.load(), 1001);
 }
 

@@ -61,32 +61,6 @@ private:
     {
         return f.type == ServerFrame::Type::Room && f.room == room && f.change == change;
     }
-    // Both POSTs in flight at once (from base[i] with token[i]): their statuses and bodies.
-    static QList<HttpResponse> postTogether(const QList<QUrl> &urls, const QList<QString> &tokens,
-                                            const QList<QJsonObject> &bodies)
-    {
-        QNetworkAccessManager nam;
-        QList<QNetworkReply *> replies;
-        for (qsizetype i = 0; i < urls.size(); ++i) {
-            QNetworkRequest request(urls.at(i));
-            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-            request.setRawHeader("Authorization", "Bearer " + tokens.at(i).toUtf8());
-            replies.append(nam.post(request, QJsonDocument(bodies.at(i)).toJson()));
-        }
-        QList<HttpResponse> out;
-        for (QNetworkReply *reply : replies) {
-            QDeadlineTimer deadline(15000);
-            while (!reply->isFinished() && !deadline.hasExpired())
-                QTest::qWait(5); // (the caller checks the statuses: 0 when it never came)
-            HttpResponse r;
-            r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            r.body = reply->readAll();
-            r.json = QJsonDocument::fromJson(r.body).object();
-            out.append(r);
-            reply->deleteLater();
-        }
-        return out;
-    }
     static bool hasEventAfter(const WsClient &ws, const QString &room, qint64 seq)
     {
         const QList<ChatMessage> seen = ws.messages(room);
@@ -176,7 +150,7 @@ private slots:
         for (int round = 0; round < 10; ++round) {
             const QString alice = fresh(u"racea"_s), bob = fresh(u"raceb"_s);
             const QString ta = http.tokenFor(alice), tb = http.tokenFor(bob);
-            const QList<HttpResponse> r = postTogether({first, second}, {ta, tb},
+            const QList<HttpResponse> r = HttpClient::postTogether({first, second}, {ta, tb},
                                                        {{{"user"_L1, bob}}, {{"user"_L1, alice}}});
             QCOMPARE(r.size(), 2);
             QVERIFY2((r[0].status == 201) != (r[1].status == 201),

@@ -6,7 +6,9 @@
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QNetworkReply>
+#include <QDeadlineTimer>
 #include <QSignalSpy>
+#include <QTest>
 
 using namespace Qt::StringLiterals;
 
@@ -101,4 +103,30 @@ HttpResponse HttpClient::request(const QByteArray &verb, const QString &path, co
         r.headers.insert(pair.first.toLower(), pair.second);
     reply->deleteLater();
     return r;
+}
+
+QList<HttpResponse> HttpClient::postTogether(const QList<QUrl> &urls, const QList<QString> &tokens,
+                                             const QList<QJsonObject> &bodies)
+{
+    QNetworkAccessManager nam;
+    QList<QNetworkReply *> replies;
+    for (qsizetype i = 0; i < urls.size(); ++i) {
+        QNetworkRequest request(urls.at(i));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+        request.setRawHeader("Authorization", "Bearer " + tokens.at(i).toUtf8());
+        replies.append(nam.post(request, QJsonDocument(bodies.at(i)).toJson()));
+    }
+    QList<HttpResponse> out;
+    for (QNetworkReply *reply : replies) {
+        QDeadlineTimer deadline(15000);
+        while (!reply->isFinished() && !deadline.hasExpired())
+            QTest::qWait(5); // (the caller checks the statuses: 0 when it never came)
+        HttpResponse r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.body = reply->readAll();
+        r.json = QJsonDocument::fromJson(r.body).object();
+        out.append(r);
+        reply->deleteLater();
+    }
+    return out;
 }

@@ -37,6 +37,10 @@ public:
 
     // Every message of a room, paging with after= until hasMore is false ({} on failure).
     QList<ChatMessage> fullHistory(const QString &room, const QString &token);
+    // POSTs in flight at once (to urls[i] with tokens[i] and bodies[i], e.g. to two servers):
+    // their statuses and bodies, status 0 for one that did not come within 15 s.
+    static QList<HttpResponse> postTogether(const QList<QUrl> &urls, const QList<QString> &tokens,
+                                            const QList<QJsonObject> &bodies);
 
     // Registers name with a fixed password and returns the token ("" on failure).
     QString registerUser(const QString &name);

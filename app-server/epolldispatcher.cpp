@@ -83,9 +83,12 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     for (int i = 0; i < ready && !woken; ++i)
         woken = m_events[size_t(i)].data.fd == m_wakeFd;
     if (woken) {
-        m_wakeUpPending.store(false);
+        // Drained first, then open for the next wake-up. The other way round, a wake-up between
+        // the two (its write drained with the old ones) would leave "pending" set with nothing
+        // to read: every later wakeUp() a no-op, the loop moving on timers only.
         eventfd_t drained;
         eventfd_read(m_wakeFd, &drained);
+        m_wakeUpPending.store(false);
     }
     int activated = 0;
     if (includeTimers)

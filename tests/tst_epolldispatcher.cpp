@@ -5,6 +5,7 @@
 #include "epolldispatcher.h"
 #include "threadhandoff.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QSocketNotifier>
 #include <QTcpServer>
@@ -17,6 +18,8 @@
 #include <functional>
 #include <sys/socket.h>
 #include <unistd.h>
+
+using namespace Qt::StringLiterals;
 
 class tst_EpollDispatcher : public QObject
 {
@@ -34,6 +37,7 @@ private slots:
     void descriptorReusedWithinAPassIsWatchedAgain();
     void switchingAWriteNotifierOnAndOffCostsNoSystemCall();
     void postedEventsFromAnotherThreadWakeTheLoop();
+    void aWakeUpWhileTheLoopDrainsItsWakeUpsIsNotLost();
     void quitEndsABlockedWait();
     void tcpEchoOfAMegabyte();
 
@@ -310,6 +314,28 @@ void tst_EpollDispatcher::postedEventsFromAnotherThreadWakeTheLoop()
     inWorker([] {}); // one more round trip, then it waits again
     ThreadHandOff::post(m_context, [&ran] { ++ran; });
     QTRY_COMPARE(ran.load(), 1001);
+}
+
+void tst_EpollDispatcher::aWakeUpWhileTheLoopDrainsItsWakeUpsIsNotLost()
+{
+    // Posts that land just as the worker wakes from a wake-up: one of them must not be taken for
+    // already seen. The worker has no timer, so a lost wake-up leaves it waiting with an event
+    // queued, for good. Rounds of posts a little apart, each round waited for.
+    std::atomic<int> ran{0};
+    int posted = 0;
+    std::atomic<quint64> sink{0};
+    for (int round = 0; round < 100000; ++round) {
+        ThreadHandOff::post(m_context, [&ran] { ++ran; });
+        for (int spin = 0; spin < round % 500; ++spin)
+            sink.fetch_add(1, std::memory_order_relaxed);
+        ThreadHandOff::post(m_context, [&ran] { ++ran; });
+        posted += 2;
+        QDeadlineTimer deadline(5000);
+        while (ran.load() < posted && !deadline.hasExpired())
+            QThread::yieldCurrentThread();
+        QVERIFY2(ran.load() == posted,
+                 qPrintable(u"round %1: %2 of %3 posts ran"_s.arg(round).arg(ran.load()).arg(posted)));
+    }
 }
 
 void tst_EpollDispatcher::quitEndsABlockedWait()

@@ -5,7 +5,6 @@
 #include "store/chatstore.h"
 #include "subscriber.h"
 
-#include <QAbstractEventDispatcher>
 #include <QDeadlineTimer>
 
 using namespace Qt::StringLiterals;
@@ -24,8 +23,6 @@ Hub::Hub(int pingIntervalSecs, int corkMs, int presenceGraceMs, QObject *parent)
     m_cork.setTimerType(Qt::PreciseTimer);
     connect(&m_cork, &QTimer::timeout, this, &Hub::flushPending);
     m_sinceFlush.start();
-    if (auto *dispatcher = QAbstractEventDispatcher::instance())
-        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &Hub::flushUnflushed);
     // Sweep twice per interval so a silent peer is pinged within 1.5 intervals and dropped
     // within 2.5.
     m_keepAlive.setInterval(std::max<qint64>(m_pingIntervalMs / 2, 100));
@@ -165,10 +162,8 @@ void Hub::deliver(const QList<ChatMessage> &messages)
         const TextFrame frame(ServerFrame::eventFrame(m).toJson());
         m_handedOut += quint64(it->size());
         // deliver() never closes synchronously, so the set cannot change under this loop.
-        for (Subscriber *s : *it) {
-            if (s->deliver(m.room, m.seq, frame))
-                m_unflushed.append(s);
-        }
+        for (Subscriber *s : *it)
+            s->deliver(m.room, m.seq, frame);
         if (m.kind == EventKind::Member)
             memberChanged(m);
         else if (m.kind == EventKind::Message)
@@ -283,10 +278,19 @@ void Hub::push(const TextFrame &frame, const std::function<bool(const AuthUser &
     }
 }
 
+void Hub::flushAfterThisPass(Subscriber *session)
+{
+    // Posted: it runs when the event loop has handled what was ready in this pass, so that a
+    // broadcast, a catch-up page or the answers to a burst of frames go out in one write per
+    // socket. (Not at aboutToBlock: a loop that is never idle, or processEvents() without
+    // waiting, would not flush at all.)
+    if (m_unflushed.isEmpty())
+        QMetaObject::invokeMethod(this, &Hub::flushUnflushed, Qt::QueuedConnection);
+    m_unflushed.append(session);
+}
+
 void Hub::flushUnflushed()
 {
-    // The event loop is about to wait: write what the broadcasts of this pass queued, one write
-    // per socket, instead of polling every such socket for writability first.
     for (Subscriber *s : std::exchange(m_unflushed, {}))
         s->flush();
 }

@@ -37,6 +37,9 @@ public:
     void unsubscribe(const QString &room, Subscriber *session);
 
     void broadcast(const QList<ChatMessage> &messages);
+    // The session queued output: its flush() comes once the event loop has handled this pass,
+    // for all that the pass queued. A session asks once until it is flushed.
+    void flushAfterThisPass(Subscriber *session);
     // Tells connected users about a room they can now see: a public room to everyone, a private
     // one to its creator's other sessions; an invite to the invited user's sessions.
     void roomCreated(const QString &room, bool isPrivate, qint64 creatorId, const QString &creator);
@@ -93,7 +96,7 @@ private:
     QHash<QString, qint64> m_userIds;            // lower-case name -> id, of users with sessions
     QHash<QString, QSet<Subscriber *>> m_rooms;
     QList<ChatMessage> m_pending; // committed, waiting for the cork timer
-    QList<Subscriber *> m_unflushed; // written to since the event loop last waited
+    QList<Subscriber *> m_unflushed; // to flush before the event loop waits
     QTimer m_cork;
     QElapsedTimer m_sinceFlush;
     int m_corkMs;

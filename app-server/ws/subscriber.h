@@ -17,8 +17,9 @@ public:
     virtual ~Subscriber() = default;
 
     // A committed event for a subscribed room; frame is the framed text shared by all
-    // recipients. True the first time it queues data after a flush(): flush() is then owed.
-    virtual bool deliver(const QString &room, qint64 seq, const TextFrame &frame) = 0;
+    // recipients. A subscriber that queues output asks the Hub for a flush()
+    // (Hub::flushAfterThisPass), once until it is flushed.
+    virtual void deliver(const QString &room, qint64 seq, const TextFrame &frame) = 0;
     virtual void flush() = 0;
     virtual void push(const TextFrame &frame) = 0;   // not a room's message; dropped before auth
     // Its user is no longer a member of room: nothing more of it, not even a catch-up in flight

@@ -25,11 +25,11 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, QTcpSocket *transport,
                      const ServerServices &services, QObject *parent)
     : QObject(parent),
       m_socket(std::move(socket)),
-      m_transport(transport),
-      m_direct(transport != nullptr),
       m_services(services),
       m_errorBudget(2, 20)
 {
+    if (transport)
+        m_writer.emplace(transport);
     const auto limit = quint64(services.config->maxWsMessageBytes);
     m_socket->setMaxAllowedIncomingFrameSize(limit);
     m_socket->setMaxAllowedIncomingMessageSize(limit);
@@ -294,17 +294,17 @@ void WsSession::unsubscribe(const QString &room)
     m_services.hub->unsubscribe(room, this);
 }
 
-bool WsSession::deliver(const QString &room, qint64 seq, const TextFrame &frame)
+void WsSession::deliver(const QString &room, qint64 seq, const TextFrame &frame)
 {
     const auto it = m_subs.find(room);
     if (it == m_subs.end() || m_closing)
-        return false;
+        return;
     if (it->catchingUp) {
         it->held.append({seq, frame});
-        return false;
+        return;
     }
     if (seq <= it->lastSent)
-        return false;
+        return;
     if (seq > it->lastSent + 1) {
         // A jump: events between were stored but not announced here (another server of the
         // same database wrote them). Catch up from the store first, holding this one.
@@ -312,11 +312,10 @@ bool WsSession::deliver(const QString &room, qint64 seq, const TextFrame &frame)
         it->refilling = true;
         it->held.append({seq, frame});
         fetchCatchUp(room, it->generation, it->lastSent, false);
-        return false;
+        return;
     }
     it->lastSent = seq;
     sendText(frame);
-    return !std::exchange(m_flushOwed, true);
 }
 
 void WsSession::flush()
@@ -324,10 +323,10 @@ void WsSession::flush()
     m_flushOwed = false;
     if (m_closing)
         return;
-    if (!m_direct)
+    if (m_writer)
+        m_writer->writeOut();
+    else
         m_socket->flush();
-    else if (m_transport)
-        m_transport->flush();
     account();
     checkCaps();
 }
@@ -395,9 +394,7 @@ void WsSession::sendFrame(const ServerFrame &frame)
 
 qint64 WsSession::unwritten() const
 {
-    if (m_direct)
-        return m_transport ? m_transport->bytesToWrite() : 0;
-    return m_socket->bytesToWrite();
+    return m_writer ? m_writer->unwritten() : m_socket->bytesToWrite();
 }
 
 void WsSession::sendText(const TextFrame &frame)
@@ -414,14 +411,14 @@ void WsSession::sendText(const TextFrame &frame)
         return;
     }
     m_writtenSinceAccount += frame.bytes().size();
-    if (!m_direct) {
+    if (m_writer)
+        m_writer->queue(frame.bytes());
+    else
         m_socket->sendTextMessage(QString::fromUtf8(frame.payload()));
-        return;
-    }
-    // Whole frames, as QWebSocket writes its own (pongs, the close frame): they never interleave.
-    // Once QWebSocket has closed the socket (the peer's close frame), nothing more goes out.
-    if (m_transport && m_transport->state() == QAbstractSocket::ConnectedState)
-        m_transport->write(frame.bytes());
+    // Written out when the event loop is about to wait: once per socket for all that this pass
+    // queued (a broadcast, a catch-up page, answers to a burst of frames).
+    if (!std::exchange(m_flushOwed, true))
+        m_services.hub->flushAfterThisPass(this);
 }
 
 void WsSession::account()
@@ -517,6 +514,8 @@ void WsSession::close(QWebSocketProtocol::CloseCode code, const QString &reason)
     m_closing = true;
     m_subs.clear();
     m_services.rooms->cancelCatchUps(this);
+    if (m_writer)
+        m_writer->writeOut(); // what was sent before the close frame goes before it
     m_socket->close(code, reason);
     // A peer that never answers the close handshake is cut off.
     QPointer<QWebSocket> socket = m_socket.get();

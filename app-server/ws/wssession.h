@@ -5,6 +5,7 @@
 #include "serverservices.h"
 #include "store/chatstore.h"
 #include "subscriber.h"
+#include "framewriter.h"
 #include "tokenbucket.h"
 #include "wireerror.h"
 
@@ -42,9 +43,8 @@ public:
     // Whether an upgrade request offers the subprotocol of the contract this server speaks.
     static bool asksForCurrentProtocol(const QNetworkRequest &upgrade);
     // A committed event for a room this session subscribed to; frame is the framed
-    // {"type":"event"} text shared by all recipients. Returns true the first time it queues
-    // data after a flush(): the caller then owes this session one flush().
-    bool deliver(const QString &room, qint64 seq, const TextFrame &frame) override;
+    // {"type":"event"} text shared by all recipients.
+    void deliver(const QString &room, qint64 seq, const TextFrame &frame) override;
     void flush() override;
     // A frame that is not a room's message (e.g. a room-list change) for this session's user;
     // dropped before authentication.
@@ -91,8 +91,7 @@ private:
     void closeLater(QWebSocketProtocol::CloseCode code, const QString &reason);
 
     std::unique_ptr<QWebSocket> m_socket;
-    QPointer<QTcpSocket> m_transport; // under m_socket, if known; QWebSocketServer deletes it
-    bool m_direct = false;            // frames go to m_transport (while it exists)
+    std::optional<FrameWriter> m_writer; // for the TCP socket under m_socket, if known
     ServerServices m_services;
     std::optional<AuthUser> m_user;
     QByteArray m_tokenDigest; // the token it authenticated with: revoked or expired ends it
@@ -105,7 +104,7 @@ private:
     qint64 m_lastSeenMs = 0;
     TokenBucket m_errorBudget; // bad frames; exhausted = disconnect
     bool m_closing = false;
-    bool m_flushOwed = false;
+    bool m_flushOwed = false; // the Hub has it among those it flushes before the loop waits
 
     // Queued output as the OutputLedger knows it: what was left unwritten at the last flush,
     // and less as the socket drains; released when the session is dropped or goes.

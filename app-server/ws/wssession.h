@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "framewriter.h"
 #include "protocol.h"
 #include "serverservices.h"
 #include "store/chatstore.h"
 #include "subscriber.h"
-#include "framewriter.h"
 #include "tokenbucket.h"
 #include "wireerror.h"
 
@@ -104,7 +104,7 @@ private:
     qint64 m_lastSeenMs = 0;
     TokenBucket m_errorBudget; // bad frames; exhausted = disconnect
     bool m_closing = false;
-    bool m_flushOwed = false; // the Hub has it among those it flushes before the loop waits
+    bool m_flushOwed = false; // the Hub has it among those it flushes after this pass
 
     // Queued output as the OutputLedger knows it: what was left unwritten at the last flush,
     // and less as the socket drains; released when the session is dropped or goes.

@@ -415,8 +415,8 @@ void WsSession::sendText(const TextFrame &frame)
         m_writer->queue(frame.bytes());
     else
         m_socket->sendTextMessage(QString::fromUtf8(frame.payload()));
-    // Written out when the event loop is about to wait: once per socket for all that this pass
-    // queued (a broadcast, a catch-up page, answers to a burst of frames).
+    // Written out once the event loop has handled this pass: one write for all that the pass
+    // queued here (a broadcast, a catch-up page, answers to a burst of frames).
     if (!std::exchange(m_flushOwed, true))
         m_services.hub->flushAfterThisPass(this);
 }

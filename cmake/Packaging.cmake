@@ -40,8 +40,10 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME chat-server)
 set(CPACK_COMPONENT_SERVER_DESCRIPTION
     "Headless chat server: HTTP API and WebSocket push on one port\nStores rooms in SQLite (embedded) or PostgreSQL; runs as the chat-server system user\nunder systemd (chat-server.service).")
-# QtSql loads its drivers at run time: shlibdeps cannot see them.
-set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "libqt6sql6-sqlite, adduser")
+# QtSql loads its drivers at run time: shlibdeps cannot see them. The server reads a private
+# Qt structure (app-server/http/socketbuffers.h), so it needs the exact Qt it was built with:
+# Debian's libqt6core6 provides qt6-base-abi for that.
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "libqt6sql6-sqlite, adduser, qt6-base-abi (= ${Qt6Core_VERSION})")
 set(CPACK_DEBIAN_SERVER_PACKAGE_SUGGESTS "libqt6sql6-psql, postgresql")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/resources/deb/server/conffiles;${PROJECT_SOURCE_DIR}/resources/deb/server/postinst;${PROJECT_SOURCE_DIR}/resources/deb/server/prerm;${PROJECT_SOURCE_DIR}/resources/deb/server/postrm")

@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config
-  qt6-base-dev qt6-websockets-dev qt6-httpserver-dev libqt6sql6-sqlite qt6-qpa-plugins
+  qt6-base-dev qt6-base-private-dev qt6-websockets-dev qt6-httpserver-dev libqt6sql6-sqlite qt6-qpa-plugins
   libsodium-dev libsqlite3-dev qtkeychain-qt6-dev fonts-dejavu-core fonts-noto-color-emoji openssl
 )
 

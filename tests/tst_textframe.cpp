@@ -2,6 +2,7 @@
 // TextFrame: a text message framed once, and FrameWriter: such frames written straight to the
 // TCP socket under a server side QWebSocket, as WsSession does. A real QWebSocket client must
 // read each one as the text it carries, in order, between frames QWebSocket wrote itself.
+#include "http/socketbuffers.h"
 #include "ws/framewriter.h"
 #include "ws/textframe.h"
 
@@ -70,6 +71,7 @@ bool tst_TextFrame::connectPair(Pair &p)
         return false;
     connect(&p.tcp, &QTcpServer::newConnection, &p.tcp, [&p] {
         p.transport = p.tcp.nextPendingConnection();
+        shrinkSocketBuffers(p.transport); // as GuardedTcpServer does: chunks freed when drained
         p.ws.handleConnection(p.transport);
     });
     connect(&p.client, &QWebSocket::textMessageReceived, &p.client,

@@ -3,6 +3,7 @@
 
 #include "logging.h"
 #include "requestparsing.h"
+#include "socketbuffers.h"
 
 #include "apitypes.h"
 
@@ -285,6 +286,7 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
+    shrinkSocketBuffers(socket);
     // Until QtHttpServer or the WebSocket server takes it, a socket that goes away is ours to free.
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {

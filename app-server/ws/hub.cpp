@@ -17,7 +17,8 @@ Hub::Hub(int pingIntervalSecs, int corkMs, int presenceGraceMs, QObject *parent)
           tellTyping(room, user, typing);
           emit typingTold(room, user, typing);
       }),
-      m_presence(presenceGraceMs)
+      m_presence(presenceGraceMs),
+      m_expiries([](Subscriber *session) { session->expire(); })
 {
     m_cork.setSingleShot(true);
     m_cork.setTimerType(Qt::PreciseTimer);
@@ -52,6 +53,7 @@ void Hub::sessionAuthenticated(Subscriber *session)
     m_byUser[user->id].append(session);
     m_userIds.insert(user->name.toLower(), user->id);
     m_presence.sessionUp(user->id, user->name);
+    m_expiries.watch(session, user->expires);
 }
 
 void Hub::pushToUsers(const QList<qint64> &userIds, const TextFrame &frame)
@@ -71,6 +73,7 @@ void Hub::removeSession(Subscriber *session)
         m_unflushed.removeAll(session); // destroyed between a broadcast and the flush
     if (!m_sessions.remove(session))
         return;
+    m_expiries.forget(session);
     if (const AuthUser *user = session->user()) {
         const auto it = m_byUser.find(user->id);
         if (it != m_byUser.end() && it->removeAll(session)) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "expirywatch.h"
 #include "presencetracker.h"
 #include "textframe.h"
 #include "typingtracker.h"
@@ -102,6 +103,7 @@ private:
     int m_corkMs;
     quint64 m_handedOut = 0;
     QTimer m_keepAlive;
+    ExpiryWatch m_expiries;
     TypingTracker m_typing;
     PresenceTracker m_presence;
     void tellTyping(const QString &room, const QString &user, bool typing);

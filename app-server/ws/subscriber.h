@@ -28,6 +28,8 @@ public:
     virtual const AuthUser *user() const = 0;       // null until authenticated
     virtual void keepAlive(qint64 nowMs, qint64 intervalMs) = 0;
     virtual void close(QWebSocketProtocol::CloseCode code, const QString &reason) = 0;
+    // The token it authenticated with reached its expiry (Hub's ExpiryWatch).
+    virtual void expire() = 0;
     // Bytes written to it that its peer has not taken yet (in user space).
     virtual qint64 queuedBytes() const = 0;
     // Cuts it off at once, for not reading (a graceful close would wait behind the queue).

@@ -120,29 +120,16 @@ void WsSession::onAuthenticated(const Lookup<AuthUser> &user)
     *m_userQueued += m_queued;
     qCInfo(lcWs).noquote() << "connection of" << user->name << "from"
                            << m_socket->peerAddress().toString();
-    watchExpiry();
     sendFrame(ServerFrame::hello(user->name, m_services.rooms->epoch(), m_services.config->maxBodyBytes));
     const QStringList early = std::exchange(m_early, {});
     for (const QString &text : early)
         onTextMessage(text);
 }
 
-void WsSession::watchExpiry()
+void WsSession::expire()
 {
-    if (!m_user->expires.isValid())
-        return;
-    if (!m_expiry) {
-        m_expiry = new QTimer(this);
-        m_expiry->setSingleShot(true);
-        connect(m_expiry, &QTimer::timeout, this, &WsSession::watchExpiry);
-    }
-    const qint64 left = QDateTime::currentDateTimeUtc().msecsTo(m_user->expires);
-    if (left <= 0) {
+    if (!m_closing)
         endSession(u"the session expired"_s);
-        return;
-    }
-    // A timer counts at most ~24 days; a longer token is looked at again after a day.
-    m_expiry->start(int(std::min<qint64>(left, 24 * 3600 * 1000)));
 }
 
 void WsSession::endSession(const QString &why)

@@ -15,7 +15,6 @@
 #include <QTcpSocket>
 #include <QWebSocket>
 
-class QTimer;
 
 #include <memory>
 #include <optional>
@@ -53,6 +52,7 @@ public:
     const AuthUser *user() const override { return m_user ? &*m_user : nullptr; }
     void keepAlive(qint64 nowMs, qint64 intervalMs) override;
     void close(QWebSocketProtocol::CloseCode code, const QString &reason) override;
+    void expire() override;
     qint64 queuedBytes() const override { return m_queued; }
     void dropForNotReading(const char *cap) override;
 
@@ -95,9 +95,7 @@ private:
     ServerServices m_services;
     std::optional<AuthUser> m_user;
     QByteArray m_tokenDigest; // the token it authenticated with: revoked or expired ends it
-    QTimer *m_expiry = nullptr;
     void endSession(const QString &why); // unauthorized + close 1008
-    void watchExpiry();
     QStringList m_early; // frames received before authentication finished
     QHash<QString, Subscription> m_subs;
     quint64 m_nextGeneration = 0;

@@ -239,9 +239,9 @@ bool ChatServer::start(QString *error)
             return;
         }
         const Peer peer{socket->peerAddress(), socket->peerPort()};
-        m_upgrading.insert(peer, socket);
+        m_upgrading.insert(peer, {socket, m_ws[m_nextShard]});
         connect(socket, &QObject::destroyed, this, [this, peer] {
-            if (const auto it = m_upgrading.constFind(peer); it != m_upgrading.cend() && it->isNull())
+            if (const auto it = m_upgrading.constFind(peer); it != m_upgrading.cend() && it->socket.isNull())
                 m_upgrading.erase(it); // the handshake failed: no QWebSocket came of it
         });
         m_ws[m_nextShard]->handleConnection(socket);
@@ -421,7 +421,10 @@ void ChatServer::takeWebSockets(QWebSocketServer *from)
             socket.release()->deleteLater();
             continue;
         }
-        QTcpSocket *transport = m_upgrading.take({socket->peerAddress(), socket->peerPort()});
+        const Upgrading upgraded = m_upgrading.take({socket->peerAddress(), socket->peerPort()});
+        QTcpSocket *transport = upgraded.socket;
+        if (transport) // the QWebSocket has it now; its WebSocket server is done with it
+            QObject::disconnect(transport, nullptr, upgraded.server, nullptr);
         auto *session = new WsSession(std::move(socket), transport, m_services, m_hub);
         session->start();
     }

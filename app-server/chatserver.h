@@ -83,11 +83,12 @@ private:
     HttpApi *m_api = nullptr;
     QHttpServer *m_http = nullptr;
     GuardedTcpServer *m_tcp = nullptr;
-    // The /ws upgrades the guard diverts, spread over several QWebSocketServers in turn: each one
-    // connects every socket's disconnected() to itself for the socket's life and looks the
-    // socket up with QObject::sender(), which walks all of them, so with one server a
-    // disconnect costs O(connections) and a restart with 15 000 of them took seconds
-    // (docs/performance.md, reconnect storm).
+    // The /ws upgrades the guard diverts, spread over several QWebSocketServers in turn. Each
+    // connects the sockets it is handed to itself and looks a socket up with QObject::sender(),
+    // which walks every connection made to that server: takeWebSockets() cuts a socket's
+    // connections to its server once its QWebSocket is out, so a walk covers the handshakes in
+    // progress only, not every connection ever upgraded (a restart with 15 000 of them spent
+    // seconds in those walks; docs/performance.md, reconnect storm).
     static constexpr int kWebSocketShards = 64;
     QList<QWebSocketServer *> m_ws;
     int m_nextShard = 0;
@@ -95,7 +96,12 @@ private:
     // The TCP sockets handed to m_ws, by peer, until their QWebSocket comes out: a session
     // writes its frames to that socket itself (WsSession, TextFrame).
     using Peer = std::pair<QHostAddress, quint16>;
-    QHash<Peer, QPointer<QTcpSocket>> m_upgrading;
+    struct Upgrading
+    {
+        QPointer<QTcpSocket> socket;
+        QWebSocketServer *server = nullptr; // the one of m_ws doing its handshake
+    };
+    QHash<Peer, Upgrading> m_upgrading;
     ServerServices m_services;
     bool m_shuttingDown = false;
 };

@@ -15,6 +15,7 @@
 #include "logging.h"
 #include "protocol.h"
 #include "ratelimiter.h"
+#include "socketactivation.h"
 #include "store/postgresstore.h"
 #include "store/sqlitestore.h"
 #include "store/storeservice.h"
@@ -262,7 +263,19 @@ bool ChatServer::start(QString *error)
                                << (caps.perAddress > 0 ? u", %1 per address"_s.arg(caps.perAddress) : QString());
     m_tcp->setListenBacklogSize(4096);
     m_tcp->setMaxPendingConnections(4096);
-    if (!m_tcp->listen(m_config.listenAddress, m_config.port)) {
+    QString activationError;
+    if (const int inherited = SocketActivation::takeListener(&activationError); inherited >= 0) {
+        // systemd's socket (chat-server.socket): its address wins over listen=, and it stays
+        // open while this process restarts.
+        if (!m_tcp->setSocketDescriptor(inherited)) {
+            *error = u"cannot use the socket systemd passed: %1"_s.arg(m_tcp->errorString());
+            return false;
+        }
+        qCInfo(lcServer).noquote() << "listening on the socket systemd passed";
+    } else if (!activationError.isEmpty()) {
+        *error = activationError;
+        return false;
+    } else if (!m_tcp->listen(m_config.listenAddress, m_config.port)) {
         *error = u"cannot listen on %1: %2"_s.arg(m_config.listenString(), m_tcp->errorString());
         return false;
     }
@@ -288,7 +301,7 @@ bool ChatServer::start(QString *error)
     connect(m_http, &QAbstractHttpServer::newWebSocketConnection, this,
             &ChatServer::onNewWebSocketConnections);
     m_http->bind(m_tcp);
-    qCInfo(lcServer).noquote() << "listening on" << m_config.listenAddress.toString() << port()
+    qCInfo(lcServer).noquote() << "listening on" << address().toString() << port()
                      << "database" << m_config.resolvedDatabase().displayName();
     return true;
 }
@@ -348,6 +361,11 @@ bool ChatServer::loadTls(const ServerConfig &config, QSslConfiguration *tls, QSt
 quint16 ChatServer::port() const
 {
     return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+QHostAddress ChatServer::address() const
+{
+    return m_tcp ? m_tcp->serverAddress() : m_config.listenAddress;
 }
 
 void ChatServer::registerMetrics()
@@ -422,10 +440,12 @@ void ChatServer::takeWebSockets(QWebSocketServer *from)
             continue;
         }
         const Upgrading upgraded = m_upgrading.take({socket->peerAddress(), socket->peerPort()});
-        QTcpSocket *transport = upgraded.socket;
-        if (transport) // the QWebSocket has it now; its WebSocket server is done with it
-            QObject::disconnect(transport, nullptr, upgraded.server, nullptr);
-        auto *session = new WsSession(std::move(socket), transport, m_services, m_hub);
+        // The session owns the TCP socket now. Its WebSocket server is done with it: that
+        // would free it once disconnected, and look it up through sender() to do so.
+        std::unique_ptr<QTcpSocket> transport(upgraded.socket.data());
+        if (transport)
+            QObject::disconnect(transport.get(), nullptr, upgraded.server, nullptr);
+        auto *session = new WsSession(std::move(socket), std::move(transport), m_services, m_hub);
         session->start();
     }
 }

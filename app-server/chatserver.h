@@ -42,6 +42,7 @@ public:
 
     bool start(QString *error); // listens, then opens the database
     quint16 port() const;
+    QHostAddress address() const; // where it listens (systemd's socket or listen=)
 
     // Stops accepting, commits what is pending, closes WebSockets with 1001 (going away), then
     // calls done.

@@ -54,7 +54,7 @@ int main(int argc, char *argv[])
     // Scripts and tests read this line to learn the port (e.g. with --listen 127.0.0.1:0).
     std::printf("chat-server listening on %s://%s:%u (WebSocket: /ws)\n",
                 config->tlsEnabled() ? "https" : "http",
-                qPrintable(config->listenAddress.toString()), unsigned(server.port()));
+                qPrintable(server.address().toString()), unsigned(server.port()));
     std::fflush(stdout);
 
     UnixSignals unixSignals;

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Runs at install time (cmake --install, and cpack for the chat-server .deb), when the prefix is
-# known: writes the systemd unit with this installation's paths and puts the configuration in
+# known: writes the systemd units with this installation's paths and puts the configuration in
 # /etc/chat-server (prefix /usr) or PREFIX/etc/chat-server. An existing configuration is kept.
 # Set before this script: CHAT_SOURCE_DIR, CHAT_BINARY_DIR.
 if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
@@ -14,7 +14,8 @@ set(CHAT_DOCDIR "${CMAKE_INSTALL_PREFIX}/share/doc/chat-server")
 configure_file("${CHAT_SOURCE_DIR}/resources/chat-server.service.in"
                "${CHAT_BINARY_DIR}/install/chat-server.service" @ONLY)
 file(INSTALL DESTINATION "${CMAKE_INSTALL_PREFIX}/lib/systemd/system" TYPE FILE
-     FILES "${CHAT_BINARY_DIR}/install/chat-server.service")
+     FILES "${CHAT_BINARY_DIR}/install/chat-server.service"
+           "${CHAT_SOURCE_DIR}/resources/chat-server.socket")
 if(EXISTS "$ENV{DESTDIR}${CHAT_CONFIG}")
   message(STATUS "Keeping: $ENV{DESTDIR}${CHAT_CONFIG}")
 else()

@@ -84,6 +84,7 @@ private slots:
         const QString r = root(u"usr-root"_s);
         for (const char *path : {"/usr/bin/chat-server", "/usr/bin/chat-admin", "/usr/bin/chat-client",
                                  "/usr/lib/systemd/system/chat-server.service",
+                                 "/usr/lib/systemd/system/chat-server.socket",
                                  "/etc/chat-server/chat-server.ini",
                                  "/usr/share/doc/chat-server/examples/chat-server.ini",
                                  "/usr/share/doc/chat-server/copyright",
@@ -175,6 +176,7 @@ private slots:
         QVERIFY(files.contains(u"./usr/bin/chat-server\n"_s));
         QVERIFY(files.contains(u"./usr/bin/chat-admin\n"_s));
         QVERIFY(files.contains(u"./usr/lib/systemd/system/chat-server.service\n"_s));
+        QVERIFY(files.contains(u"./usr/lib/systemd/system/chat-server.socket\n"_s));
         QVERIFY(files.contains(u"./etc/chat-server/chat-server.ini\n"_s));
         QVERIFY(!files.contains(u"chat-client"_s));
 

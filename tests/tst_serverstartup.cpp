@@ -19,7 +19,11 @@
 #include <QTest>
 #include <QWebSocket>
 
+#include <arpa/inet.h>
 #include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 
 using namespace Qt::StringLiterals;
@@ -49,6 +53,31 @@ Run refusedStart(const QStringList &args)
     run.output = QString::fromUtf8(server.readAll());
     return run;
 }
+
+// A listening socket on 127.0.0.1 that nobody accepts on, as systemd holds one for a .socket unit.
+struct HeldListener
+{
+    int fd = -1;
+    quint16 port = 0;
+    HeldListener()
+    {
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&addr), len) != 0 || ::listen(fd, 16) != 0
+            || ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+            return;
+        }
+        port = ntohs(addr.sin_port);
+    }
+    ~HeldListener()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
 } // namespace
 
 class TestServerStartup : public QObject
@@ -85,6 +114,53 @@ private slots:
         QVERIFY2(!run.output.contains(u"pid 0"_s), qPrintable(run.output));
         // A mistyped --db creates nothing.
         QVERIFY(!QFileInfo::exists(dir.filePath(u"no"_s)));
+    }
+
+    void aSocketFromSystemdStaysOpenAcrossARestart()
+    {
+        QTemporaryDir dir;
+        HeldListener listener;
+        QVERIFY(listener.port != 0);
+        QString token;
+        {
+            ServerProcess first(dir.filePath(u"chat.db"_s));
+            first.setListener(listener.fd);
+            QVERIFY(first.start());
+            QCOMPARE(first.http().port(), int(listener.port)); // its socket, not --listen's port
+            QVERIFY(first.log().contains("listening on the socket systemd passed"));
+            token = HttpClient(first.http()).registerUser(u"alice"_s);
+            WsClient ws(first.ws(), token);
+            QVERIFY(ws.connectAndHello());
+            int exitCode = -1;
+            QVERIFY(first.terminate(&exitCode));
+            QCOMPARE(exitCode, 0);
+        }
+        // No server runs: the connection is taken into the socket's backlog, not refused.
+        QTcpSocket waiting;
+        waiting.connectToHost(QHostAddress::LocalHost, listener.port);
+        QVERIFY(waiting.waitForConnected(5000));
+        waiting.write("GET /api/v2/rooms HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                      + token.toLatin1() + "\r\n\r\n");
+        QVERIFY(waiting.waitForBytesWritten(5000));
+        ServerProcess second(dir.filePath(u"chat.db"_s));
+        second.setListener(listener.fd);
+        QVERIFY(second.start());
+        // The next server answers it.
+        QTRY_VERIFY_WITH_TIMEOUT(waiting.canReadLine(), 10000);
+        QCOMPARE(waiting.readLine().trimmed(), QByteArray("HTTP/1.1 200 OK"));
+    }
+
+    void aSocketMeantForAnotherProcessIsNotTaken()
+    {
+        // LISTEN_* inherited from a parent that was socket-activated: not this server's.
+        QTemporaryDir dir;
+        HeldListener listener;
+        ServerProcess server(dir.filePath(u"chat.db"_s));
+        server.setEnv(u"LISTEN_PID"_s, u"1"_s);
+        server.setEnv(u"LISTEN_FDS"_s, u"1"_s);
+        QVERIFY(server.start());
+        QVERIFY(server.http().port() != int(listener.port));
+        QVERIFY(!server.log().contains("systemd"));
     }
 
     void databaseInUseNamesTheProcess()

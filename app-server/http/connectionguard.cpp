@@ -173,7 +173,7 @@ void ConnectionGuard::handToWebSocket()
     QTcpSocket *socket = m_socket;
     disconnect(socket, nullptr, this, nullptr);
     disconnect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
-    socket->setParent(nullptr); // the QWebSocket made of it owns it
+    socket->setParent(nullptr); // the WebSocket server frees it, or the session made of it
     const Handler toWebSocket = std::move(m_toWebSocket);
     deleteLater();
     toWebSocket(socket);

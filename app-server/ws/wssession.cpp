@@ -21,15 +21,16 @@ namespace {
 constexpr int kMaxEarlyFrames = 32;
 } // namespace
 
-WsSession::WsSession(std::unique_ptr<QWebSocket> socket, QTcpSocket *transport,
+WsSession::WsSession(std::unique_ptr<QWebSocket> socket, std::unique_ptr<QTcpSocket> transport,
                      const ServerServices &services, QObject *parent)
     : QObject(parent),
+      m_transport(std::move(transport)),
       m_socket(std::move(socket)),
       m_services(services),
       m_errorBudget(2, 20)
 {
-    if (transport)
-        m_writer.emplace(transport);
+    if (m_transport)
+        m_writer.emplace(m_transport.get());
     const auto limit = quint64(services.config->maxWsMessageBytes);
     m_socket->setMaxAllowedIncomingFrameSize(limit);
     m_socket->setMaxAllowedIncomingMessageSize(limit);

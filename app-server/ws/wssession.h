@@ -32,8 +32,9 @@ class WsSession : public QObject, public Subscriber
     Q_OBJECT
 public:
     // transport: the TCP socket under socket, written to directly with frames built once
-    // (TextFrame); null when it is not known (QtHttpServer's own upgrade): QWebSocket frames.
-    WsSession(std::unique_ptr<QWebSocket> socket, QTcpSocket *transport,
+    // (TextFrame), and freed with the session (QWebSocket does not free it); null when it is not
+    // known (QtHttpServer's own upgrade, whose WebSocket server frees it): QWebSocket frames.
+    WsSession(std::unique_ptr<QWebSocket> socket, std::unique_ptr<QTcpSocket> transport,
               const ServerServices &services, QObject *parent = nullptr);
     ~WsSession() override;
 
@@ -90,6 +91,7 @@ private:
     void sendError(const WireError &error, const QString &clientId = {}, Strike strike = Strike::Yes);
     void closeLater(QWebSocketProtocol::CloseCode code, const QString &reason);
 
+    std::unique_ptr<QTcpSocket> m_transport; // goes after m_socket, which uses it to the end
     std::unique_ptr<QWebSocket> m_socket;
     std::optional<FrameWriter> m_writer; // for the TCP socket under m_socket, if known
     ServerServices m_services;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <csignal>
 #include <thread>
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -84,9 +85,6 @@ ServerProcess::ServerProcess(const QString &dbPath, const QStringList &extraArgs
 {
     m_process.setProgram(QStringLiteral(CHAT_SERVER_BINARY));
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
-    // If the test process dies (a crash, a sanitizer abort), its server dies with it instead of
-    // running on and loading the machine.
-    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     // Suites register many accounts and rooms from 127.0.0.1 (setEnv overrides these).
     setEnv(u"CHAT_REGISTER_PER_HOUR"_s, u"1000000"_s);
     setEnv(u"CHAT_ROOMS_PER_HOUR"_s, u"1000000"_s);
@@ -100,11 +98,8 @@ ServerProcess::~ServerProcess()
 
 void ServerProcess::setFileLimit(int soft, int hard)
 {
-    m_process.setChildProcessModifier([soft, hard] {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        const rlimit limit{rlim_t(soft), rlim_t(hard < 0 ? soft : hard)};
-        ::setrlimit(RLIMIT_NOFILE, &limit);
-    });
+    m_softFiles = soft;
+    m_hardFiles = hard < 0 ? soft : hard;
 }
 
 void ServerProcess::setEnv(const QString &name, const QString &value)
@@ -122,9 +117,31 @@ bool ServerProcess::start()
     const QString db = TestDatabase::forPath(m_dbPath);
     if (db.isEmpty())
         return false;
-    m_process.setArguments(QStringList{u"--listen"_s, u"127.0.0.1:%1"_s.arg(m_fixedPort),
-                                       u"--db"_s, db}
-                           + m_extraArgs);
+    const QStringList args = QStringList{u"--listen"_s, u"127.0.0.1:%1"_s.arg(m_fixedPort), u"--db"_s, db}
+            + m_extraArgs;
+    if (m_listener >= 0) {
+        // LISTEN_PID must be the server's own pid: a shell learns it ($$) and execs the server.
+        if (m_program.isEmpty())
+            m_program = m_process.program();
+        m_process.setProgram(u"/bin/sh"_s);
+        m_process.setArguments(QStringList{u"-c"_s, u"LISTEN_PID=$$ LISTEN_FDS=1 exec \"$0\" \"$@\""_s, m_program}
+                               + args);
+    } else {
+        m_process.setArguments(args);
+    }
+    m_process.setChildProcessModifier([soft = m_softFiles, hard = m_hardFiles, listener = m_listener] {
+        // If the test process dies (a crash, a sanitizer abort), its server dies with it
+        // instead of running on and loading the machine.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (soft >= 0) {
+            const rlimit limit{rlim_t(soft), rlim_t(hard)};
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+        }
+        if (listener == 3)
+            ::fcntl(3, F_SETFD, 0); // the server inherits it
+        else if (listener >= 0)
+            ::dup2(listener, 3); // a copy without close-on-exec: the server inherits it
+    });
     m_process.start();
     if (!m_process.waitForStarted(10000))
         return false;

@@ -39,11 +39,14 @@ public:
     explicit ServerProcess(const QString &dbPath, const QStringList &extraArgs = {});
     ~ServerProcess();
     void setEnv(const QString &name, const QString &value); // CHAT_* settings for the child
-    void setProgram(const QString &binary) { m_process.setProgram(binary); } // another chat-server
+    void setProgram(const QString &binary) { m_process.setProgram(binary); m_program.clear(); } // another chat-server
     // RLIMIT_NOFILE of the child; hard -1 = the same as soft (the server cannot raise it).
     void setFileLimit(int soft, int hard = -1);
     // Listen on this port instead of any free one (a restart then keeps the clients' URL).
     void setPort(quint16 port) { m_fixedPort = port; }
+    // Hand the server this listening socket the way systemd socket activation does (descriptor
+    // 3, LISTEN_FDS, LISTEN_PID), instead of letting it listen itself. The caller keeps it open.
+    void setListener(int fd) { m_listener = fd; }
     static quint16 freePort();
     bool start(); // waits for the "listening on" line
     void kill();  // SIGKILL, waits for the exit
@@ -57,10 +60,14 @@ public:
 
 private:
     QString m_dbPath;
+    QString m_program; // the server binary while m_process runs it through /bin/sh
     QStringList m_extraArgs;
     QProcess m_process;
     QByteArray m_output;
     QByteArray m_log;
     quint16 m_port = 0;
     quint16 m_fixedPort = 0;
+    int m_softFiles = -1;
+    int m_hardFiles = -1;
+    int m_listener = -1;
 };

@@ -542,8 +542,11 @@ int main(int argc, char **argv)
     }
     if (only.empty() || only == "storm") {
         for (const int clients : quick ? std::vector<int>{500} : storms) {
-            const std::string db = std::string(dbDir) + "/storm-" + std::to_string(clients) + "-" + std::to_string(nowNs()) + ".db";
-            storm(serverBin, db, env, clients);
+            for (const bool keepPort : {false, true}) {
+                const std::string db = std::string(dbDir) + "/storm-" + std::to_string(clients) + "-"
+                        + std::to_string(nowNs()) + ".db";
+                storm(serverBin, db, env, clients, keepPort);
+            }
         }
     }
     return 0;

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <fstream>
 #include <iterator>
 #include <netinet/in.h>
@@ -50,10 +51,28 @@ void Process::stop()
     }
 }
 
-bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
-           const std::vector<std::pair<std::string, std::string>> &env)
+int listeningSocket(uint16_t *port)
 {
-    if (!spawn(p, std::move(argv), dir, env))
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(*port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr *>(&addr), len) != 0 || ::listen(fd, 4096) != 0
+        || getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+        if (fd >= 0)
+            ::close(fd);
+        return -1;
+    }
+    *port = ntohs(addr.sin_port);
+    return fd;
+}
+
+bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
+           const std::vector<std::pair<std::string, std::string>> &env, int listenFd)
+{
+    if (!spawn(p, std::move(argv), dir, env, listenFd))
         return false;
     for (int i = 0; i < 200; ++i) {
         if (canConnect(p.port))
@@ -64,7 +83,7 @@ bool start(Process &p, std::vector<std::string> argv, const std::string &dir,
 }
 
 bool spawn(Process &p, std::vector<std::string> argv, const std::string &dir,
-           const std::vector<std::pair<std::string, std::string>> &env)
+           const std::vector<std::pair<std::string, std::string>> &env, int listenFd)
 {
     if (p.port == 0)
         p.port = freePort();
@@ -81,6 +100,12 @@ bool spawn(Process &p, std::vector<std::string> argv, const std::string &dir,
             _exit(127);
         for (const auto &[k, v] : env)
             setenv(k.c_str(), v.c_str(), 1);
+        if (listenFd >= 0) { // inherited without close-on-exec, as descriptor 3
+            if (listenFd == 3 ? fcntl(3, F_SETFD, 0) != 0 : dup2(listenFd, 3) != 3)
+                _exit(127);
+            setenv("LISTEN_PID", std::to_string(getpid()).c_str(), 1);
+            setenv("LISTEN_FDS", "1", 1);
+        }
         // CHAT_BENCH_SERVER_LOG=FILE keeps the servers' output there (to find out why one failed).
         const char *log = std::getenv("CHAT_BENCH_SERVER_LOG");
         if (!freopen(log ? log : "/dev/null", "a", stderr) || !freopen("/dev/null", "w", stdout))

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 namespace bench {
 
@@ -39,11 +40,17 @@ double ms(int64_t ns) { return double(ns) / 1e6; }
 } // namespace
 
 void storm(const std::string &serverBin, const std::string &db,
-           const std::vector<std::pair<std::string, std::string>> &env, int clients)
+           const std::vector<std::pair<std::string, std::string>> &env, int clients, bool keepPort)
 {
     const std::vector<std::string> argv{serverBin, "--listen", "127.0.0.1:{port}", "--db", db};
     Process server;
-    if (!start(server, argv, {}, env)) {
+    int listener = -1;
+    if (keepPort && (listener = listeningSocket(&server.port)) < 0) {
+        std::fprintf(stderr, "storm: cannot listen\n");
+        return;
+    }
+    struct Closer { int fd; ~Closer() { if (fd >= 0) ::close(fd); } } closer{listener};
+    if (!start(server, argv, {}, env, listener)) {
         std::fprintf(stderr, "chat-server did not start\n");
         return;
     }
@@ -193,7 +200,7 @@ void storm(const std::string &serverBin, const std::string &db,
         loop.run(5, 1, tick);
         if (upAt == 0 && waitpid(server.pid, nullptr, WNOHANG) == server.pid) {
             server.pid = -1;
-            spawn(server, argv, {}, env);
+            spawn(server, argv, {}, env, listener);
             upAt = nowNs();
         }
     }
@@ -221,9 +228,9 @@ void storm(const std::string &serverBin, const std::string &db,
     auto pct = [&](double p) {
         return resumeNs.empty() ? 0.0 : ms(resumeNs[std::min(resumeNs.size() - 1, size_t(std::ceil(p * double(resumeNs.size())) - 1))]);
     };
-    std::printf("| chat-server | storm %5d | %d of %d resumed in %.2f s (new server up at %.2f s) | p50 %.0f ms | p99 %.0f ms "
+    std::printf("| chat-server | storm %5d%s | %d of %d resumed in %.2f s (new server up at %.2f s) | p50 %.0f ms | p99 %.0f ms "
                 "| %lld attempts, %lld failed | server CPU %.2f s (%.0f µs per client) | lost %lld | dups %lld | RSS %.1f MiB |\n",
-                clients, resumed, clients, double(allAt - restartAt) / 1e9, ms(upAt - restartAt) / 1e3,
+                clients, keepPort ? ", port kept" : "", resumed, clients, double(allAt - restartAt) / 1e9, ms(upAt - restartAt) / 1e3,
                 pct(0.5), pct(0.99), (long long)attempts - clients - 1, (long long)failed, cpuAtResume,
                 cpuAtResume * 1e6 / std::max(1, clients), (long long)lost, (long long)dups, rss);
     std::fflush(stdout);

@@ -13,8 +13,10 @@ namespace bench {
 // with full jitter, 500 ms doubling to 30 s, attempt 0 after a stable connection) and resubscribes
 // from its cursor; the sender resends what was not acked with the same client ids. Prints how long
 // until every client had its `subscribed`, the new server's CPU until then, connect attempts, and
-// messages lost or duplicated over the whole run.
+// messages lost or duplicated over the whole run. With keepPort the bench holds the listening
+// socket and hands it to both processes (as chat-server.socket has systemd do): connections made
+// during the restart wait in its backlog instead of being refused.
 void storm(const std::string &serverBin, const std::string &db,
-           const std::vector<std::pair<std::string, std::string>> &env, int clients);
+           const std::vector<std::pair<std::string, std::string>> &env, int clients, bool keepPort);
 
 } // namespace bench

@@ -162,7 +162,7 @@ void Hub::deliver(const QList<ChatMessage> &messages)
                 memberChanged(m);
             continue;
         }
-        const TextFrame frame(ServerFrame::eventFrame(m).toJson());
+        const TextFrame frame = m_frames.frameFor(m);
         m_handedOut += quint64(it->size());
         // deliver() never closes synchronously, so the set cannot change under this loop.
         for (Subscriber *s : *it)

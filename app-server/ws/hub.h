@@ -2,6 +2,7 @@
 #pragma once
 
 #include "chatmessage.h"
+#include "eventframecache.h"
 #include "expirywatch.h"
 #include "presencetracker.h"
 #include "textframe.h"
@@ -38,6 +39,9 @@ public:
     void unsubscribe(const QString &room, Subscriber *session);
 
     void broadcast(const QList<ChatMessage> &messages);
+    // The framed {"type":"event"} of an event, made once for all who get the same event
+    // (EventFrameCache): the live broadcast and catch-ups.
+    TextFrame eventFrame(const ChatMessage &event) { return m_frames.frameFor(event); }
     // The session queued output: its flush() comes once the event loop has handled this pass,
     // for all that the pass queued. A session asks once until it is flushed.
     void flushAfterThisPass(Subscriber *session);
@@ -104,6 +108,7 @@ private:
     quint64 m_handedOut = 0;
     QTimer m_keepAlive;
     ExpiryWatch m_expiries;
+    EventFrameCache m_frames;
     TypingTracker m_typing;
     PresenceTracker m_presence;
     void tellTyping(const QString &room, const QString &user, bool typing);

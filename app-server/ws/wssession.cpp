@@ -251,7 +251,7 @@ void WsSession::onCatchUp(const QString &room, quint64 generation,
         for (const ChatMessage &m : result.messages) {
             if (m.seq <= sub.lastSent)
                 continue;
-            sendFrame(ServerFrame::eventFrame(m));
+            sendText(m_services.hub->eventFrame(m));
             sub.lastSent = m.seq;
         }
         if (result.hasMore) {

@@ -82,6 +82,7 @@ void storm(const std::string &serverBin, const std::string &db,
     std::map<int64_t, bool> unacked; // the sender's outbox, by the number in its client id
     int64_t maxAcked = 0, nextId = 0;
     int64_t lost = 0, dups = 0, attempts = 0, failed = 0;
+    int64_t gaps = 0; // lost as jumps in a client's stream (the rest: never arrived, or never acked)
     int subscribedCount = 0, resumed = 0;
     bool restarted = false;
     int64_t restartAt = 0;
@@ -124,8 +125,12 @@ void storm(const std::string &serverBin, const std::string &db,
                 const int64_t seq = std::stoll(field(text, "seq"));
                 if (seq <= me.lastSeq)
                     ++dups;
-                else
+                else if (seq > me.lastSeq + 1 && me.lastSeq > 0) {
                     lost += seq - me.lastSeq - 1;
+                    gaps += seq - me.lastSeq - 1;
+                    std::fprintf(stderr, "storm: client %d got seq %lld after %lld\n", i, (long long)seq,
+                                 (long long)me.lastSeq);
+                }
                 me.lastSeq = std::max(me.lastSeq, seq);
             } else if (text.find("\"type\":\"hello\"") != std::string_view::npos) {
                 me.connectedAt = nowNs();
@@ -215,9 +220,13 @@ void storm(const std::string &serverBin, const std::string &db,
     };
     while ((!unacked.empty() || !allHave()) && nowNs() < deadline)
         loop.run(20, 1, tick);
+    int64_t missing = 0;
     for (const Client &c : subs)
-        lost += std::max<int64_t>(0, maxAcked - c.lastSeq);
-    lost += int64_t(unacked.size());
+        missing += std::max<int64_t>(0, maxAcked - c.lastSeq);
+    lost += missing + int64_t(unacked.size());
+    if (lost > 0)
+        std::fprintf(stderr, "storm: lost %lld: %lld as gaps, %lld not there 10 s after the last resume, %lld sends never acked\n",
+                     (long long)lost, (long long)gaps, (long long)missing, (long long)unacked.size());
 
     std::vector<int64_t> resumeNs;
     for (const Client &c : subs) {

@@ -174,6 +174,9 @@ void ConnectionGuard::handToWebSocket()
     disconnect(socket, nullptr, this, nullptr);
     disconnect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     socket->setParent(nullptr); // the WebSocket server frees it, or the session made of it
+    // A WebSocket idles for hours: its buffers free their chunks once drained. (Not HTTP: there
+    // the kept chunk gathers a response's several writes into one send().)
+    shrinkSocketBuffers(socket);
     const Handler toWebSocket = std::move(m_toWebSocket);
     deleteLater();
     toWebSocket(socket);
@@ -286,7 +289,6 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
-    shrinkSocketBuffers(socket);
     // Until QtHttpServer or the WebSocket server takes it, a socket that goes away is ours to free.
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {

@@ -243,8 +243,13 @@ void WsSession::onCatchUp(const QString &room, quint64 generation,
         return;
     }
     Subscription &sub = *it;
+    // Live only: "subscribed" first, with the room's newest seq, and what came meanwhile after
+    // it (docs/protocol.md); with a cursor it comes after the catch-up.
+    const bool subscribedFirst = liveOnly && !sub.refilling;
     if (liveOnly) {
         sub.lastSent = result.lastSeq;
+        if (subscribedFirst)
+            sendFrame(ServerFrame::subscribed(room, sub.lastSent));
     } else {
         // A cursor from the future (another database) must not swallow live messages.
         sub.lastSent = std::min(sub.lastSent, result.lastSeq);
@@ -269,7 +274,7 @@ void WsSession::onCatchUp(const QString &room, quint64 generation,
         sub.lastSent = seq;
     }
     sub.catchingUp = false;
-    if (!std::exchange(sub.refilling, false))
+    if (!std::exchange(sub.refilling, false) && !subscribedFirst)
         sendFrame(ServerFrame::subscribed(room, sub.lastSent));
 }
 

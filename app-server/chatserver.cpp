@@ -67,6 +67,7 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     m_limiter = std::make_unique<RateLimiter>(m_config.sendRate, m_config.sendBurst);
     m_auth = new AuthService(m_store.get(), m_config.tokenTtlDays, this);
     m_hub = new Hub(m_config.pingIntervalSecs, m_config.wsCorkMs, m_config.presenceGraceSecs * 1000, this);
+    connect(m_auth, &AuthService::tokenRevoked, m_hub, &Hub::tokenRevoked);
     m_rooms = new RoomService(m_store.get(), m_catchUp, m_reader.get(), m_limiter.get(), m_hub, this);
     connect(&m_hub->presence(), &PresenceTracker::changed, m_rooms,
             [this](qint64 id, const QString &name, bool online, const QDateTime &lastSeen) {

@@ -21,6 +21,7 @@ public:
     void keepAlive(qint64, qint64) override {}
     void close(QWebSocketProtocol::CloseCode, const QString &) override {}
     void expire() override {}
+    void tokenRevoked(const QByteArray &) override {}
     qint64 queuedBytes() const override { return 0; }
     void dropForNotReading(const char *) override {}
 };

@@ -91,6 +91,13 @@ void Hub::removeSession(Subscriber *session)
     emit sessionCountChanged(m_sessions.size());
 }
 
+void Hub::tokenRevoked(const QByteArray &digest)
+{
+    const QSet<Subscriber *> sessions = m_sessions; // a session that ends may leave the set
+    for (Subscriber *s : sessions)
+        s->tokenRevoked(digest);
+}
+
 void Hub::dropSlowest(qint64 userId, const char *cap)
 {
     Subscriber *slowest = nullptr;

@@ -3,6 +3,7 @@
 
 #include "textframe.h"
 
+#include <QByteArray>
 #include <QString>
 #include <QWebSocketProtocol>
 
@@ -30,6 +31,9 @@ public:
     virtual void close(QWebSocketProtocol::CloseCode code, const QString &reason) = 0;
     // The token it authenticated with reached its expiry (Hub's ExpiryWatch).
     virtual void expire() = 0;
+    // A token was revoked (signed out, password changed; AuthService::digestOf names it): a
+    // subscriber signed in with that token ends, the others ignore it.
+    virtual void tokenRevoked(const QByteArray &digest) = 0;
     // Bytes written to it that its peer has not taken yet (in user space).
     virtual qint64 queuedBytes() const = 0;
     // Cuts it off at once, for not reading (a graceful close would wait behind the queue).

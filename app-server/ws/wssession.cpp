@@ -85,11 +85,6 @@ void WsSession::start()
     const QString token = AuthService::bearerToken(
             m_socket->request().rawHeader(QByteArrayLiteral("Authorization")));
     m_tokenDigest = AuthService::digestOf(token);
-    // Logout ends every connection of that token at once, not at its next request.
-    connect(m_services.auth, &AuthService::tokenRevoked, this, [this](const QByteArray &digest) {
-        if (m_user && digest == m_tokenDigest)
-            endSession(u"signed out"_s);
-    });
     m_services.auth->authenticate(token, this,
                                   [this](const Lookup<AuthUser> &user) { onAuthenticated(user); });
 }
@@ -131,6 +126,12 @@ void WsSession::expire()
 {
     if (!m_closing)
         endSession(u"the session expired"_s);
+}
+
+void WsSession::tokenRevoked(const QByteArray &digest)
+{
+    if (m_user && !m_closing && digest == m_tokenDigest)
+        endSession(u"signed out"_s);
 }
 
 void WsSession::endSession(const QString &why)

@@ -54,6 +54,7 @@ public:
     void keepAlive(qint64 nowMs, qint64 intervalMs) override;
     void close(QWebSocketProtocol::CloseCode code, const QString &reason) override;
     void expire() override;
+    void tokenRevoked(const QByteArray &digest) override;
     qint64 queuedBytes() const override { return m_queued; }
     void dropForNotReading(const char *cap) override;
 

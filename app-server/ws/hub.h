@@ -36,8 +36,8 @@ public:
     void sessionAuthenticated(Subscriber *session);
     void removeSession(Subscriber *session);
     // Logout, or a password change: each session signed in with that token ends at once, not at
-    // its next request. (One connection for all sessions: one each was 0.16 KiB of every idle
-    // connection and as many slots called per revocation.)
+    // its next request. (One connection for all sessions: a connection of each session's own
+    // was memory on every idle WebSocket and one slot call per session per revocation.)
     void tokenRevoked(const QByteArray &digest);
     void subscribe(const QString &room, Subscriber *session);
     void unsubscribe(const QString &room, Subscriber *session);

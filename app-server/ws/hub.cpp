@@ -7,6 +7,8 @@
 
 #include <QDeadlineTimer>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 Hub::Hub(int pingIntervalSecs, int corkMs, int presenceGraceMs, QObject *parent)
@@ -69,8 +71,8 @@ void Hub::pushToUsers(const QList<qint64> &userIds, const TextFrame &frame)
 
 void Hub::removeSession(Subscriber *session)
 {
-    if (!m_unflushed.isEmpty())
-        m_unflushed.removeAll(session); // destroyed between a broadcast and the flush
+    // Destroyed between a broadcast and the flush: its place is kept, flushUnflushed counts by it.
+    std::replace(m_unflushed.begin(), m_unflushed.end(), session, static_cast<Subscriber *>(nullptr));
     if (!m_sessions.remove(session))
         return;
     m_expiries.forget(session);
@@ -301,8 +303,22 @@ void Hub::flushAfterThisPass(Subscriber *session)
 
 void Hub::flushUnflushed()
 {
-    for (Subscriber *s : std::exchange(m_unflushed, {}))
-        s->flush();
+    // In slices of at most m_flushBudget: the rest is posted again, so that what else is ready
+    // (an HTTP request, a frame from a client) is served between slices instead of after a
+    // whole room's write-out. By index: a flush can append to the list (a session that owes one
+    // more) or null an entry (removeSession, a socket that closed on the write).
+    QElapsedTimer slice;
+    slice.start();
+    qsizetype n = 0;
+    while (n < m_unflushed.size()) {
+        if (Subscriber *s = m_unflushed[n++])
+            s->flush();
+        if (slice.nsecsElapsed() >= m_flushBudget.count())
+            break;
+    }
+    m_unflushed.remove(0, n);
+    if (!m_unflushed.isEmpty())
+        QMetaObject::invokeMethod(this, &Hub::flushUnflushed, Qt::QueuedConnection);
 }
 
 void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QWebSocketProtocol>
 
+#include <chrono>
 #include <functional>
 
 struct AuthUser;
@@ -49,6 +50,9 @@ public:
     // The session queued output: its flush() comes once the event loop has handled this pass,
     // for all that the pass queued. A session asks once until it is flushed.
     void flushAfterThisPass(Subscriber *session);
+    // How long one pass writes out before the event loop serves what else is ready; the rest
+    // follows in the next pass. 1 ms by default: measured in docs/performance.md (2026-12-04).
+    void setFlushBudget(std::chrono::nanoseconds budget) { m_flushBudget = budget; }
     // Tells connected users about a room they can now see: a public room to everyone, a private
     // one to its creator's other sessions; an invite to the invited user's sessions.
     void roomCreated(const QString &room, bool isPrivate, qint64 creatorId, const QString &creator);
@@ -106,6 +110,7 @@ private:
     QHash<QString, QSet<Subscriber *>> m_rooms;
     QList<ChatMessage> m_pending; // committed, waiting for the cork timer
     QList<Subscriber *> m_unflushed; // to flush before the event loop waits
+    std::chrono::nanoseconds m_flushBudget = std::chrono::milliseconds(1);
     QTimer m_cork;
     QElapsedTimer m_sinceFlush;
     int m_corkMs;

@@ -72,7 +72,8 @@ void Hub::pushToUsers(const QList<qint64> &userIds, const TextFrame &frame)
 void Hub::removeSession(Subscriber *session)
 {
     // Destroyed between a broadcast and the flush: its place is kept, flushUnflushed counts by it.
-    std::replace(m_unflushed.begin(), m_unflushed.end(), session, static_cast<Subscriber *>(nullptr));
+    if (!m_unflushed.isEmpty())
+        std::replace(m_unflushed.begin(), m_unflushed.end(), session, static_cast<Subscriber *>(nullptr));
     if (!m_sessions.remove(session))
         return;
     m_expiries.forget(session);

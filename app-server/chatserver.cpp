@@ -241,11 +241,11 @@ bool ChatServer::start(QString *error)
             return;
         }
         const Peer peer{socket->peerAddress(), socket->peerPort()};
-        m_upgrading.insert(peer, {socket, m_ws[m_nextShard]});
-        connect(socket, &QObject::destroyed, this, [this, peer] {
+        const auto failed = connect(socket, &QObject::destroyed, this, [this, peer] {
             if (const auto it = m_upgrading.constFind(peer); it != m_upgrading.cend() && it->socket.isNull())
                 m_upgrading.erase(it); // the handshake failed: no QWebSocket came of it
         });
+        m_upgrading.insert(peer, {socket, m_ws[m_nextShard], failed});
         m_ws[m_nextShard]->handleConnection(socket);
         m_nextShard = (m_nextShard + 1) % kWebSocketShards;
         Q_EMIT socket->readyRead(); // the request is already in the socket's buffer
@@ -441,6 +441,7 @@ void ChatServer::takeWebSockets(QWebSocketServer *from)
             continue;
         }
         const Upgrading upgraded = m_upgrading.take({socket->peerAddress(), socket->peerPort()});
+        QObject::disconnect(upgraded.failed);
         // The session owns the TCP socket now. Its WebSocket server is done with it: that
         // would free it once disconnected, and look it up through sender() to do so.
         std::unique_ptr<QTcpSocket> transport(upgraded.socket.data());

@@ -101,6 +101,7 @@ private:
     {
         QPointer<QTcpSocket> socket;
         QWebSocketServer *server = nullptr; // the one of m_ws doing its handshake
+        QMetaObject::Connection failed; // forgets the socket if no QWebSocket comes of it
     };
     QHash<Peer, Upgrading> m_upgrading;
     ServerServices m_services;

@@ -289,6 +289,7 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
+    useSmallReadChunks(socket);
     // Until QtHttpServer or the WebSocket server takes it, a socket that goes away is ours to free.
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {

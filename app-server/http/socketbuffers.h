@@ -17,3 +17,10 @@ class QAbstractSocket;
 // send() of its own, and HTTP responses, written in several, fell from about 10 000 to 500
 // history requests per second (docs/performance.md).
 void shrinkSocketBuffers(QAbstractSocket *socket);
+
+// Read chunks of 1 KiB instead of 16, for every accepted socket: a read still takes all the
+// kernel holds (in one chunk of that size if it is more), an HTTP request head fits the chunk
+// the socket keeps for the next, and a connection whose first request waits to be served holds
+// 1 KiB, not 16 (15 000 connecting at once, under heaptrack: heap peak 186 -> 154 MiB).
+inline constexpr int kSmallReadChunk = 1024;
+void useSmallReadChunks(QAbstractSocket *socket);

@@ -13,6 +13,7 @@
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QPointer>
+#include <QSslSocket>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -29,8 +30,10 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, std::unique_ptr<QTcpSoc
       m_services(services),
       m_errorBudget(2, 20)
 {
-    if (m_transport)
+    if (m_transport) {
         m_writer.emplace(m_transport.get());
+        forgetUnusedSignals();
+    }
     const auto limit = quint64(services.config->maxWsMessageBytes);
     m_socket->setMaxAllowedIncomingFrameSize(limit);
     m_socket->setMaxAllowedIncomingMessageSize(limit);
@@ -41,7 +44,10 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, std::unique_ptr<QTcpSoc
         m_lastSeenMs = QDeadlineTimer::current().deadline();
         sendError(ErrorCode::InvalidFrame, u"binary frames are not supported"_s);
     });
-    connect(m_socket.get(), &QWebSocket::bytesWritten, this, &WsSession::account);
+    if (m_transport && !qobject_cast<QSslSocket *>(m_transport.get()))
+        connect(m_transport.get(), &QAbstractSocket::bytesWritten, this, &WsSession::account);
+    else
+        connect(m_socket.get(), &QWebSocket::bytesWritten, this, &WsSession::account);
     connect(m_socket.get(), &QWebSocket::pong, this,
             [this] { m_lastSeenMs = QDeadlineTimer::current().deadline(); });
     connect(m_socket.get(), &QWebSocket::disconnected, this, [this] {
@@ -52,6 +58,22 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, std::unique_ptr<QTcpSoc
         deleteLater();
     });
     m_services.hub->addSession(this);
+}
+
+void WsSession::forgetUnusedSignals()
+{
+    // QWebSocket re-emits these of its TCP socket as its own. Nothing here listens to them, and
+    // each forwarding is a connection (88 bytes) for the life of an idle session. bytesWritten
+    // of a plain socket is taken from the socket itself (see the constructor).
+    QTcpSocket *tcp = m_transport.get();
+    QWebSocket *ws = m_socket.get();
+    QObject::disconnect(tcp, &QAbstractSocket::errorOccurred, ws,
+                        qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
+    QObject::disconnect(tcp, &QAbstractSocket::readChannelFinished, ws, &QWebSocket::readChannelFinished);
+    QObject::disconnect(tcp, &QAbstractSocket::proxyAuthenticationRequired, ws,
+                        &QWebSocket::proxyAuthenticationRequired);
+    if (!qobject_cast<QSslSocket *>(tcp))
+        QObject::disconnect(tcp, &QAbstractSocket::bytesWritten, ws, &QWebSocket::bytesWritten);
 }
 
 WsSession::~WsSession()

@@ -34,6 +34,7 @@ public:
     // transport: the TCP socket under socket, written to directly with frames built once
     // (TextFrame), and freed with the session (QWebSocket does not free it); null when it is not
     // known (QtHttpServer's own upgrade, whose WebSocket server frees it): QWebSocket frames.
+    // services must outlive the session (ChatServer deletes the Hub, and its sessions, first).
     WsSession(std::unique_ptr<QWebSocket> socket, std::unique_ptr<QTcpSocket> transport,
               const ServerServices &services, QObject *parent = nullptr);
     ~WsSession() override;
@@ -71,6 +72,7 @@ private:
         QList<std::pair<qint64, TextFrame>> held; // live messages that came during catch-up
     };
 
+    void forgetUnusedSignals();
     void onAuthenticated(const Lookup<AuthUser> &user);
     void onTextMessage(const QString &text);
     void handle(const ClientFrame &frame);
@@ -95,7 +97,7 @@ private:
     std::unique_ptr<QTcpSocket> m_transport; // goes after m_socket, which uses it to the end
     std::unique_ptr<QWebSocket> m_socket;
     std::optional<FrameWriter> m_writer; // for the TCP socket under m_socket, if known
-    ServerServices m_services;
+    const ServerServices &m_services;
     std::optional<AuthUser> m_user;
     QByteArray m_tokenDigest; // the token it authenticated with: revoked or expired ends it
     void endSession(const QString &why); // unauthorized + close 1008

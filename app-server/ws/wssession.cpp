@@ -30,10 +30,9 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, std::unique_ptr<QTcpSoc
       m_services(services),
       m_errorBudget(2, 20)
 {
-    if (m_transport) {
+    if (m_transport)
         m_writer.emplace(m_transport.get());
-        forgetUnusedSignals();
-    }
+    forgetUnusedSignals();
     const auto limit = quint64(services.config->maxWsMessageBytes);
     m_socket->setMaxAllowedIncomingFrameSize(limit);
     m_socket->setMaxAllowedIncomingMessageSize(limit);
@@ -62,11 +61,23 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, std::unique_ptr<QTcpSoc
 
 void WsSession::forgetUnusedSignals()
 {
-    // QWebSocket re-emits these of its TCP socket as its own. Nothing here listens to them, and
-    // each forwarding is a connection (88 bytes) for the life of an idle session. bytesWritten
-    // of a plain socket is taken from the socket itself (see the constructor).
-    QTcpSocket *tcp = m_transport.get();
+    // QWebSocket re-emits these of its TCP socket and of its frame parser as its own. Nothing
+    // here listens to them, and each forwarding is a connection (88 bytes) for the life of an
+    // idle session. bytesWritten of a plain socket is taken from the socket itself (see the
+    // constructor). The parser is QtWebSockets' private QWebSocketDataProcessor, a child of the
+    // QWebSocket in 6.4; if a later Qt has none, nothing is cut.
     QWebSocket *ws = m_socket.get();
+    const QObjectList children = ws->children();
+    const auto parser = std::find_if(children.cbegin(), children.cend(), [](const QObject *child) {
+        return qstrcmp(child->metaObject()->className(), "QWebSocketDataProcessor") == 0;
+    });
+    if (parser != children.cend()) {
+        QObject::disconnect(*parser, SIGNAL(textFrameReceived(QString,bool)), ws, nullptr);
+        QObject::disconnect(*parser, SIGNAL(binaryFrameReceived(QByteArray,bool)), ws, nullptr);
+    }
+    QTcpSocket *tcp = m_transport.get();
+    if (!tcp)
+        return;
     QObject::disconnect(tcp, &QAbstractSocket::errorOccurred, ws,
                         qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
     QObject::disconnect(tcp, &QAbstractSocket::readChannelFinished, ws, &QWebSocket::readChannelFinished);

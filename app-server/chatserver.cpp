@@ -479,7 +479,11 @@ void ChatServer::shutdown(std::function<void()> done)
                 finish();
         });
         timer->start(2000);
-        if (m_hub->sessionCount() == 0)
-            QMetaObject::invokeMethod(timer, finish, Qt::QueuedConnection);
+        // Usually every session closed within closeAll(), its close frame in the kernel: done
+        // now, not after the deletions they posted (15 000 sessions: 0.2 s of a restart).
+        if (m_hub->sessionCount() == 0) {
+            qCInfo(lcServer) << "all WebSocket connections closed";
+            finish();
+        }
     });
 }

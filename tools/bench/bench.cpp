@@ -305,8 +305,9 @@ Result ingest(const Nodes &nodes, const std::string &target, int senders, int wi
     return r;
 }
 
-// Idle: open `count` authenticated connections and hold them; RSS per connection.
-void idle(const Process &server, int count)
+// Idle: open `count` authenticated connections and hold them; RSS per connection. Then SIGTERM
+// with all of them open: the time to exit is the time a restart leaves the port dark.
+void idle(Process &server, int count)
 {
     Loop loop;
     const std::string token = registerUser(server.port, "idle" + std::to_string(server.port));
@@ -329,6 +330,10 @@ void idle(const Process &server, int count)
     std::printf("| %-10s | %-34s | %d of %d connections held; server RSS %.1f -> %.1f MiB = %.1f KiB per connection |\n",
                 "chat-server", ("idle " + std::to_string(count)).c_str(), ready, count, before, after,
                 (after - before) * 1024.0 / std::max(1, ready));
+    const int64_t stopAt = nowNs();
+    server.stop(); // SIGTERM, then waits for the exit
+    std::printf("| %-10s | %-34s | SIGTERM to exit %.2f s |\n", "chat-server",
+                ("exit with " + std::to_string(ready) + " held").c_str(), double(nowNs() - stopAt) / 1e9);
     std::fflush(stdout);
 }
 

@@ -193,6 +193,32 @@ private slots:
         QCOMPARE(bob->messages(u"general"_s)->confirmedCount(), 90);
     }
 
+    void aPlannedRestartKeepsTheRetriesQuick()
+    {
+        // SIGTERM: the server closes every connection with 1001 (going away) and its port goes
+        // dark. The client keeps its retries within restartCeilingMs instead of backing off
+        // further, and is back as soon as the server is.
+        ChatClient::Options o = options(u"alice"_s);
+        o.tuning.backoff = {50, 60000};
+        o.tuning.backoff.restartCeilingMs = 100;
+        ChatClient alice(o);
+        QSignalSpy started(&alice, &ChatClient::sessionStarted);
+        alice.login(u"alice"_s, u"correct horse"_s, ChatClient::Account::NewOrExisting);
+        QVERIFY(started.wait(15000));
+        QVERIFY(waitConnected(alice));
+        QSignalSpy scheduled(alice.connection(), &ChatConnection::reconnectScheduled);
+        int exitCode = -1;
+        QVERIFY(m_server->terminate(&exitCode));
+        QCOMPARE(exitCode, 0);
+        // Growing, the 8th ceiling would be 50 ms * 2^7 = 6.4 s, and eight draws all within
+        // 100 ms would come about once in five million runs.
+        QTRY_VERIFY_WITH_TIMEOUT(scheduled.size() >= 8, 10000);
+        for (const QList<QVariant> &delay : std::as_const(scheduled))
+            QVERIFY2(delay.at(0).toInt() <= 100, qPrintable(u"waited %1 ms"_s.arg(delay.at(0).toInt())));
+        QVERIFY(startServer());
+        QVERIFY(waitConnected(alice));
+    }
+
     void outboxSurvivesClientRestartAndSendsOnce()
     {
         QString token;

@@ -119,6 +119,8 @@ void ChatConnection::onConnected()
 
 void ChatConnection::linkLost()
 {
+    if (m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodeGoingAway)
+        m_serverRestarting.start(); // a planned restart: it is back within seconds (Backoff)
     dropSocket();
     m_livenessTimer.stop();
     const bool wasAuthenticated = m_authenticated;
@@ -135,7 +137,9 @@ void ChatConnection::linkLost()
 
 void ChatConnection::scheduleReconnect()
 {
-    const int delay = m_tuning.backoff.delayMs(m_attempt);
+    const bool restarting = m_serverRestarting.isValid()
+            && m_serverRestarting.elapsed() < m_tuning.backoff.restartWindowMs;
+    const int delay = m_tuning.backoff.delayMs(m_attempt, restarting);
     ++m_attempt;
     qCInfo(lcConnection) << "link lost; reconnecting in" << delay << "ms";
     m_reconnectTimer.start(delay);
@@ -173,6 +177,7 @@ void ChatConnection::onTextMessage(const QString &text)
     switch (frame->type) {
     case ServerFrame::Type::Hello: {
         m_authenticated = true;
+        m_serverRestarting.invalidate();
         m_user = frame->user;
         const QString old = m_epoch;
         m_epoch = frame->epoch;

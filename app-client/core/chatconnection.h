@@ -117,6 +117,7 @@ private:
     QTimer m_livenessTimer;
     QElapsedTimer m_connectedFor;
     QElapsedTimer m_sinceLastFrame;
+    QElapsedTimer m_serverRestarting; // since its close with 1001; invalid once a hello came
     bool m_pingOutstanding = false;
     QString m_epoch;
     QString m_user;

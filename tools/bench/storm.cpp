@@ -23,6 +23,8 @@ namespace {
 
 constexpr int kBaseMs = 500;    // Backoff::baseMs of the desktop client
 constexpr int kCapMs = 30000;   // Backoff::capMs
+constexpr int kRestartCeilingMs = 2000;  // Backoff::restartCeilingMs: after a close with 1001
+constexpr int kRestartWindowMs = 30000;  // Backoff::restartWindowMs
 constexpr int kStableMs = 10000; // ChatConnection::Tuning::stableAfterMs
 constexpr int kUsers = 250;
 
@@ -32,6 +34,7 @@ struct Client
     int attempt = 0;
     int64_t lastSeq = 0;
     int64_t connectedAt = 0; // hello received
+    int64_t restartingSince = 0; // the server closed with 1001 (going away); 0 once a hello came
     bool subscribed = false; // since the last connect
     int64_t resumedAt = 0;   // first `subscribed` after the restart
 };
@@ -92,14 +95,18 @@ void storm(const std::string &serverBin, const std::string &db,
 
     std::function<void(int)> connect;
     auto clientOf = [&](int i) -> Client & { return i < 0 ? pub : subs[size_t(i)]; };
-    auto onClosed = [&](int i) {
+    auto onClosed = [&](int i, int closeCode) {
         Client &c = clientOf(i);
+        if (closeCode == 1001)
+            c.restartingSince = nowNs();
         const bool wasUp = c.connectedAt != 0;
         if (!wasUp)
             ++failed;
         if (wasUp && nowNs() - c.connectedAt >= int64_t(kStableMs) * 1000000)
             c.attempt = 0;
-        const int ceiling = int(std::min<int64_t>(int64_t(kBaseMs) << std::min(c.attempt, 20), kCapMs));
+        int ceiling = int(std::min<int64_t>(int64_t(kBaseMs) << std::min(c.attempt, 20), kCapMs));
+        if (c.restartingSince && nowNs() - c.restartingSince < int64_t(kRestartWindowMs) * 1000000)
+            ceiling = std::min(ceiling, kRestartCeilingMs);
         ++c.attempt;
         c.connectedAt = 0;
         if (c.subscribed && i >= 0)
@@ -117,7 +124,7 @@ void storm(const std::string &serverBin, const std::string &db,
         ++attempts;
         Client &c = clientOf(i);
         c.conn = loop.connect(server.port, "/ws", i < 0 ? pubToken : tokens[size_t(i % users)]);
-        c.conn->onClosed = [&onClosed, i](WsConn &) { onClosed(i); };
+        c.conn->onClosed = [&onClosed, i](WsConn &conn) { onClosed(i, conn.closeCode); };
         c.conn->onText = [&, i](WsConn &conn, std::string_view text) {
             Client &me = clientOf(i);
             if (text.find("\"type\":\"event\"") != std::string_view::npos) {
@@ -135,6 +142,7 @@ void storm(const std::string &serverBin, const std::string &db,
                 me.lastSeq = std::max(me.lastSeq, seq);
             } else if (text.find("\"type\":\"hello\"") != std::string_view::npos) {
                 me.connectedAt = nowNs();
+                me.restartingSince = 0;
                 if (i < 0) {
                     for (const auto &entry : unacked) // again, with the same client ids
                         sendOne(entry.first);

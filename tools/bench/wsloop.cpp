@@ -237,6 +237,8 @@ void WsConn::parseFrames()
             m_out.append(pong);
             flush();
         } else if (opcode == 0x8) {
+            if (payload.size() >= 2)
+                closeCode = (uint8_t(payload[0]) << 8) | uint8_t(payload[1]);
             fail();
             return;
         }

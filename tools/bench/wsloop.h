@@ -26,6 +26,7 @@ public:
     bool open = false;
     bool closed = false;
     int64_t lastSeq = 0; // bookkeeping for scenarios
+    int closeCode = 0;   // of the peer's close frame, if one came
 
     void sendText(std::string_view text);
     // Closes the connection from this side (its descriptor too); onClosed is not called.

@@ -62,8 +62,8 @@ int main(int argc, char *argv[])
     QObject::connect(&unixSignals, &UnixSignals::terminationRequested, &server, [&server](int) {
         server.shutdown([] {
             // Committed, the database closed, every client's close frame with the kernel: what is
-            // left is freeing what the process gives back anyway, 0.3-0.4 s with 15 000 sessions,
-            // during which a restarting server's port is dark (docs/performance.md).
+            // left is freeing what the process gives back anyway, time during which a restarting
+            // server's port is dark (docs/performance.md).
             std::fflush(nullptr);
             std::_Exit(0);
         });

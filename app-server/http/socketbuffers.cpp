@@ -11,10 +11,6 @@ QIODevicePrivate *devicePrivate(QAbstractSocket *socket)
 }
 } // namespace
 
-// A chunk size of 0 on a ring buffer: each reserve() gets a chunk of its own size, and free() of
-// the last byte releases it. (Not readBufferChunkSize = 0 on the device, which would make a
-// reopened socket without any read buffer at all.)
-
 void useSmallReadChunks(QAbstractSocket *socket)
 {
     if (socket->isReadable())
@@ -23,6 +19,9 @@ void useSmallReadChunks(QAbstractSocket *socket)
 
 void shrinkSocketBuffers(QAbstractSocket *socket)
 {
+    // A chunk size of 0 on a ring buffer: each reserve() gets a chunk of its own size, and free()
+    // of the last byte releases it. (Not readBufferChunkSize = 0 on the device, which would make
+    // a reopened socket without any read buffer at all.)
     auto *d = devicePrivate(socket);
     if (socket->isReadable())
         d->buffer.setChunkSize(0);

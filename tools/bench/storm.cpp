@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <future>
 #include <map>
 #include <queue>
 #include <random>
@@ -209,18 +211,29 @@ void storm(const std::string &serverBin, const std::string &db,
     restarted = true;
     restartAt = nowNs();
     kill(server.pid, SIGTERM);
+    // The thread lives until the end: the server's parent-death signal (PR_SET_PDEATHSIG) fires
+    // when the thread that forked it ends, not the process.
     std::atomic<int64_t> upAt{0};
-    std::thread supervisor([&server, &argv, &env, listener, &upAt] {
+    std::promise<void> finished;
+    std::thread supervisor([&server, &argv, &env, listener, &upAt, done = finished.get_future()] {
         waitpid(server.pid, nullptr, 0);
         server.pid = -1;
         spawn(server, argv, {}, env, listener);
         upAt = nowNs();
+        done.wait();
     });
+    struct Release
+    {
+        std::promise<void> &finished;
+        std::thread &supervisor;
+        ~Release() { finished.set_value(); supervisor.join(); }
+    } release{finished, supervisor};
     deadline = restartAt + 120'000'000'000;
     while (resumed < clients && nowNs() < deadline)
         loop.run(5, 1, tick);
     const int64_t allAt = nowNs();
-    supervisor.join();
+    while (upAt == 0) // the old server took longer than the deadline to go
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     const double cpuAtResume = cpuSeconds(server.pid); // the new process, from its start
     const double rss = rssMiB(server.pid);
     // The rest of the sender's outbox acked and delivered: nothing may be missing.
